@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Bindox: secure IPC between containers on one host.
+ *
+ * This header is the single source of truth for the interface between the
+ * bindox kernel module and userspace (libbindox, bindoxd). Every structure
+ * uses fixed-width types and explicit padding and has the same layout for
+ * 32-bit and 64-bit processes: pointers travel as __u64. All reserved and
+ * padding fields must be zero on input; the driver refuses anything else with
+ * EINVAL so that they can gain a meaning later.
+ */
+#ifndef _UAPI_LINUX_BINDOX_H
+#define _UAPI_LINUX_BINDOX_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define BINDOX_VERSION_MAJOR	1
+#define BINDOX_VERSION_MINOR	0
+
+/* Handle 0 in every process refers to the Coordinator. */
+#define BINDOX_HANDLE_COORDINATOR	0U
+
+/* Limits of one message (data and objects travel inline, copied once in). */
+#define BINDOX_MAX_DATA_SIZE	(256U * 1024U)
+#define BINDOX_MAX_OBJECTS	256U
+#define BINDOX_OBJECT_ALIGN	8U
+
+/*
+ * The error a call fails with when the process that owns the target node
+ * died (before or while handling it). No other bindox path returns it.
+ */
+#define BINDOX_EDEADPEER	EOWNERDEAD
+
+/* Kinds of objects embedded in a message's data at the offsets listed. */
+enum bindox_object_type {
+	/*
+	 * A node owned by the sender, named by a cookie of the sender's
+	 * choosing. The first time a process sends a cookie the driver creates
+	 * the node. The owner receives its own nodes back as BINDOX_OBJ_NODE.
+	 */
+	BINDOX_OBJ_NODE = 1,
+	/* A handle in the sender's table; the receiver gets its own handle. */
+	BINDOX_OBJ_HANDLE = 2,
+};
+
+/**
+ * struct bindox_object - an object embedded in message data
+ * @type:	enum bindox_object_type
+ * @flags:	must be 0
+ * @value:	BINDOX_OBJ_NODE: the owner's cookie; BINDOX_OBJ_HANDLE: the handle
+ * @reserved:	must be 0
+ *
+ * Objects sit at 8-byte aligned offsets inside the data, in increasing order,
+ * without overlapping each other.
+ */
+struct bindox_object {
+	__u32 type;
+	__u32 flags;
+	__u64 value;
+	__u64 reserved;
+};
+
+/**
+ * struct bindox_payload - where a message's data and object offsets live
+ * @data_ptr:		user address of the data
+ * @offsets_ptr:	user address of an array of __u64 offsets into the data
+ * @data_size:		sending: bytes of data; receiving: capacity in,
+ *			bytes delivered (or needed, on EMSGSIZE) out
+ * @offsets_count:	sending: number of offsets; receiving: capacity in,
+ *			number delivered (or needed, on EMSGSIZE) out
+ */
+struct bindox_payload {
+	__u64 data_ptr;
+	__u64 offsets_ptr;
+	__u32 data_size;
+	__u32 offsets_count;
+};
+
+/* Transaction flags. */
+#define BINDOX_TF_ONEWAY	(1U << 0)	/* no reply, the sender does not wait */
+
+/**
+ * struct bindox_transaction - a message to send
+ * @handle:	target handle in the sender's table (0: the Coordinator)
+ * @flags:	BINDOX_TF_*
+ * @payload:	what to send
+ */
+struct bindox_transaction {
+	__u32 handle;
+	__u32 flags;
+	struct bindox_payload payload;
+};
+
+/* Kinds of delivered messages. */
+enum bindox_message_type {
+	BINDOX_MSG_CALL = 1,	/* a call: answer it with its id */
+	BINDOX_MSG_ONEWAY = 2,	/* a one-way message: no reply expected */
+	BINDOX_MSG_DEATH = 3,	/* a node you watch died; cookie is yours */
+	BINDOX_MSG_REPLY = 4,	/* the reply to your call */
+};
+
+/**
+ * struct bindox_message - a delivered message, filled by the driver
+ * @type:		enum bindox_message_type (out)
+ * @flags:		BINDOX_TF_* of the transaction (out)
+ * @id:			BINDOX_MSG_CALL: the id to reply to (out)
+ * @cookie:		CALL/ONEWAY: the target node's cookie; DEATH: the
+ *			subscriber's cookie (out)
+ * @sender_pid:		the sending process, in the receiver's pid namespace,
+ *			0 if it is not visible there (out)
+ * @sender_euid:	opener's effective uid, in the receiver's user
+ *			namespace (overflow uid if unmapped) (out)
+ * @sender_egid:	likewise for the effective gid (out)
+ * @sender_domain:	id of the sender's domain (out)
+ * @reserved:		must be 0
+ * @payload:		capacities in, delivered sizes out
+ *
+ * Credentials are captured by the driver when the message is sent: the uid
+ * and gid come from the credentials the sender opened the device with, the
+ * pid from the sending thread's process.
+ */
+struct bindox_message {
+	__u32 type;
+	__u32 flags;
+	__u64 id;
+	__u64 cookie;
+	__s32 sender_pid;
+	__u32 sender_euid;
+	__u32 sender_egid;
+	__u32 sender_domain;
+	__u64 reserved;
+	struct bindox_payload payload;
+};
+
+/*
+ * Timeouts in nanoseconds: negative waits forever, 0 does not block
+ * (EAGAIN when nothing is there), positive fails with ETIMEDOUT.
+ */
+
+/**
+ * struct bindox_call_args - BINDOX_IOC_CALL: send and wait for the reply
+ * @tx:		the call (BINDOX_TF_ONEWAY is refused)
+ * @reply:	where the reply goes; its capacities bound the reply size
+ * @timeout_ns:	how long to wait for the reply
+ */
+struct bindox_call_args {
+	struct bindox_transaction tx;
+	struct bindox_message reply;
+	__s64 timeout_ns;
+};
+
+/**
+ * struct bindox_recv_args - BINDOX_IOC_RECV: wait for the next message
+ * @msg:	the delivered message
+ * @timeout_ns:	how long to wait
+ */
+struct bindox_recv_args {
+	struct bindox_message msg;
+	__s64 timeout_ns;
+};
+
+/**
+ * struct bindox_reply_recv_args - BINDOX_IOC_REPLY_RECV
+ * @reply_id:	id of the call to answer, 0 to only receive; set to 0 by the
+ *		driver once the reply is consumed, so that a failed receive
+ *		can tell whether the reply went out
+ * @reserved:	must be 0
+ * @reply:	the reply's payload
+ * @msg:	the next message (as BINDOX_IOC_RECV)
+ * @timeout_ns:	how long to wait for the next message
+ *
+ * A reply to a caller that gave up (signal, timeout) or died is dropped
+ * without error. A reply larger than the caller's capacity fails with
+ * EMSGSIZE and can be retried with a smaller one.
+ */
+struct bindox_reply_recv_args {
+	__u64 reply_id;
+	__u64 reserved;
+	struct bindox_payload reply;
+	struct bindox_message msg;
+	__s64 timeout_ns;
+};
+
+/**
+ * struct bindox_version - BINDOX_IOC_VERSION
+ * @major:	BINDOX_VERSION_MAJOR of the driver (out)
+ * @minor:	BINDOX_VERSION_MINOR of the driver (out)
+ */
+struct bindox_version {
+	__u32 major;
+	__u32 minor;
+};
+
+/**
+ * struct bindox_handle_args - handle release
+ * @handle:	the handle
+ * @reserved:	must be 0
+ */
+struct bindox_handle_args {
+	__u32 handle;
+	__u32 reserved;
+};
+
+/**
+ * struct bindox_death_args - death notification (un)subscription
+ * @handle:	the watched handle
+ * @reserved:	must be 0
+ * @cookie:	returned in the BINDOX_MSG_DEATH message
+ */
+struct bindox_death_args {
+	__u32 handle;
+	__u32 reserved;
+	__u64 cookie;
+};
+
+#define BINDOX_IOC_MAGIC	0xb7
+
+#define BINDOX_IOC_VERSION	_IOWR(BINDOX_IOC_MAGIC, 0x00, struct bindox_version)
+/* Argument: __u64 flags, must be 0. Needs CAP_SYS_ADMIN in the initial user namespace. */
+#define BINDOX_IOC_SET_COORDINATOR _IOWR(BINDOX_IOC_MAGIC, 0x01, __u64)
+#define BINDOX_IOC_CALL		_IOWR(BINDOX_IOC_MAGIC, 0x02, struct bindox_call_args)
+#define BINDOX_IOC_SEND		_IOWR(BINDOX_IOC_MAGIC, 0x03, struct bindox_transaction)
+#define BINDOX_IOC_RECV		_IOWR(BINDOX_IOC_MAGIC, 0x04, struct bindox_recv_args)
+#define BINDOX_IOC_REPLY_RECV	_IOWR(BINDOX_IOC_MAGIC, 0x05, struct bindox_reply_recv_args)
+#define BINDOX_IOC_HANDLE_RELEASE _IOWR(BINDOX_IOC_MAGIC, 0x06, struct bindox_handle_args)
+#define BINDOX_IOC_DEATH_SUBSCRIBE _IOWR(BINDOX_IOC_MAGIC, 0x07, struct bindox_death_args)
+#define BINDOX_IOC_DEATH_UNSUBSCRIBE _IOWR(BINDOX_IOC_MAGIC, 0x08, struct bindox_death_args)
+
+/*
+ * The Coordinator protocol: the data of a call to handle 0. The driver
+ * checks its form before the Coordinator sees it.
+ *
+ * REGISTER: header, name, then (at the next 8-byte boundary) exactly one
+ *	BINDOX_OBJ_NODE object: the service's node. The Coordinator gets a
+ *	handle to it.
+ * LOOKUP: header and name, no objects. The Coordinator's reply carries a
+ *	struct bindox_coord_reply followed by one BINDOX_OBJ_HANDLE object
+ *	when status is 0.
+ * UNREGISTER: header and name, no objects.
+ *
+ * Names are 1..BINDOX_NAME_MAX bytes of [A-Za-z0-9._-], not NUL-terminated.
+ */
+#define BINDOX_NAME_MAX		255U
+
+enum bindox_coord_op {
+	BINDOX_COORD_REGISTER = 1,
+	BINDOX_COORD_LOOKUP = 2,
+	BINDOX_COORD_UNREGISTER = 3,
+};
+
+/**
+ * struct bindox_coord_request - start of a call to the Coordinator
+ * @op:		enum bindox_coord_op
+ * @name_len:	bytes of the name that follows
+ */
+struct bindox_coord_request {
+	__u32 op;
+	__u32 name_len;
+};
+
+/**
+ * struct bindox_coord_reply - start of the Coordinator's reply
+ * @status:	0 or a negative errno
+ * @reserved:	0
+ */
+struct bindox_coord_reply {
+	__s32 status;
+	__u32 reserved;
+};
+
+#endif /* _UAPI_LINUX_BINDOX_H */
