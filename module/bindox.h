@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __BINDOX_H
+#define __BINDOX_H
+
+/**
+ * DOC: Bindox objects and lock order
+ *
+ * A *domain* is one device node (the host's /dev/bindox, later one per
+ * container). A *proc* is one open file of a domain's device: every object a
+ * process creates hangs off its proc. A *node* is a service endpoint, owned by
+ * one proc and named by the owner's cookie. A *handle* is a proc's reference
+ * to a node, a number in the proc's table; handle 0 always means the
+ * Coordinator's node. A *txn* (transaction) is one message on its way: a call,
+ * a one-way message or a reply. A *death* is a subscription to a node's death,
+ * owned by the subscriber's handle.
+ *
+ * Every object is reference counted; a pointer stored in another object holds
+ * a reference, except death->proc (the death lives inside the proc's handle
+ * table and dies with it).
+ *
+ * Lock order (a lock may only be taken while holding locks above it):
+ *
+ *   1. bindox_procs_lock (mutex, global list of procs, for debugfs)
+ *   2. proc->lock        (mutex; never two procs' locks at once)
+ *   3. node->lock        (spinlock)
+ *   4. txn->lock         (spinlock)
+ *   5. coordinator slot  (spinlock, taken alone or innermost)
+ *
+ * No user memory is touched while a proc lock is held, so that a fault
+ * never runs under it.
+ */
+
+#include <linux/types.h>
+
+/* Limits a process can cause the kernel to allocate; module parameters. */
+extern unsigned int bindox_max_handles;
+extern unsigned int bindox_max_nodes;
+extern unsigned int bindox_max_queued;
+
+#endif /* __BINDOX_H */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bindox: secure IPC between containers on one host. Module entry points.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include "bindox.h"
+#include "compat.h"
+#include "domain.h"
+#include "stats.h"
+
+unsigned int bindox_max_handles = 65536;
+module_param_named(max_handles, bindox_max_handles, uint, 0644);
+MODULE_PARM_DESC(max_handles, "Most handles one open file may hold");
+
+unsigned int bindox_max_nodes = 16384;
+module_param_named(max_nodes, bindox_max_nodes, uint, 0644);
+MODULE_PARM_DESC(max_nodes, "Most nodes one open file may own");
+
+unsigned int bindox_max_queued = 4096;
+module_param_named(max_queued, bindox_max_queued, uint, 0644);
+MODULE_PARM_DESC(max_queued, "Most messages waiting in one open file's queue");
+
+static struct bindox_domain *bindox_host_domain;
+
+static int __init bindox_init(void)
+{
+	int err;
+
+	bindox_host_domain = bindox_domain_new(0, "bindox", true);
+	if (!bindox_host_domain)
+		return -ENOMEM;
+	bindox_debugfs_init();
+	err = bindox_domain_register(bindox_host_domain);
+	if (err) {
+		bindox_debugfs_exit();
+		bindox_host_domain = bindox_domain_unref(bindox_host_domain);
+		return err;
+	}
+	return 0;
+}
+
+static void __exit bindox_exit(void)
+{
+	bindox_domain_unregister(bindox_host_domain);
+	bindox_host_domain = bindox_domain_unref(bindox_host_domain);
+	bindox_debugfs_exit();
+}
+
+module_init(bindox_init);
+module_exit(bindox_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Bindox: secure IPC between containers");
+MODULE_VERSION("0.1.0");

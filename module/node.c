@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nodes: service endpoints, kept in their owner's tree by cookie.
+ */
+#include <linux/slab.h>
+#include "bindox.h"
+#include "handle.h"
+#include "node.h"
+#include "proc.h"
+#include "stats.h"
+
+static struct bindox_node *bindox_node_find(struct bindox_proc *proc,
+					    u64 cookie, struct rb_node ***link,
+					    struct rb_node **parent)
+{
+	struct rb_node **p = &proc->nodes.rb_node;
+	struct bindox_node *node;
+
+	*parent = NULL;
+	while (*p) {
+		*parent = *p;
+		node = rb_entry(*p, struct bindox_node, owner_rb);
+		if (cookie < node->cookie)
+			p = &(*p)->rb_left;
+		else if (cookie > node->cookie)
+			p = &(*p)->rb_right;
+		else
+			return node;
+	}
+	*link = p;
+	return NULL;
+}
+
+static struct bindox_node *bindox_node_insert(struct bindox_proc *proc,
+					      u64 cookie, struct rb_node **link,
+					      struct rb_node *parent)
+{
+	struct bindox_node *node;
+
+	if (proc->n_nodes >= READ_ONCE(bindox_max_nodes))
+		return ERR_PTR(-ENOSPC);
+	node = kzalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
+	if (!node)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&node->kref);	/* the owner's tree's reference */
+	node->owner = bindox_proc_ref(proc);
+	node->cookie = cookie;
+	INIT_LIST_HEAD(&node->reap_entry);
+	spin_lock_init(&node->lock);
+	INIT_LIST_HEAD(&node->deaths);
+	rb_link_node(&node->owner_rb, parent, link);
+	rb_insert_color(&node->owner_rb, &proc->nodes);
+	proc->n_nodes++;
+	bindox_stat_inc(BINDOX_STAT_NODES);
+	return bindox_node_ref(node);
+}
+
+/**
+ * bindox_node_create() - create a node with a cookie not yet in use
+ * @proc:	the owner; its lock is held
+ * @cookie:	the owner's name for the node
+ *
+ * Return: a new reference, ERR_PTR(-EEXIST) if the cookie is taken,
+ * -ENOSPC over the quota, -ENOMEM.
+ */
+struct bindox_node *bindox_node_create(struct bindox_proc *proc, u64 cookie)
+{
+	struct rb_node **link, *parent;
+
+	lockdep_assert_held(&proc->lock);
+	if (bindox_node_find(proc, cookie, &link, &parent))
+		return ERR_PTR(-EEXIST);
+	return bindox_node_insert(proc, cookie, link, parent);
+}
+
+/**
+ * bindox_node_get_or_create() - the owner's node for a cookie
+ * @proc:	the owner; its lock is held
+ * @cookie:	the owner's name for the node
+ *
+ * Return: a new reference, or an ERR_PTR as bindox_node_create().
+ */
+struct bindox_node *bindox_node_get_or_create(struct bindox_proc *proc,
+					      u64 cookie)
+{
+	struct rb_node **link, *parent;
+	struct bindox_node *node;
+
+	lockdep_assert_held(&proc->lock);
+	node = bindox_node_find(proc, cookie, &link, &parent);
+	if (node)
+		return bindox_node_ref(node);
+	return bindox_node_insert(proc, cookie, link, parent);
+}
+
+/**
+ * bindox_node_free() - kref release function of a node
+ * @kref:	the node's kref
+ */
+void bindox_node_free(struct kref *kref)
+{
+	struct bindox_node *node = container_of(kref, struct bindox_node, kref);
+
+	WARN_ON(!list_empty(&node->deaths));
+	bindox_proc_unref(node->owner);
+	kfree(node);
+	bindox_stat_dec(BINDOX_STAT_NODES);
+}
+
+/**
+ * bindox_node_kill() - the owner died: mark the node dead, tell watchers
+ * @node:	the node, already out of its owner's tree
+ */
+void bindox_node_kill(struct bindox_node *node)
+{
+	spin_lock(&node->lock);
+	node->dead = true;
+	spin_unlock(&node->lock);
+	bindox_death_fire(node);
+}
+
+/**
+ * bindox_node_is_dead() - whether the node's owner died
+ * @node:	the node
+ *
+ * Return: true once bindox_node_kill() ran.
+ */
+bool bindox_node_is_dead(struct bindox_node *node)
+{
+	bool dead;
+
+	spin_lock(&node->lock);
+	dead = node->dead;
+	spin_unlock(&node->lock);
+	return dead;
+}

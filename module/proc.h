@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __BINDOX_PROC_H
+#define __BINDOX_PROC_H
+
+/**
+ * DOC: Procs
+ *
+ * A proc is one open file of a bindox device: the unit that owns nodes,
+ * holds handles and receives messages. Any thread of any process holding the
+ * file may use it; there is no per-thread state in the driver, so the number
+ * of threads a process uses costs the kernel nothing.
+ *
+ * The proc's incoming queue (@todo) holds calls, one-way messages and
+ * death notifications in arrival order. A call taken off the queue moves to
+ * @inflight under a fresh id until one of the proc's threads replies to it.
+ *
+ * When the file is released the proc dies: @dead is set under @lock, so
+ * nothing is queued to it any more; queued and in-flight calls fail with
+ * BINDOX_EDEADPEER; its nodes die (their watchers are told); its handles drop.
+ * The struct itself stays while nodes and transactions still point at it.
+ */
+
+#include <linux/cred.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rbtree.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+struct bindox_domain;
+
+enum bindox_work_type {
+	BINDOX_WORK_TXN,
+	BINDOX_WORK_DEATH,
+};
+
+/* An entry of a proc's incoming queue, embedded in a txn or a death. */
+struct bindox_work {
+	struct list_head entry;
+	enum bindox_work_type type;
+};
+
+struct bindox_proc {
+	struct kref kref;
+	struct bindox_domain *domain;
+	const struct cred *cred;
+	struct list_head procs_entry;	/* under bindox_procs_lock */
+
+	struct mutex lock;		/* protects everything below */
+	bool dead;
+	struct rb_root nodes;		/* owned nodes, by cookie */
+	u32 n_nodes;
+	struct xarray handles;		/* handle id -> struct bindox_handle */
+	struct rb_root handles_by_node;	/* the same handles, by node */
+	u32 n_handles;
+	struct list_head todo;		/* struct bindox_work */
+	u32 n_todo;
+	struct xarray inflight;		/* call id -> received txn */
+	u32 next_call_id;
+	wait_queue_head_t wait;		/* receivers and poll() */
+};
+
+struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
+				    const struct cred *cred);
+void bindox_proc_free(struct kref *kref);
+void bindox_proc_release(struct bindox_proc *proc);
+int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
+			bool sync);
+int bindox_proc_wait(struct bindox_proc *proc, long *timeout);
+struct seq_file;
+void bindox_procs_dump(struct seq_file *m);
+
+static inline struct bindox_proc *bindox_proc_ref(struct bindox_proc *proc)
+{
+	if (proc)
+		kref_get(&proc->kref);
+	return proc;
+}
+
+static inline struct bindox_proc *bindox_proc_unref(struct bindox_proc *proc)
+{
+	if (proc)
+		kref_put(&proc->kref, bindox_proc_free);
+	return NULL;
+}
+
+#endif /* __BINDOX_PROC_H */

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live-object counters and the debugfs files that show them.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include "proc.h"
+#include "stats.h"
+
+atomic_t bindox_stats[BINDOX_STAT_COUNT];
+
+static const char * const bindox_stat_names[BINDOX_STAT_COUNT] = {
+	[BINDOX_STAT_PROCS] = "procs",
+	[BINDOX_STAT_NODES] = "nodes",
+	[BINDOX_STAT_HANDLES] = "handles",
+	[BINDOX_STAT_TXNS] = "transactions",
+	[BINDOX_STAT_DEATHS] = "deaths",
+};
+
+static struct dentry *bindox_debugfs_dir;
+
+static int counters_show(struct seq_file *m, void *unused)
+{
+	int i;
+
+	for (i = 0; i < BINDOX_STAT_COUNT; i++)
+		seq_printf(m, "%s %d\n", bindox_stat_names[i],
+			   atomic_read(&bindox_stats[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
+
+static int state_show(struct seq_file *m, void *unused)
+{
+	bindox_procs_dump(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(state);
+
+/**
+ * bindox_debugfs_init() - create /sys/kernel/debug/bindox/
+ *
+ * debugfs is optional: failures are ignored, as debugfs wants.
+ */
+void bindox_debugfs_init(void)
+{
+	bindox_debugfs_dir = debugfs_create_dir("bindox", NULL);
+	debugfs_create_file("counters", 0400, bindox_debugfs_dir, NULL,
+			    &counters_fops);
+	debugfs_create_file("state", 0400, bindox_debugfs_dir, NULL,
+			    &state_fops);
+}
+
+/**
+ * bindox_debugfs_exit() - remove /sys/kernel/debug/bindox/
+ */
+void bindox_debugfs_exit(void)
+{
+	debugfs_remove_recursive(bindox_debugfs_dir);
+}

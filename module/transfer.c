@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Calls, one-way messages, receiving and replying.
+ */
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include "handle.h"
+#include "node.h"
+#include "proc.h"
+#include "transfer.h"
+#include "coordinator.h"
+#include "txn.h"
+
+static long bindox_timeout_jiffies(s64 ns)
+{
+	unsigned long j;
+
+	if (ns < 0)
+		return MAX_SCHEDULE_TIMEOUT;
+	if (ns == 0)
+		return 0;
+	j = nsecs_to_jiffies(ns);
+	if (j >= MAX_SCHEDULE_TIMEOUT)
+		return MAX_SCHEDULE_TIMEOUT - 1;
+	return j ? j : 1;
+}
+
+/* Build a call or one-way message to @handle and queue it at the owner. */
+static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
+						const struct bindox_transaction *tx,
+						const struct bindox_payload *reply_cap)
+{
+	struct bindox_node *node;
+	struct bindox_txn *txn;
+	bool oneway = tx->flags & BINDOX_TF_ONEWAY;
+	int err;
+
+	mutex_lock(&proc->lock);
+	node = bindox_handle_node(proc, tx->handle);
+	mutex_unlock(&proc->lock);
+	if (IS_ERR(node))
+		return ERR_CAST(node);
+
+	txn = bindox_txn_build(proc, &tx->payload, tx->flags);
+	if (IS_ERR(txn)) {
+		bindox_node_unref(node);
+		return txn;
+	}
+	txn->target = node;
+	txn->to = bindox_proc_ref(node->owner);
+	if (reply_cap) {
+		txn->reply_data_cap = min(reply_cap->data_size,
+					  BINDOX_MAX_DATA_SIZE);
+		txn->reply_objs_cap = min(reply_cap->offsets_count,
+					  BINDOX_MAX_OBJECTS);
+	}
+	if (READ_ONCE(node->is_coordinator)) {
+		err = bindox_coordinator_check_request(txn);
+		if (err)
+			goto fail;
+	}
+	if (bindox_node_is_dead(node)) {
+		err = -BINDOX_EDEADPEER;
+		goto fail;
+	}
+	txn->state = BINDOX_TXN_QUEUED;
+	err = bindox_proc_enqueue(txn->to, &bindox_txn_ref(txn)->work, !oneway);
+	if (err) {
+		bindox_txn_unref(txn);
+		goto fail;
+	}
+	return txn;
+fail:
+	bindox_txn_unref(txn);
+	return ERR_PTR(err);
+}
+
+/*
+ * The caller gave up. Whoever holds the call next drops it; if it is still
+ * queued, take it off the queue now.
+ */
+static bool bindox_transfer_abandon(struct bindox_txn *txn)
+{
+	enum bindox_txn_state state;
+	struct bindox_proc *to = txn->to;
+
+	spin_lock(&txn->lock);
+	state = txn->state;
+	if (state != BINDOX_TXN_DONE)
+		txn->state = BINDOX_TXN_ABANDONED;
+	spin_unlock(&txn->lock);
+	if (state == BINDOX_TXN_DONE)
+		return false;
+
+	if (state == BINDOX_TXN_QUEUED) {
+		bool queued;
+
+		mutex_lock(&to->lock);
+		queued = !list_empty(&txn->work.entry);
+		if (queued) {
+			list_del_init(&txn->work.entry);
+			to->n_todo--;
+		}
+		mutex_unlock(&to->lock);
+		if (queued)
+			bindox_txn_unref(txn);
+	}
+	return true;
+}
+
+/* Whether the call is done. */
+static bool bindox_transfer_done(struct bindox_txn *txn)
+{
+	/* Pairs with bindox_txn_complete(): reply and error are visible. */
+	return smp_load_acquire(&txn->state) == BINDOX_TXN_DONE;
+}
+
+/* Hand the reply of a finished call to the calling proc. */
+static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
+					 struct bindox_txn *reply,
+					 struct bindox_message *msg,
+					 struct bindox_message __user *umsg)
+{
+	int err;
+
+	mutex_lock(&proc->lock);
+	err = bindox_txn_translate(reply, proc);
+	mutex_unlock(&proc->lock);
+	if (err)
+		return err;
+	err = bindox_txn_copy_out(reply, msg, BINDOX_MSG_REPLY, 0);
+	msg->id = 0;
+	if (!err && copy_to_user(umsg, msg, sizeof(*msg)))
+		err = -EFAULT;
+	if (err) {
+		mutex_lock(&proc->lock);
+		bindox_txn_untranslate(reply, proc);
+		mutex_unlock(&proc->lock);
+	}
+	return err;
+}
+
+/**
+ * bindox_transfer_call() - BINDOX_IOC_CALL: send a call, wait for its reply
+ * @proc:	the caller's proc
+ * @uargs:	struct bindox_call_args in user memory
+ *
+ * A signal or the timeout ends the wait with -EINTR or -ETIMEDOUT; the call
+ * is then abandoned (a later reply is dropped) and never restarted, since
+ * the server may already have acted on it.
+ *
+ * Return: 0 with the reply copied out, or a negative errno.
+ */
+int bindox_transfer_call(struct bindox_proc *proc,
+			 struct bindox_call_args __user *uargs)
+{
+	struct bindox_call_args args;
+	struct bindox_txn *txn;
+	long timeout, left;
+	int err;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if (args.tx.flags || args.reply.reserved)
+		return -EINVAL;
+	timeout = bindox_timeout_jiffies(args.timeout_ns);
+
+	txn = bindox_transfer_start(proc, &args.tx, &args.reply.payload);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+
+	left = wait_event_interruptible_timeout(txn->wait,
+						bindox_transfer_done(txn),
+						timeout);
+	if (left <= 0 && bindox_transfer_abandon(txn)) {
+		err = left ? -EINTR : -ETIMEDOUT;
+		goto out;
+	}
+	err = txn->error;
+	if (!err)
+		err = bindox_transfer_deliver_reply(proc, txn->reply,
+						    &args.reply, &uargs->reply);
+out:
+	bindox_txn_unref(txn);
+	return err;
+}
+
+/**
+ * bindox_transfer_send() - BINDOX_IOC_SEND: queue a one-way message
+ * @proc:	the sender's proc
+ * @utx:	struct bindox_transaction in user memory; flags must be
+ *		BINDOX_TF_ONEWAY
+ *
+ * Return: 0 once queued, or a negative errno.
+ */
+int bindox_transfer_send(struct bindox_proc *proc,
+			 struct bindox_transaction __user *utx)
+{
+	struct bindox_transaction tx;
+	struct bindox_txn *txn;
+
+	if (copy_from_user(&tx, utx, sizeof(tx)))
+		return -EFAULT;
+	if (tx.flags != BINDOX_TF_ONEWAY)
+		return -EINVAL;
+	txn = bindox_transfer_start(proc, &tx, NULL);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	bindox_txn_unref(txn);
+	return 0;
+}
+
+/* Take a death notification off the queue; the proc's lock is held. */
+static void bindox_transfer_take_death(struct bindox_proc *proc,
+				       struct bindox_work *work,
+				       struct bindox_message *msg)
+{
+	struct bindox_death *death = container_of(work, struct bindox_death,
+						  work);
+
+	list_del_init(&work->entry);
+	proc->n_todo--;
+	msg->type = BINDOX_MSG_DEATH;
+	msg->flags = 0;
+	msg->id = 0;
+	msg->cookie = death->cookie;
+	msg->sender_pid = 0;
+	msg->sender_euid = 0;
+	msg->sender_egid = 0;
+	msg->sender_domain = 0;
+	msg->payload.data_size = 0;
+	msg->payload.offsets_count = 0;
+	death->handle->death = NULL;
+	bindox_death_free(death);
+}
+
+/*
+ * Take the first message for the receiver, or tell why not. Returns 1 when
+ * the queue is empty, 0 with *taken set (a txn) or with @msg filled (a death).
+ * The proc's lock is held.
+ */
+static int bindox_transfer_take(struct bindox_proc *proc,
+				struct bindox_message *msg,
+				struct bindox_txn **taken)
+{
+	struct bindox_work *work;
+	struct bindox_txn *txn;
+	bool oneway;
+	u32 id = 0;
+	int err;
+
+	*taken = NULL;
+	for (;;) {
+		work = list_first_entry_or_null(&proc->todo,
+						struct bindox_work, entry);
+		if (!work)
+			return 1;
+		if (work->type == BINDOX_WORK_DEATH) {
+			bindox_transfer_take_death(proc, work, msg);
+			return 0;
+		}
+		txn = container_of(work, struct bindox_txn, work);
+		spin_lock(&txn->lock);
+		if (txn->state != BINDOX_TXN_ABANDONED)
+			break;
+		spin_unlock(&txn->lock);
+		list_del_init(&work->entry);
+		proc->n_todo--;
+		bindox_txn_unref(txn);
+	}
+	spin_unlock(&txn->lock);
+
+	if (!bindox_txn_fits(txn, &msg->payload)) {
+		msg->payload.data_size = txn->data_size;
+		msg->payload.offsets_count = txn->n_objs;
+		return -EMSGSIZE;
+	}
+	oneway = txn->flags & BINDOX_TF_ONEWAY;
+	if (!oneway) {
+		err = xa_alloc_cyclic(&proc->inflight, &id, txn, xa_limit_32b,
+				      &proc->next_call_id, GFP_KERNEL_ACCOUNT);
+		if (err < 0)
+			return err == -EBUSY ? -ENOSPC : err;
+	}
+	err = bindox_txn_translate(txn, proc);
+	if (err) {
+		if (!oneway)
+			xa_erase(&proc->inflight, id);
+		return err;
+	}
+	list_del_init(&work->entry);
+	proc->n_todo--;
+	if (!oneway) {
+		spin_lock(&txn->lock);
+		txn->id = id;
+		if (txn->state == BINDOX_TXN_QUEUED)
+			txn->state = BINDOX_TXN_RECEIVED;
+		spin_unlock(&txn->lock);
+	}
+	msg->id = id;
+	*taken = txn;
+	return 0;
+}
+
+/* Copying out failed: put the message back at the head of the queue. */
+static void bindox_transfer_untake(struct bindox_proc *proc,
+				   struct bindox_txn *txn)
+{
+	mutex_lock(&proc->lock);
+	bindox_txn_untranslate(txn, proc);
+	if (!(txn->flags & BINDOX_TF_ONEWAY)) {
+		xa_erase(&proc->inflight, txn->id);
+		spin_lock(&txn->lock);
+		if (txn->state == BINDOX_TXN_RECEIVED)
+			txn->state = BINDOX_TXN_QUEUED;
+		spin_unlock(&txn->lock);
+	}
+	list_add(&txn->work.entry, &proc->todo);
+	proc->n_todo++;
+	mutex_unlock(&proc->lock);
+}
+
+/*
+ * Receive the next message into @msg (a kernel copy of @umsg) and copy it
+ * out. A message that does not fit stays queued (-EMSGSIZE, with the sizes
+ * it needs written back); one that cannot be copied out goes back to the
+ * head of the queue (-EFAULT). A death notification that cannot be copied
+ * out is lost.
+ */
+static int bindox_transfer_receive(struct bindox_proc *proc,
+				   struct bindox_message *msg,
+				   struct bindox_message __user *umsg,
+				   s64 timeout_ns)
+{
+	long timeout = bindox_timeout_jiffies(timeout_ns);
+	struct bindox_txn *txn;
+	int err;
+
+	if (msg->reserved)
+		return -EINVAL;
+	for (;;) {
+		mutex_lock(&proc->lock);
+		err = bindox_transfer_take(proc, msg, &txn);
+		mutex_unlock(&proc->lock);
+		if (err <= 0)
+			break;
+		if (!timeout_ns)
+			return -EAGAIN;
+		err = bindox_proc_wait(proc, &timeout);
+		if (err)
+			return err;
+	}
+	if (err == -EMSGSIZE)
+		return copy_to_user(umsg, msg, sizeof(*msg)) ? -EFAULT : err;
+	if (err)
+		return err;
+	if (!txn)	/* a death notification */
+		return copy_to_user(umsg, msg, sizeof(*msg)) ? -EFAULT : 0;
+
+	err = bindox_txn_copy_out(txn, msg, txn->flags & BINDOX_TF_ONEWAY ?
+				  BINDOX_MSG_ONEWAY : BINDOX_MSG_CALL,
+				  txn->target->cookie);
+	if (!err && copy_to_user(umsg, msg, sizeof(*msg)))
+		err = -EFAULT;
+	if (err) {
+		bindox_transfer_untake(proc, txn);
+		return err;
+	}
+	/* A call's reference now belongs to the in-flight table. */
+	if (txn->flags & BINDOX_TF_ONEWAY)
+		bindox_txn_unref(txn);
+	return 0;
+}
+
+/**
+ * bindox_transfer_recv() - BINDOX_IOC_RECV
+ * @proc:	the receiving proc
+ * @uargs:	struct bindox_recv_args in user memory
+ *
+ * Return: 0 with a message, -EAGAIN (timeout 0) or -ETIMEDOUT with none,
+ * -EINTR on a signal, -EMSGSIZE, -EFAULT, -EINVAL.
+ */
+int bindox_transfer_recv(struct bindox_proc *proc,
+			 struct bindox_recv_args __user *uargs)
+{
+	struct bindox_recv_args args;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	return bindox_transfer_receive(proc, &args.msg, &uargs->msg,
+				       args.timeout_ns);
+}
+
+/* Answer call @id of @proc with @payload. */
+static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
+				 const struct bindox_payload *payload)
+{
+	struct bindox_txn *call, *reply;
+	int err = 0;
+
+	if (id > U32_MAX)
+		return -EINVAL;
+	mutex_lock(&proc->lock);
+	call = bindox_txn_ref(xa_load(&proc->inflight, id));
+	mutex_unlock(&proc->lock);
+	if (!call)
+		return -EINVAL;
+	if (payload->data_size > call->reply_data_cap ||
+	    payload->offsets_count > call->reply_objs_cap) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	reply = bindox_txn_build(proc, payload, 0);
+	if (IS_ERR(reply)) {
+		err = PTR_ERR(reply);
+		goto out;
+	}
+	/* Another thread may have answered the same id meanwhile. */
+	if (xa_cmpxchg(&proc->inflight, id, call, NULL, 0) != call) {
+		bindox_txn_unref(reply);
+		err = -EINVAL;
+		goto out;
+	}
+	bindox_txn_complete(call, reply, 0);
+	bindox_txn_unref(call);		/* the in-flight table's reference */
+out:
+	bindox_txn_unref(call);
+	return err;
+}
+
+/**
+ * bindox_transfer_reply_recv() - BINDOX_IOC_REPLY_RECV
+ * @proc:	the server's proc
+ * @uargs:	struct bindox_reply_recv_args in user memory
+ *
+ * Answers reply_id (if not 0) and then receives as BINDOX_IOC_RECV. Once
+ * the reply is consumed reply_id is set to 0 in user memory, so a failed
+ * receive still tells whether the answer went out.
+ *
+ * Return: an error of the reply (nothing received), or of the receive.
+ */
+int bindox_transfer_reply_recv(struct bindox_proc *proc,
+			       struct bindox_reply_recv_args __user *uargs)
+{
+	struct bindox_reply_recv_args args;
+	int err;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if (args.reserved)
+		return -EINVAL;
+	if (args.reply_id) {
+		err = bindox_transfer_reply(proc, args.reply_id, &args.reply);
+		if (err)
+			return err;
+		if (put_user((u64)0, &uargs->reply_id))
+			return -EFAULT;
+	}
+	return bindox_transfer_receive(proc, &args.msg, &uargs->msg,
+				       args.timeout_ns);
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transactions: copying a message in, checking its objects, rewriting them
+ * for the receiver, and copying it out.
+ */
+#include <linux/mm.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "domain.h"
+#include "handle.h"
+#include "node.h"
+#include "proc.h"
+#include "stats.h"
+#include "txn.h"
+
+static struct bindox_txn *bindox_txn_alloc(u32 flags)
+{
+	struct bindox_txn *txn;
+
+	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
+	if (!txn)
+		return NULL;
+	kref_init(&txn->kref);
+	INIT_LIST_HEAD(&txn->work.entry);
+	txn->work.type = BINDOX_WORK_TXN;
+	txn->flags = flags;
+	spin_lock_init(&txn->lock);
+	txn->state = BINDOX_TXN_NEW;
+	init_waitqueue_head(&txn->wait);
+	bindox_stat_inc(BINDOX_STAT_TXNS);
+	return txn;
+}
+
+static int bindox_txn_copy_in(struct bindox_txn *txn,
+			      const struct bindox_payload *payload)
+{
+	u32 n = payload->offsets_count;
+
+	if (payload->data_size > BINDOX_MAX_DATA_SIZE ||
+	    n > BINDOX_MAX_OBJECTS)
+		return -E2BIG;
+	if (payload->data_size) {
+		txn->data = kvmalloc(payload->data_size, GFP_KERNEL_ACCOUNT);
+		if (!txn->data)
+			return -ENOMEM;
+		if (copy_from_user(txn->data,
+				   u64_to_user_ptr(payload->data_ptr),
+				   payload->data_size))
+			return -EFAULT;
+		txn->data_size = payload->data_size;
+	}
+	if (n) {
+		txn->offsets = kvmalloc_array(n, sizeof(*txn->offsets),
+					      GFP_KERNEL_ACCOUNT);
+		txn->objs = kcalloc(n, sizeof(*txn->objs), GFP_KERNEL_ACCOUNT);
+		if (!txn->offsets || !txn->objs)
+			return -ENOMEM;
+		if (copy_from_user(txn->offsets,
+				   u64_to_user_ptr(payload->offsets_ptr),
+				   array_size(n, sizeof(*txn->offsets))))
+			return -EFAULT;
+		txn->n_objs = n;
+	}
+	return 0;
+}
+
+/*
+ * Check the object table: each offset 8-byte aligned, inside the data,
+ * after the end of the previous object (so in order and not overlapping).
+ * Resolve each object to a node reference while the sender's lock is held.
+ */
+static int bindox_txn_resolve(struct bindox_txn *txn,
+			      struct bindox_proc *sender)
+{
+	const size_t obj_size = sizeof(struct bindox_object);
+	u64 min_offset = 0;
+	int err = 0;
+	u32 i;
+
+	mutex_lock(&sender->lock);
+	for (i = 0; i < txn->n_objs; i++) {
+		u64 off = txn->offsets[i];
+		struct bindox_object *obj;
+		struct bindox_node *node;
+
+		if (off % BINDOX_OBJECT_ALIGN || off < min_offset ||
+		    off > txn->data_size || txn->data_size - off < obj_size) {
+			err = -EINVAL;
+			break;
+		}
+		min_offset = off + obj_size;
+		obj = txn->data + off;
+		if (obj->flags || obj->reserved) {
+			err = -EINVAL;
+			break;
+		}
+		switch (obj->type) {
+		case BINDOX_OBJ_NODE:
+			node = bindox_node_get_or_create(sender, obj->value);
+			break;
+		case BINDOX_OBJ_HANDLE:
+			node = obj->value > U32_MAX ? ERR_PTR(-EINVAL) :
+				bindox_handle_node(sender, obj->value);
+			break;
+		default:
+			node = ERR_PTR(-EINVAL);
+			break;
+		}
+		if (IS_ERR(node)) {
+			err = PTR_ERR(node);
+			break;
+		}
+		txn->objs[i] = node;
+	}
+	mutex_unlock(&sender->lock);
+	return err;
+}
+
+/**
+ * bindox_txn_build() - copy a message in from the sender
+ * @sender:	the sending proc (of the current task)
+ * @payload:	the user's payload description
+ * @flags:	BINDOX_TF_*
+ *
+ * Return: the txn with one reference, or an ERR_PTR: -E2BIG over the
+ * limits, -EFAULT for bad pointers, -EINVAL for a malformed object table or
+ * an unknown handle, -ENXIO for handle 0 without a Coordinator, -ENOSPC or
+ * -ENOMEM.
+ */
+struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
+				    const struct bindox_payload *payload,
+				    u32 flags)
+{
+	struct bindox_txn *txn;
+	int err;
+
+	txn = bindox_txn_alloc(flags);
+	if (!txn)
+		return ERR_PTR(-ENOMEM);
+	err = bindox_txn_copy_in(txn, payload);
+	if (!err)
+		err = bindox_txn_resolve(txn, sender);
+	if (err) {
+		bindox_txn_unref(txn);
+		return ERR_PTR(err);
+	}
+	txn->sender_pid = get_task_pid(current, PIDTYPE_TGID);
+	txn->sender_euid = sender->cred->euid;
+	txn->sender_egid = sender->cred->egid;
+	txn->sender_domain = sender->domain->id;
+	return txn;
+}
+
+/**
+ * bindox_txn_free() - kref release function of a txn
+ * @kref:	the txn's kref
+ */
+void bindox_txn_free(struct kref *kref)
+{
+	struct bindox_txn *txn = container_of(kref, struct bindox_txn, kref);
+	u32 i;
+
+	for (i = 0; i < txn->n_objs; i++)
+		bindox_node_unref(txn->objs[i]);
+	kfree(txn->objs);
+	kvfree(txn->offsets);
+	kvfree(txn->data);
+	put_pid(txn->sender_pid);
+	bindox_node_unref(txn->target);
+	bindox_proc_unref(txn->to);
+	bindox_txn_unref(txn->reply);
+	kfree(txn);
+	bindox_stat_dec(BINDOX_STAT_TXNS);
+}
+
+/**
+ * bindox_txn_complete() - finish a call with a reply or an error
+ * @txn:	the call
+ * @reply:	the reply (its reference moves to @txn), or NULL
+ * @error:	0 or a negative errno for the caller
+ *
+ * A call that is already done or abandoned is left alone and the reply
+ * dropped.
+ */
+void bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
+			 int error)
+{
+	bool done = false;
+
+	spin_lock(&txn->lock);
+	if (txn->state != BINDOX_TXN_DONE &&
+	    txn->state != BINDOX_TXN_ABANDONED) {
+		txn->reply = reply;
+		txn->error = error;
+		/* Publishes reply and error to bindox_transfer_done(). */
+		smp_store_release(&txn->state, BINDOX_TXN_DONE);
+		done = true;
+	}
+	spin_unlock(&txn->lock);
+	if (done)
+		wake_up_interruptible_sync(&txn->wait);
+	else
+		bindox_txn_unref(reply);
+}
+
+/* Drop the handles that translating the first @n objects added. */
+static void bindox_txn_untranslate_first(struct bindox_txn *txn,
+					 struct bindox_proc *proc, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		struct bindox_object *obj = txn->data + txn->offsets[i];
+
+		if (obj->type == BINDOX_OBJ_HANDLE)
+			bindox_handle_put(proc, obj->value);
+	}
+}
+
+/**
+ * bindox_txn_translate() - rewrite the objects for the receiving proc
+ * @txn:	the message
+ * @proc:	the receiver; its lock is held
+ *
+ * Nodes the receiver owns come back as BINDOX_OBJ_NODE with its cookie,
+ * every other node as a handle in its table.
+ *
+ * Return: 0, or an error of bindox_handle_add() with nothing changed.
+ */
+int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc)
+{
+	u32 i;
+	int err;
+
+	lockdep_assert_held(&proc->lock);
+	for (i = 0; i < txn->n_objs; i++) {
+		struct bindox_object *obj = txn->data + txn->offsets[i];
+		struct bindox_node *node = txn->objs[i];
+		u32 id;
+
+		if (node->owner == proc) {
+			obj->type = BINDOX_OBJ_NODE;
+			obj->value = node->cookie;
+			continue;
+		}
+		err = bindox_handle_add(proc, node, &id);
+		if (err) {
+			bindox_txn_untranslate_first(txn, proc, i);
+			return err;
+		}
+		obj->type = BINDOX_OBJ_HANDLE;
+		obj->value = id;
+	}
+	return 0;
+}
+
+/**
+ * bindox_txn_untranslate() - undo bindox_txn_translate()
+ * @txn:	the message
+ * @proc:	the receiver; its lock is held
+ */
+void bindox_txn_untranslate(struct bindox_txn *txn, struct bindox_proc *proc)
+{
+	lockdep_assert_held(&proc->lock);
+	bindox_txn_untranslate_first(txn, proc, txn->n_objs);
+}
+
+/**
+ * bindox_txn_fits() - whether a message fits the receiver's capacities
+ * @txn:	the message
+ * @cap:	the receiver's payload capacities
+ *
+ * Return: true if it fits.
+ */
+bool bindox_txn_fits(const struct bindox_txn *txn,
+		     const struct bindox_payload *cap)
+{
+	return txn->data_size <= cap->data_size &&
+	       txn->n_objs <= cap->offsets_count;
+}
+
+/**
+ * bindox_txn_copy_out() - copy a translated message to the receiver
+ * @txn:	the message, already translated for the current proc
+ * @msg:	the receiver's message description (kernel copy), filled in
+ * @type:	enum bindox_message_type
+ * @cookie:	the cookie to report
+ *
+ * Credentials are translated into the current task's namespaces.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int bindox_txn_copy_out(struct bindox_txn *txn, struct bindox_message *msg,
+			u32 type, u64 cookie)
+{
+	struct user_namespace *user_ns = current_user_ns();
+
+	if (txn->data_size &&
+	    copy_to_user(u64_to_user_ptr(msg->payload.data_ptr), txn->data,
+			 txn->data_size))
+		return -EFAULT;
+	if (txn->n_objs &&
+	    copy_to_user(u64_to_user_ptr(msg->payload.offsets_ptr),
+			 txn->offsets,
+			 array_size(txn->n_objs, sizeof(*txn->offsets))))
+		return -EFAULT;
+	msg->type = type;
+	msg->flags = txn->flags;
+	msg->cookie = cookie;
+	msg->sender_pid = pid_nr_ns(txn->sender_pid,
+				    task_active_pid_ns(current));
+	msg->sender_euid = from_kuid_munged(user_ns, txn->sender_euid);
+	msg->sender_egid = from_kgid_munged(user_ns, txn->sender_egid);
+	msg->sender_domain = txn->sender_domain;
+	msg->payload.data_size = txn->data_size;
+	msg->payload.offsets_count = txn->n_objs;
+	return 0;
+}
