@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# run-tests.sh [options] BUILD_DIR: the in-VM test entry point. Boots ONE
+# VM, runs every executable BUILD_DIR/tests/kernel/test-* (Check programs)
+# in it, each with its own timeout and cwd = BUILD_DIR (as meson test
+# does), then the post-checks of run-vm.sh.
+# Ends with the tally line "vm: N passed, M failed": N/M count Check's
+# individual checks (a program without a summary line counts as 1 failure)
+# plus one each for dmesg-clean, counters-zero and rmmod.
+set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: ${0##*/} [options] BUILD_DIR
+  --timeout SECS       bound on the whole VM run (default: 2400)
+  --test-timeout SECS  bound on each test program (default: 300)
+  --module PATH        module to load (default: $BINDOX_REPO/module/bindox.ko)
+  --serial             also show the serial console live
+USAGE
+	exit "${1:-2}"
+}
+
+vm_opts=()
+vm_timeout=2400
+test_timeout=300
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--timeout) vm_timeout=$2; shift 2 ;;
+	--test-timeout) test_timeout=$2; shift 2 ;;
+	--module) vm_opts+=(--module "$2"); shift 2 ;;
+	--serial) vm_opts+=(--serial); shift ;;
+	-h | --help) usage 0 ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[[ $# -eq 1 ]] || usage
+build=$(realpath "$1")
+
+tests=()
+if [[ -d $build/tests/kernel ]]; then
+	mapfile -t tests < <(find "$build/tests/kernel" -maxdepth 1 -type f \
+		-name 'test-*' -perm -u+x | sort)
+fi
+[[ -n ${CK_TIMEOUT_MULTIPLIER:-} ]] &&
+	vm_opts+=(--env "CK_TIMEOUT_MULTIPLIER=$CK_TIMEOUT_MULTIPLIER")
+
+passed=0
+failed=0
+if [[ ${#tests[@]} -eq 0 ]]; then
+	echo "FAIL: no test programs found as $build/tests/kernel/test-*"
+	failed=1
+	res=
+else
+	res=$BINDOX_VM_OUT/tests-$(date +%Y%m%d-%H%M%S)-$$
+	echo "run-tests: ${#tests[@]} test program(s): ${tests[*]##*/}"
+	"$BINDOX_VM_DIR/run-vm.sh" ${vm_opts[@]+"${vm_opts[@]}"} \
+		--timeout "$vm_timeout" --out "$res" -- \
+		"$BINDOX_VM_DIR/guest-tests.sh" --timeout "$test_timeout" \
+		--workdir "$build" "${tests[@]}" ||
+		true
+	echo "----- tally -----"
+fi
+
+summary_re='^[0-9]+%: Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)'
+for t in ${tests[@]+"${tests[@]}"}; do
+	name=$(basename "$t")
+	log=$res/tests/$name.log
+	status=$(cat "$res/tests/$name.status" 2>/dev/null || echo none)
+	n=0 f=0 found=0
+	if [[ -f $log ]]; then
+		while read -r line; do
+			if [[ $line =~ $summary_re ]]; then
+				found=1
+				n=$((n + BASH_REMATCH[1]))
+				f=$((f + BASH_REMATCH[2] + BASH_REMATCH[3]))
+			fi
+		done < <(tr -d '\r' <"$log")
+	fi
+	if [[ $found -eq 0 ]]; then
+		echo "FAIL: $name (no Check summary; exit status $status)"
+		failed=$((failed + 1))
+		continue
+	fi
+	passed=$((passed + n - f))
+	failed=$((failed + f))
+	if [[ $f -gt 0 ]]; then
+		echo "FAIL: $name ($f of $n checks failed; exit status $status)"
+	elif [[ $status != 0 ]]; then
+		# Failed after a clean summary (crash at exit, timeout): 1 failure.
+		echo "FAIL: $name ($n checks passed, then exit status $status)"
+		failed=$((failed + 1))
+	else
+		echo "PASS: $name ($n checks)"
+	fi
+done
+
+if [[ -n $res ]]; then
+	for c in dmesg-clean counters-zero rmmod; do
+		if grep -qx "PASS $c" "$res/checks" 2>/dev/null; then
+			passed=$((passed + 1))
+			echo "PASS: $c"
+		else
+			failed=$((failed + 1))
+			echo "FAIL: $c"
+		fi
+	done
+	echo "run-tests: results in $res"
+fi
+echo "vm: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

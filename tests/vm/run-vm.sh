@@ -1,0 +1,205 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# run-vm.sh [options] -- CMD...: boot the distribution kernel in QEMU (TCG)
+# with the host's root as the guest's root (read-only, tmpfs overlay), load
+# the module, run CMD as root with cwd = repo root, then check on the host:
+# the command's exit status, a clean dmesg, all live-object counters 0, and
+# a successful rmmod. Prints PASS:/FAIL: lines; exits non-zero on failure.
+# Note: the guest mounts a tmpfs on /tmp, so CMD cannot see the host's /tmp.
+set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: ${0##*/} [options] -- CMD [ARG...]
+  --module PATH       module to load (default: $BINDOX_REPO/module/bindox.ko)
+  --module-args ARGS  module parameters, e.g. "foo=1 bar=2"
+  --no-module         do not load a module (tests the harness itself)
+  --timeout SECS      bound on the whole VM run (default: 1200)
+  --cmd-timeout SECS  bound on CMD inside the guest (default: timeout - 120)
+  --mem MB            guest memory (default: 2048)
+  --append ARGS       extra kernel command line arguments
+  --env NAME=VALUE    set an environment variable for CMD (repeatable)
+  --out DIR           results directory (default: tests/vm/out/run-DATE-PID)
+  --serial            also show the serial console live
+USAGE
+	exit "${1:-2}"
+}
+
+module=$BINDOX_REPO/module/bindox.ko
+module_args=
+vm_timeout=1200
+cmd_timeout=
+mem=2048
+append=
+envs=()
+res=
+serial=0
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--module) module=$2; shift 2 ;;
+	--module-args) module_args=$2; shift 2 ;;
+	--no-module) module=; shift ;;
+	--timeout) vm_timeout=$2; shift 2 ;;
+	--cmd-timeout) cmd_timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--env)
+		[[ $2 == [A-Za-z_]*=* ]] || vm_die "--env needs NAME=VALUE"
+		envs+=("$2"); shift 2 ;;
+	--out) res=$2; shift 2 ;;
+	--serial) serial=1; shift ;;
+	-h | --help) usage 0 ;;
+	--) shift; break ;;
+	*) usage ;;
+	esac
+done
+[[ $# -gt 0 ]] || usage
+cmd=("$@")
+[[ $vm_timeout =~ ^[0-9]+$ ]] || vm_die "--timeout needs seconds"
+if [[ -z $cmd_timeout ]]; then
+	cmd_timeout=$((vm_timeout > 240 ? vm_timeout - 120 : vm_timeout / 2))
+fi
+
+kver=$(vm_kver)
+kernel=/boot/vmlinuz-$kver
+[[ -r $kernel ]] || vm_die "$kernel missing"
+command -v qemu-system-x86_64 >/dev/null || vm_die "qemu-system-x86_64 missing"
+
+initrd=$BINDOX_VM_OUT/initramfs-$kver.cpio.gz
+"$BINDOX_VM_DIR/mkinitramfs.sh" "$initrd"
+
+if [[ -n $module ]]; then
+	module=$(realpath "$module" 2>/dev/null) || vm_die "module not found"
+	[[ -f $module ]] || vm_die "module $module not found (build it first)"
+	vermagic=$(modinfo -F vermagic "$module")
+	[[ ${vermagic%% *} == "$kver" ]] ||
+		vm_die "$module is built for ${vermagic%% *}, the guest runs $kver"
+fi
+# A relative program path is taken relative to the caller's cwd.
+if [[ ${cmd[0]} == */* && -e ${cmd[0]} ]]; then
+	cmd[0]=$(realpath "${cmd[0]}")
+fi
+for a in "$module" "${cmd[@]}"; do
+	[[ $a != /tmp/* ]] || echo "run-vm: warning: $a is under /tmp, which the guest hides" >&2
+done
+
+res=${res:-$BINDOX_VM_OUT/run-$(date +%Y%m%d-%H%M%S)-$$}
+rm -rf "$res"
+mkdir -p "$res"
+res=$(realpath "$res")
+{
+	printf 'BX_REPO=%q\n' "$BINDOX_REPO"
+	printf 'BX_MODULE=%q\n' "$module"
+	printf 'BX_MODULE_ARGS=%q\n' "$module_args"
+	printf 'BX_CMD_TIMEOUT=%q\n' "$cmd_timeout"
+	printf 'BX_LIVE=%q\n' "$serial"
+	printf 'BX_ENV=('
+	for e in ${envs[@]+"${envs[@]}"}; do printf ' %q' "$e"; done
+	printf ' )\n'
+} >"$res/config"
+printf '%s\0' "${cmd[@]}" >"$res/cmd"
+echo "$BINDOX_VM_DIR/guest.sh" >"$res/guest-script"
+
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic slub_debug=FZPU"
+cmdline+=" rdinit=/init $append"
+# q35: on the default i440fx machine, virtio_pci probing alone takes 6 s.
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m "$mem"
+	-nographic -no-reboot -nic none
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap")
+
+echo "run-vm: booting $kver, results in $res"
+start=$(date +%s)
+rc=0
+if [[ $serial -eq 1 ]]; then
+	timeout --foreground -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 |
+		tee "$res/console.log" || rc=${PIPESTATUS[0]}
+else
+	timeout --foreground -k 10 "$vm_timeout" "${qemu[@]}" </dev/null \
+		>"$res/console.log" 2>&1 || rc=$?
+fi
+echo "run-vm: VM ran for $(($(date +%s) - start)) s (qemu exit $rc)"
+
+# ---- checks on the host ----
+echo "----- guest command output -----"
+if [[ -e $res/output.log ]]; then cat "$res/output.log"; fi
+echo "----- end of guest command output -----"
+
+failed=0
+: >"$res/checks"
+check() { # check NAME OK [DETAIL]
+	local word=PASS
+	if [[ $2 -ne 0 ]]; then
+		word=FAIL
+		failed=$((failed + 1))
+	fi
+	echo "$word $1" >>"$res/checks"
+	echo "$word: $1${3:+ ($3)}"
+}
+skip() {
+	echo "SKIP $1" >>"$res/checks"
+	echo "SKIP: $1"
+}
+# is_zero FILE: 0 if FILE holds exactly "0", else 1 (as a word, for check).
+is_zero() { [[ -f $1 && $(cat "$1") == 0 ]] && echo 0 || echo 1; }
+
+detail=
+if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+	detail="timed out after $vm_timeout s"
+elif [[ ! -e $res/done ]]; then
+	detail="guest did not finish; see $res/console.log"
+fi
+check vm-finished "${#detail}" "$detail"
+if [[ -n $detail ]]; then
+	echo "----- last lines of the console -----"
+	tail -n 60 "$res/console.log" | tr -d '\r'
+	echo "-----"
+fi
+
+if [[ -n $module ]]; then
+	check insmod "$(is_zero "$res/insmod.status")" "$(cat "$res/insmod.log" 2>/dev/null || true)"
+fi
+
+check command "$(is_zero "$res/status")" "exit status $(cat "$res/status" 2>/dev/null || echo none)"
+
+# Kernel error reports, in dmesg and in the kernel's lines on the console.
+bad='WARNING:|BUG:|Oops|refcount_t:|UBSAN|KASAN|general protection|kernel BUG'
+bad+='|list_add corruption|list_del corruption|BUG [^ ]+ \(|Redzone|Poison overwritten'
+bad+='|Object already free|Freepointer corrupt|Padding overwritten|Kernel panic'
+bad+='|blocked for more than|detected stalls?'
+{
+	cat "$res/dmesg.log" 2>/dev/null || true
+	tr -d '\r' <"$res/console.log" | grep -E '^\[ *[0-9]+\.[0-9]+\] ' || true
+} | grep -E "$bad" | sort -u >"$res/dmesg-errors" || true
+if [[ ! -e $res/dmesg.log ]]; then
+	check dmesg-clean 1 "no dmesg.log"
+elif [[ -s $res/dmesg-errors ]]; then
+	check dmesg-clean 1 "$(wc -l <"$res/dmesg-errors") error line(s)"
+else
+	check dmesg-clean 0
+fi
+head -n 20 "$res/dmesg-errors" | sed 's/^/    /'
+
+if [[ -n $module ]]; then
+	if [[ ! -s $res/counters ]]; then
+		check counters-zero 1 "no /sys/kernel/debug/bindox/counters"
+	elif nz=$(awk 'NF != 2 || $2 != "0"' "$res/counters") && [[ -n $nz ]]; then
+		check counters-zero 1 "$(echo "$nz" | tr '\n' ' ')"
+	else
+		check counters-zero 0 "$(wc -l <"$res/counters") counters"
+	fi
+	check rmmod "$(is_zero "$res/rmmod.status")" "$(cat "$res/rmmod.log" 2>/dev/null || true)"
+else
+	skip counters-zero
+	skip rmmod
+fi
+
+if [[ $failed -ne 0 ]]; then
+	echo "run-vm: $failed check(s) failed; results in $res"
+	exit 1
+fi
+echo "run-vm: all checks passed"
