@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# install-deps.sh: install the Debian 12 packages needed to build Bindox and
+# run all its tests (unit tests, DKMS build, kernel tests in a QEMU guest).
+# Idempotent: when everything is installed it only asks dpkg and exits.
+# Needs root when something is missing.
+set -euo pipefail
+
+pkgs=(
+	build-essential meson ninja-build pkg-config check musl-tools gcc-multilib
+	libsystemd-dev libudev-dev libglib2.0-dev dbus systemd iproute2 python3
+	python3-matplotlib
+	# module build, DKMS, and the test VM's kernel and initramfs
+	kmod dkms linux-image-amd64 linux-headers-amd64 qemu-system-x86
+	busybox-static cpio xz-utils
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[[ $status == installed ]] || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+	echo "install-deps: all ${#pkgs[@]} packages are installed"
+	exit 0
+fi
+if [[ $EUID -ne 0 ]]; then
+	echo "install-deps: missing packages: ${missing[*]}; run as root" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${missing[@]}"
