@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * An in-process fake of the bindox driver, for unit tests that exercise the
+ * library's transaction paths without a kernel. It replaces the library's
+ * ioctl backend (bindox_conn_ioctl()) at link time and implements the UAPI
+ * semantics as <linux/bindox.h> describes them (and as libbindox reads
+ * them): one "process" per file descriptor, nodes named by cookies, per
+ * process handle tables (one handle per node, one reference per received
+ * object), calls with ids, replies checked against the caller's capacity,
+ * EMSGSIZE that keeps the message queued and reports the needed sizes,
+ * death notifications and EOWNERDEAD for calls to dead nodes.
+ *
+ * It is a model of the contract, not of the kernel module: bugs in shared
+ * assumptions are only caught by the in-guest tests.
+ *
+ * Descriptors are any open fds (tests open /dev/null); a process comes to
+ * life with its first BINDOX_IOC_VERSION and dies with fake_driver_kill().
+ */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Forget all processes, nodes and calls; restore the default version. */
+void fake_driver_reset(void);
+
+/* What BINDOX_IOC_VERSION reports from now on. */
+void fake_driver_set_version(uint32_t major, uint32_t minor);
+
+/* Credentials the driver stamps on messages sent through @fd. */
+void fake_driver_set_creds(int fd, pid_t pid, uid_t euid, gid_t egid, uint32_t domain);
+
+/* The process behind @fd dies (as if its descriptor was released). */
+void fake_driver_kill(int fd);
+
+/* Number of live handles in @fd's table (leak checks), -1 if unknown fd. */
+int fake_driver_count_handles(int fd);
+
+/* References @fd holds through @handle, 0 if none. */
+unsigned int fake_driver_handle_refs(int fd, uint32_t handle);
+
+/* Messages queued for @fd. */
+unsigned int fake_driver_count_queued(int fd);
+
+/* Number of BINDOX_IOC_* calls seen for @nr (the ioctl number's low byte). */
+unsigned int fake_driver_count_ioctls(unsigned int nr);
