@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <linux/bindox.h>
 #include <bindox/coord.h>
@@ -45,6 +46,8 @@ int bindox_coord_reply_build_handle(BindoxMsg *reply, uint32_t handle)
 int bindox_coord_reply_parse(BindoxMsg *reply, int *status, uint32_t *handle_out)
 {
 	struct bindox_coord_reply hdr;
+	struct bindox_object obj;
+	bool own_node = false;
 	uint32_t handle = 0;
 	const void *p;
 	int r;
@@ -62,14 +65,22 @@ int bindox_coord_reply_parse(BindoxMsg *reply, int *status, uint32_t *handle_out
 		return -EBADMSG;
 
 	if (hdr.status == 0 && handle_out) {
-		r = bindox_msg_read_handle(reply, &handle);
+		r = bindox_msg_read_object(reply, &obj);
 		if (r < 0)
 			return r;
+		if (obj.type == BINDOX_OBJ_NODE)
+			own_node = true;	/* the caller's own node came back */
+		else if (obj.value > UINT32_MAX)
+			return -EBADMSG;
+		else
+			handle = (uint32_t)obj.value;
 	}
 
 	r = bindox_msg_read_end(reply);
 	if (r < 0)
 		return r;
+	if (own_node)
+		return -ELOOP;
 
 	*status = hdr.status;
 	if (handle_out && hdr.status == 0)

@@ -41,6 +41,7 @@ static const ErrnoEntry errno_table[] = {
 	{ EPIPE, "EPIPE", "broken pipe" },
 	{ ERANGE, "ERANGE", "result out of range" },
 	{ EDEADLK, "EDEADLK", "operation would deadlock" },
+	{ ELOOP, "ELOOP", "refers to the caller's own node" },
 	{ ENAMETOOLONG, "ENAMETOOLONG", "name too long" },
 	{ ENOSYS, "ENOSYS", "function not implemented" },
 	{ ENODATA, "ENODATA", "no data available" },

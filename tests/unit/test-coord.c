@@ -264,11 +264,11 @@ START_TEST(test_reply_malformed)
 	ck_assert_int_eq(bindox_coord_reply_build_handle(m, 3), 0);
 	ck_assert_int_eq(bindox_coord_reply_parse(m, &status, NULL), -EBADMSG);
 
-	/* A node instead of a handle; trailing data. */
+	/* A node instead of a handle (the receiver's own); trailing data. */
 	bindox_msg_reset(m);
 	ck_assert_int_eq(bindox_msg_append_bytes(m, &(struct bindox_coord_reply){ 0 }, 8), 0);
 	ck_assert_int_eq(bindox_msg_append_node(m, 3), 0);
-	ck_assert_int_eq(bindox_coord_reply_parse(m, &status, &handle), -EBADMSG);
+	ck_assert_int_eq(bindox_coord_reply_parse(m, &status, &handle), -ELOOP);
 	ck_assert_int_eq(bindox_coord_reply_build(m, -ENOENT), 0);
 	ck_assert_int_eq(bindox_msg_append_u32(m, 0), 0);
 	ck_assert_int_eq(bindox_coord_reply_parse(m, &status, &handle), -EBADMSG);

@@ -1,4 +1,394 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Calls, one-way messages, receiving and REPLY_RECV against the fake driver:
+ * reply capacities, EMSGSIZE growth, timeouts, reply-id reporting, dead peers
+ * and death notifications.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <bindox/bindox.h>
+#include "fake-driver.h"
+#include "msg-private.h"
 #include "test-util.h"
-static Suite *x_suite(void) { return suite_create("x"); }
-TEST_MAIN(x_suite)
+
+#define NR(ioc) (_IOC_NR(ioc))
+
+static BindoxConn *server_conn, *client_conn;
+
+static void setup(void)
+{
+	fake_driver_reset();
+	ck_assert_int_eq(bindox_conn_open("/dev/null", &server_conn), 0);
+	ck_assert_int_eq(bindox_conn_open("/dev/null", &client_conn), 0);
+	ck_assert_int_eq(bindox_conn_become_coordinator(server_conn), 0);
+}
+
+static void teardown(void)
+{
+	fake_driver_reset();
+	server_conn = bindox_conn_close(server_conn);
+	client_conn = bindox_conn_close(client_conn);
+}
+
+static BindoxMsg *msg_new(void)
+{
+	BindoxMsg *m = NULL;
+
+	ck_assert_int_eq(bindox_msg_new(&m), 0);
+	return m;
+}
+
+/* A call running on its own thread, so that the test thread can serve it. */
+typedef struct AsyncCall {
+	BindoxConn *conn;
+	uint32_t handle;
+	BindoxMsg *req;
+	BindoxMsg *reply;
+	int64_t timeout_ns;
+	int r;
+	pthread_t thread;
+} AsyncCall;
+
+static void *async_call_run(void *p)
+{
+	AsyncCall *a = p;
+
+	a->r = bindox_call(a->conn, a->handle, a->req, a->reply, a->timeout_ns);
+	return NULL;
+}
+
+static void async_call_start(AsyncCall *a, BindoxConn *conn, uint32_t handle, BindoxMsg *req,
+			     BindoxMsg *reply, int64_t timeout_ns)
+{
+	*a = (AsyncCall){ .conn = conn, .handle = handle, .req = req, .reply = reply,
+			  .timeout_ns = timeout_ns };
+	ck_assert_int_eq(pthread_create(&a->thread, NULL, async_call_run, a), 0);
+}
+
+static int async_call_join(AsyncCall *a)
+{
+	ck_assert_int_eq(pthread_join(a->thread, NULL), 0);
+	return a->r;
+}
+
+/* The client gets a handle to the server's node @cookie (via a reply). */
+static uint32_t client_get_handle(uint64_t cookie)
+{
+	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new(), *out = msg_new();
+	uint64_t id;
+	uint32_t h;
+	AsyncCall a;
+
+	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
+	id = bindox_msg_get_id(in);
+	ck_assert_int_eq(bindox_msg_append_node(out, cookie), 0);
+	ck_assert_int_eq(bindox_reply(server_conn, id, out, in), 0);
+	ck_assert_int_eq(async_call_join(&a), 0);
+	ck_assert_int_eq(bindox_msg_read_handle(reply, &h), 0);
+
+	bindox_msg_free(req);
+	bindox_msg_free(reply);
+	bindox_msg_free(in);
+	bindox_msg_free(out);
+	return h;
+}
+
+START_TEST(test_version)
+{
+	BindoxConn *c = NULL;
+	uint32_t major = 0, minor = 0;
+
+	ck_assert_int_eq(bindox_conn_get_version(server_conn, &major, &minor), 0);
+	ck_assert_uint_eq(major, BINDOX_VERSION_MAJOR);
+	ck_assert_int_ge(bindox_conn_fd(server_conn), 0);
+
+	fake_driver_set_version(BINDOX_VERSION_MAJOR + 1, 0);
+	ck_assert_int_eq(bindox_conn_open("/dev/null", &c), -EPROTO);
+	ck_assert_ptr_null(c);
+
+	fake_driver_set_version(BINDOX_VERSION_MAJOR, BINDOX_VERSION_MINOR + 5);
+	ck_assert_int_eq(bindox_conn_open("/dev/null", &c), 0);
+	ck_assert_int_eq(bindox_conn_get_version(c, &major, &minor), 0);
+	ck_assert_uint_eq(minor, BINDOX_VERSION_MINOR + 5);
+	bindox_conn_close(c);
+}
+END_TEST
+
+START_TEST(test_call_roundtrip)
+{
+	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new(), *out = msg_new();
+	BindoxCreds creds;
+	const char *s;
+	uint64_t id;
+	uint32_t h;
+	AsyncCall a;
+
+	fake_driver_set_creds(bindox_conn_fd(client_conn), 1234, 1000, 1001, 7);
+	ck_assert_int_eq(bindox_msg_append_string(req, "ping"), 0);
+	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+
+	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
+	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_CALL);
+	ck_assert(bindox_msg_get_cookie(in) == 0);
+	id = bindox_msg_get_id(in);
+	ck_assert(id != 0);
+	ck_assert_int_eq(bindox_msg_get_creds(in, &creds), 0);
+	ck_assert_int_eq(creds.pid, 1234);
+	ck_assert_uint_eq(creds.euid, 1000);
+	ck_assert_uint_eq(creds.egid, 1001);
+	ck_assert_uint_eq(creds.domain, 7);
+	ck_assert_int_eq(bindox_msg_read_string(in, &s, NULL), 0);
+	ck_assert_str_eq(s, "ping");
+
+	ck_assert_int_eq(bindox_msg_append_string(out, "pong"), 0);
+	ck_assert_int_eq(bindox_msg_append_node(out, 0xabc), 0);
+	ck_assert_int_eq(bindox_reply(server_conn, id, out, in), 0);
+
+	ck_assert_int_eq(async_call_join(&a), 0);
+	ck_assert_uint_eq(bindox_msg_get_type(reply), BINDOX_MSG_REPLY);
+	ck_assert_int_eq(bindox_msg_read_string(reply, &s, NULL), 0);
+	ck_assert_str_eq(s, "pong");
+	ck_assert_int_eq(bindox_msg_read_handle(reply, &h), 0);
+	ck_assert_int_eq(bindox_msg_read_end(reply), 0);
+	/* Nothing reserved: the default reply capacity is the UAPI maximum. */
+	ck_assert_uint_eq(reply->cap_data, BINDOX_MAX_DATA_SIZE);
+	ck_assert_uint_eq(reply->cap_offsets, BINDOX_MAX_OBJECTS);
+	ck_assert_uint_eq(fake_driver_handle_refs(bindox_conn_fd(client_conn), h), 1);
+
+	/* Calling the node arrives with its cookie. */
+	async_call_start(&a, client_conn, h, req, reply, -1);
+	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
+	ck_assert(bindox_msg_get_cookie(in) == 0xabc);
+	ck_assert_int_eq(bindox_reply(server_conn, bindox_msg_get_id(in), NULL, in), 0);
+	ck_assert_int_eq(async_call_join(&a), 0);
+	ck_assert_ptr_null(bindox_msg_get_data(reply, NULL));	/* empty reply */
+
+	/* Handles are released one reference at a time. */
+	ck_assert_int_eq(bindox_handle_release(client_conn, h), 0);
+	ck_assert_int_eq(fake_driver_count_handles(bindox_conn_fd(client_conn)), 0);
+	ck_assert_int_eq(bindox_handle_release(client_conn, h), -EINVAL);
+
+	bindox_msg_free(req);
+	bindox_msg_free(reply);
+	bindox_msg_free(in);
+	bindox_msg_free(out);
+}
+END_TEST
+
+START_TEST(test_oneway_and_recv_growth)
+{
+	BindoxMsg *out = msg_new(), *in = msg_new();
+	static uint8_t blob[10000];
+	unsigned int before;
+	const void *p;
+	uint64_t cookie;
+	size_t i;
+
+	for (i = 0; i < sizeof(blob); i++)
+		blob[i] = (uint8_t)i;
+	ck_assert_int_eq(bindox_msg_append_bytes(out, blob, sizeof(blob)), 0);
+	ck_assert_int_eq(bindox_msg_append_node(out, 5), 0);
+	ck_assert_int_eq(bindox_msg_append_node(out, 6), 0);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, BINDOX_HANDLE_COORDINATOR, out), 0);
+
+	/* A small receiver: the library grows it and receives again. */
+	ck_assert_int_eq(bindox_msg_reserve(in, 16, 0), 0);
+	before = fake_driver_count_ioctls(NR(BINDOX_IOC_RECV));
+	ck_assert_int_eq(bindox_recv(server_conn, in, 0), 0);
+	ck_assert_uint_eq(fake_driver_count_ioctls(NR(BINDOX_IOC_RECV)) - before, 2);
+	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_ONEWAY);
+	ck_assert_uint_eq(bindox_msg_get_flags(in) & BINDOX_TF_ONEWAY, BINDOX_TF_ONEWAY);
+	ck_assert(bindox_msg_get_id(in) == 0);
+	ck_assert_int_eq(bindox_msg_read_bytes(in, sizeof(blob), &p), 0);
+	ck_assert_mem_eq(p, blob, sizeof(blob));
+	/* The client's nodes reach the server as handles. */
+	ck_assert_int_eq(bindox_msg_read_node(in, &cookie), -EBADMSG);
+	ck_assert_int_eq(bindox_msg_read_handle(in, &(uint32_t){ 0 }), 0);
+	ck_assert_int_eq(bindox_msg_read_handle(in, &(uint32_t){ 0 }), 0);
+	ck_assert_int_eq(bindox_msg_read_end(in), 0);
+	ck_assert_uint_eq(fake_driver_count_queued(bindox_conn_fd(server_conn)), 0);
+
+	bindox_msg_free(out);
+	bindox_msg_free(in);
+}
+END_TEST
+
+START_TEST(test_recv_timeouts)
+{
+	BindoxMsg *in = msg_new();
+
+	ck_assert_int_eq(bindox_msg_append_u32(in, 1), 0);
+	ck_assert_int_eq(bindox_recv(server_conn, in, 0), -EAGAIN);
+	ck_assert_ptr_null(bindox_msg_get_data(in, NULL));	/* content replaced */
+	ck_assert_int_eq(bindox_recv(server_conn, in, 20 * 1000 * 1000), -ETIMEDOUT);
+	ck_assert_int_eq(bindox_reply_recv(server_conn, NULL, NULL, in, 0), -EAGAIN);
+	bindox_msg_free(in);
+}
+END_TEST
+
+START_TEST(test_reply_recv_reports_reply)
+{
+	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new(), *out = msg_new();
+	const void *p;
+	uint64_t id = 0;
+	AsyncCall a;
+
+	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	ck_assert_int_eq(bindox_reply_recv(server_conn, &id, NULL, in, -1), 0);
+	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_CALL);
+	id = bindox_msg_get_id(in);
+
+	/* Reply goes out, the receive half finds nothing: id is 0. */
+	ck_assert_int_eq(bindox_msg_append_u64(out, 99), 0);
+	ck_assert_int_eq(bindox_reply_recv(server_conn, &id, out, in, 0), -EAGAIN);
+	ck_assert(id == 0);
+	ck_assert_int_eq(async_call_join(&a), 0);
+	ck_assert_int_eq(bindox_msg_read_bytes(reply, 8, &p), 0);
+
+	bindox_msg_free(req);
+	bindox_msg_free(reply);
+	bindox_msg_free(in);
+	bindox_msg_free(out);
+}
+END_TEST
+
+START_TEST(test_reply_too_big)
+{
+	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new(), *out = msg_new();
+	static uint8_t big[100];
+	uint64_t id, id0;
+	uint32_t v;
+	AsyncCall a;
+
+	/* The caller offers 8 bytes and no objects. */
+	ck_assert_int_eq(bindox_msg_reserve(reply, 8, 0), 0);
+	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
+	id = id0 = bindox_msg_get_id(in);
+
+	ck_assert_int_eq(bindox_msg_append_bytes(out, big, sizeof(big)), 0);
+	ck_assert_int_eq(bindox_reply_recv(server_conn, &id, out, in, 0), -EMSGSIZE);
+	ck_assert(id == id0);	/* not sent: the caller still waits */
+	ck_assert_int_eq(bindox_reply(server_conn, id, out, in), -EMSGSIZE);
+
+	bindox_msg_reset(out);
+	ck_assert_int_eq(bindox_msg_append_u32(out, 7), 0);
+	ck_assert_int_eq(bindox_reply(server_conn, id, out, in), 0);
+	ck_assert_int_eq(async_call_join(&a), 0);
+	ck_assert_int_eq(bindox_msg_read_u32(reply, &v), 0);
+	ck_assert_uint_eq(v, 7);
+	ck_assert_uint_eq(reply->cap_data, 8);	/* a reserved capacity is respected */
+
+	bindox_msg_free(req);
+	bindox_msg_free(reply);
+	bindox_msg_free(in);
+	bindox_msg_free(out);
+}
+END_TEST
+
+START_TEST(test_reply_with_queued_message)
+{
+	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new(), *other = msg_new();
+	static uint8_t big[5000];
+	unsigned int before;
+	uint64_t id;
+	AsyncCall a;
+
+	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
+	id = bindox_msg_get_id(in);
+
+	/* A one-way message larger than @in's capacity is queued meanwhile. */
+	ck_assert_int_eq(bindox_msg_append_bytes(other, big, sizeof(big)), 0);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, BINDOX_HANDLE_COORDINATOR, other), 0);
+	ck_assert_uint_lt(in->cap_data, sizeof(big));
+
+	/* bindox_reply() must not lose it: it is handed back (after growing). */
+	before = fake_driver_count_ioctls(NR(BINDOX_IOC_REPLY_RECV));
+	ck_assert_int_eq(bindox_reply(server_conn, id, NULL, in), 1);
+	ck_assert_uint_eq(fake_driver_count_ioctls(NR(BINDOX_IOC_REPLY_RECV)) - before, 2);
+	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_ONEWAY);
+	ck_assert_uint_eq(in->n_data, sizeof(big));
+	ck_assert_int_eq(async_call_join(&a), 0);
+
+	bindox_msg_free(req);
+	bindox_msg_free(reply);
+	bindox_msg_free(in);
+	bindox_msg_free(other);
+}
+END_TEST
+
+START_TEST(test_call_timeout_then_late_reply)
+{
+	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new();
+	uint64_t id;
+
+	/* Nobody answers in time. */
+	ck_assert_int_eq(bindox_call(client_conn, BINDOX_HANDLE_COORDINATOR, req, reply,
+				     20 * 1000 * 1000), -ETIMEDOUT);
+	ck_assert_int_eq(bindox_recv(server_conn, in, 0), 0);
+	id = bindox_msg_get_id(in);
+	/* A reply to a caller that gave up is dropped without error. */
+	ck_assert_int_eq(bindox_reply(server_conn, id, NULL, in), 0);
+
+	bindox_msg_free(req);
+	bindox_msg_free(reply);
+	bindox_msg_free(in);
+}
+END_TEST
+
+START_TEST(test_dead_peer)
+{
+	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new();
+	uint32_t h = client_get_handle(0x77);
+	AsyncCall a;
+
+	ck_assert_int_eq(bindox_death_subscribe(client_conn, h, 0xd1e), 0);
+	ck_assert_int_eq(bindox_death_subscribe(client_conn, h, 0xd2e), 0);
+	ck_assert_int_eq(bindox_death_unsubscribe(client_conn, h, 0xd2e), 0);
+	ck_assert_int_eq(bindox_death_unsubscribe(client_conn, h, 0xd2e), -ENOENT);
+
+	/* The server dies while handling the call. */
+	async_call_start(&a, client_conn, h, req, reply, -1);
+	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
+	fake_driver_kill(bindox_conn_fd(server_conn));
+	ck_assert_int_eq(async_call_join(&a), -BINDOX_EDEADPEER);
+	ck_assert_str_eq(bindox_strerror(a.r), "peer died");
+
+	/* Later calls fail the same way; the subscriber hears of the death. */
+	ck_assert_int_eq(bindox_call(client_conn, h, req, reply, -1), -BINDOX_EDEADPEER);
+	ck_assert_int_eq(bindox_recv(client_conn, in, 0), 0);
+	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_DEATH);
+	ck_assert(bindox_msg_get_cookie(in) == 0xd1e);
+	ck_assert_int_eq(bindox_recv(client_conn, in, 0), -EAGAIN);	/* only one */
+	ck_assert_int_eq(bindox_handle_release(client_conn, h), 0);
+
+	bindox_msg_free(req);
+	bindox_msg_free(reply);
+	bindox_msg_free(in);
+}
+END_TEST
+
+static Suite *transact_suite(void)
+{
+	Suite *s = suite_create("transact");
+	TCase *tc = tcase_create("fake-driver");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_call_roundtrip);
+	tcase_add_test(tc, test_oneway_and_recv_growth);
+	tcase_add_test(tc, test_recv_timeouts);
+	tcase_add_test(tc, test_reply_recv_reports_reply);
+	tcase_add_test(tc, test_reply_too_big);
+	tcase_add_test(tc, test_reply_with_queued_message);
+	tcase_add_test(tc, test_call_timeout_then_late_reply);
+	tcase_add_test(tc, test_dead_peer);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(transact_suite)

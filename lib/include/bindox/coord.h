@@ -71,8 +71,10 @@ int bindox_service_register(BindoxConn *c, const char *name, uint64_t cookie);
  * @timeout_ns:	how long to wait for the Coordinator's reply
  *
  * Return: 0; -EINVAL; -ENOENT if no service has that name (the
- * Coordinator's status); -EBADMSG for a malformed reply; or the errno of
- * the call.
+ * Coordinator's status); -ELOOP if the service is a node of the calling
+ * process itself (the driver hands an owner its own node back as
+ * BINDOX_OBJ_NODE, so there is no handle: call your own code directly);
+ * -EBADMSG for a malformed reply; or the errno of the call.
  */
 int bindox_service_lookup(BindoxConn *c, const char *name, uint32_t *handle_out,
 			  int64_t timeout_ns);
@@ -152,9 +154,10 @@ int bindox_coord_reply_build_handle(BindoxMsg *reply, uint32_t handle);
  *		otherwise, when *@status is 0, the handle the reply carries
  *
  * Return: 0 if the reply is well formed (the outcome is in *@status);
- * -EINVAL for NULL arguments; -EBADMSG if it is malformed (short, a status
- * that is not 0 or a negative errno, missing or unexpected objects,
- * trailing data).
+ * -ELOOP if a handle was expected but the object is a BINDOX_OBJ_NODE, i.e.
+ * the receiver's own node; -EINVAL for NULL arguments; -EBADMSG if it is
+ * malformed (short, a status that is not 0 or a negative errno, missing or
+ * unexpected objects, trailing data).
  */
 int bindox_coord_reply_parse(BindoxMsg *reply, int *status, uint32_t *handle_out);
 
