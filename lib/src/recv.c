@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <linux/bindox.h>
 #include <bindox/transact.h>
@@ -54,6 +55,7 @@ int bindox_reply_recv(BindoxConn *c, uint64_t *reply_id, const BindoxMsg *reply,
 {
 	struct bindox_reply_recv_args args;
 	int64_t deadline, left;
+	bool expired = false;
 	uint64_t id;
 	int r;
 
@@ -71,6 +73,7 @@ int bindox_reply_recv(BindoxConn *c, uint64_t *reply_id, const BindoxMsg *reply,
 			if (id == 0)
 				return r;
 			left = 0;
+			expired = true;
 		}
 
 		memset(&args, 0, sizeof(args));
@@ -93,6 +96,9 @@ int bindox_reply_recv(BindoxConn *c, uint64_t *reply_id, const BindoxMsg *reply,
 				return r;
 			continue;
 		}
+		/* Polling only because the time was up: report it as such. */
+		if (r == -EAGAIN && expired)
+			return -ETIMEDOUT;
 		if (r < 0)
 			return r;
 
