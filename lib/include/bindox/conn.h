@@ -8,8 +8,10 @@
  * A &BindoxConn is one open file description of a bindox device: in the
  * driver's terms, one process. Handles, nodes, pending calls and death
  * subscriptions all belong to it and die with it. It wraps a file
- * descriptor that can be handed to poll(2), epoll or sd-event; it becomes
- * readable (POLLIN) when a message is queued for it.
+ * descriptor that can be handed to poll(2), epoll or sd-event, which is
+ * meant to become readable (POLLIN) when a message is queued for it (the
+ * UAPI header does not state poll support yet). Without poll, use
+ * bindox_recv() with a timeout of 0.
  *
  * A connection may be used from many threads at once. Close it only when no
  * thread uses it any more (stop its &BindoxServer first).

@@ -29,8 +29,10 @@ extern "C" {
  * @c:		connection
  * @handle:	the handle
  *
- * Return: 0 or a negative errno from the driver (-EINVAL for handle 0 or a
- * handle not in the table, as the driver decides).
+ * Each handle object received counts as one reference; release each one.
+ *
+ * Return: 0, -EINVAL if @c is NULL, or the driver's negative errno (for
+ * instance for handle 0 or a handle not in the table).
  */
 int bindox_handle_release(BindoxConn *c, uint32_t handle);
 
