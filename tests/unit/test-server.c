@@ -343,11 +343,17 @@ END_TEST
 START_TEST(test_fatal_error_reported)
 {
 	Ctx *ctx = ctx_new(2);
+	int r;
 
-	/* The driver forgets the process: every ioctl fails with ENOTTY. */
+	/*
+	 * The driver forgets the process: a worker waiting in the driver fails
+	 * with EBADF, later ioctls with ENOTTY. Either way the workers exit and
+	 * stop reports the first error.
+	 */
 	fake_driver_kill(bindox_conn_fd(server_conn));
 	sleep_ms(300);
-	ck_assert_int_eq(bindox_server_stop(ctx->server), -ENOTTY);
+	r = bindox_server_stop(ctx->server);
+	ck_assert_msg(r == -ENOTTY || r == -EBADF, "stop returned %d", r);
 	ck_assert_int_eq(bindox_server_stop(ctx->server), 0);
 	bindox_server_free(ctx->server);
 	free(ctx);
