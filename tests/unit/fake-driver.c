@@ -33,8 +33,10 @@ typedef struct FakeRef {
 	unsigned int refs;
 } FakeRef;
 
+/* A death subscription: at most one per handle, as in the module. */
 typedef struct FakeSub {
 	FakeNode *node;
+	uint32_t handle;
 	uint64_t cookie;
 } FakeSub;
 
@@ -310,7 +312,7 @@ static int fake_ioc_call(FakeProc *p, struct bindox_call_args *a)
 		return -EINVAL;
 	node = fake_handle_node(p, a->tx.handle);
 	if (!node)
-		return a->tx.handle == BINDOX_HANDLE_COORDINATOR ? -ENOENT : -EINVAL;
+		return a->tx.handle == BINDOX_HANDLE_COORDINATOR ? -ENXIO : -EINVAL;
 	if (node->dead)
 		return -EOWNERDEAD;
 
@@ -376,7 +378,7 @@ static int fake_ioc_send(FakeProc *p, struct bindox_transaction *tx)
 		return -EINVAL;
 	node = fake_handle_node(p, tx->handle);
 	if (!node)
-		return -EINVAL;
+		return tx->handle == BINDOX_HANDLE_COORDINATOR ? -ENXIO : -EINVAL;
 	if (node->dead)
 		return -EOWNERDEAD;
 
@@ -481,11 +483,19 @@ static int fake_ioc_reply_recv(FakeProc *p, struct bindox_reply_recv_args *a)
 
 static int fake_ioc_handle_release(FakeProc *p, struct bindox_handle_args *a)
 {
+	size_t i;
+
 	if (a->reserved || a->handle == 0 || a->handle >= FAKE_MAX_HANDLES ||
 	    !p->handles[a->handle].node)
 		return -EINVAL;
-	if (--p->handles[a->handle].refs == 0)
-		p->handles[a->handle].node = NULL;
+	if (--p->handles[a->handle].refs > 0)
+		return 0;
+
+	/* The last reference: the handle and its subscription go away. */
+	p->handles[a->handle].node = NULL;
+	for (i = 0; i < FAKE_MAX_SUBS; i++)
+		if (p->subs[i].node && p->subs[i].handle == a->handle)
+			p->subs[i].node = NULL;
 	return 0;
 }
 
@@ -503,6 +513,7 @@ static void fake_death_notify(FakeProc *p, FakeSub *sub)
 
 static int fake_ioc_death(FakeProc *p, struct bindox_death_args *a, bool subscribe)
 {
+	FakeSub *free_sub = NULL;
 	FakeNode *node;
 	size_t i;
 
@@ -515,19 +526,31 @@ static int fake_ioc_death(FakeProc *p, struct bindox_death_args *a, bool subscri
 	for (i = 0; i < FAKE_MAX_SUBS; i++) {
 		FakeSub *sub = &p->subs[i];
 
-		if (subscribe && !sub->node) {
-			sub->node = node;
-			sub->cookie = a->cookie;
-			if (node->dead)
-				fake_death_notify(p, sub);
-			return 0;
+		if (!sub->node) {
+			if (!free_sub)
+				free_sub = sub;
+			continue;
 		}
-		if (!subscribe && sub->node == node && sub->cookie == a->cookie) {
-			sub->node = NULL;
-			return 0;
-		}
+		if (sub->handle != a->handle)
+			continue;
+		if (subscribe)
+			return -EBUSY;
+		if (sub->cookie != a->cookie)
+			return -EINVAL;
+		sub->node = NULL;
+		return 0;
 	}
-	return subscribe ? -ENOSPC : -ENOENT;
+	if (!subscribe)
+		return -EINVAL;
+	if (!free_sub)
+		return -ENOMEM;
+
+	free_sub->node = node;
+	free_sub->handle = a->handle;
+	free_sub->cookie = a->cookie;
+	if (node->dead)
+		fake_death_notify(p, free_sub);
+	return 0;
 }
 
 static void fake_proc_kill_locked(FakeProc *p)

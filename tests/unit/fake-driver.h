@@ -5,12 +5,15 @@
  * An in-process fake of the bindox driver, for unit tests that exercise the
  * library's transaction paths without a kernel. It replaces the library's
  * ioctl backend (bindox_conn_ioctl()) at link time and implements the UAPI
- * semantics as <linux/bindox.h> describes them (and as libbindox reads
- * them): one "process" per file descriptor, nodes named by cookies, per
- * process handle tables (one handle per node, one reference per received
- * object), calls with ids, replies checked against the caller's capacity,
- * EMSGSIZE that keeps the message queued and reports the needed sizes,
- * death notifications and EOWNERDEAD for calls to dead nodes.
+ * semantics as <linux/bindox.h> describes them and module/transfer.c and
+ * module/handle.c implement them: one "process" per file descriptor, nodes
+ * named by cookies, per process handle tables (one handle per node, one
+ * reference per received object), calls with ids, replies checked against
+ * the caller's capacity (-EMSGSIZE to the replier, -EINVAL for an unknown
+ * id), EMSGSIZE on receive that keeps the message queued and reports the
+ * needed sizes, SEND only with exactly BINDOX_TF_ONEWAY, one death
+ * subscription per handle (-EBUSY for a second one), -ENXIO for handle 0
+ * without a Coordinator, and EOWNERDEAD for calls to dead nodes.
  *
  * It is a model of the contract, not of the kernel module: bugs in shared
  * assumptions are only caught by the in-guest tests.

@@ -117,6 +117,22 @@ START_TEST(test_version)
 }
 END_TEST
 
+START_TEST(test_no_coordinator)
+{
+	BindoxMsg *m = msg_new(), *reply = msg_new();
+	uint32_t h;
+
+	fake_driver_kill(bindox_conn_fd(server_conn));
+	ck_assert_int_eq(bindox_call(client_conn, BINDOX_HANDLE_COORDINATOR, m, reply, -1), -ENXIO);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, BINDOX_HANDLE_COORDINATOR, m), -ENXIO);
+	ck_assert_int_eq(bindox_service_lookup(client_conn, "x", &h, -1), -ENXIO);
+	ck_assert_int_eq(bindox_call(client_conn, 5, m, reply, -1), -EINVAL);
+	ck_assert_int_eq(bindox_handle_release(client_conn, BINDOX_HANDLE_COORDINATOR), -EINVAL);
+	bindox_msg_free(m);
+	bindox_msg_free(reply);
+}
+END_TEST
+
 START_TEST(test_call_roundtrip)
 {
 	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new(), *out = msg_new();
@@ -346,10 +362,13 @@ START_TEST(test_dead_peer)
 	uint32_t h = client_get_handle(0x77);
 	AsyncCall a;
 
-	ck_assert_int_eq(bindox_death_subscribe(client_conn, h, 0xd1e), 0);
+	/* One subscription per handle; unsubscribing needs the cookie. */
 	ck_assert_int_eq(bindox_death_subscribe(client_conn, h, 0xd2e), 0);
+	ck_assert_int_eq(bindox_death_subscribe(client_conn, h, 0xd1e), -EBUSY);
+	ck_assert_int_eq(bindox_death_unsubscribe(client_conn, h, 0xd1e), -EINVAL);
 	ck_assert_int_eq(bindox_death_unsubscribe(client_conn, h, 0xd2e), 0);
-	ck_assert_int_eq(bindox_death_unsubscribe(client_conn, h, 0xd2e), -ENOENT);
+	ck_assert_int_eq(bindox_death_unsubscribe(client_conn, h, 0xd2e), -EINVAL);
+	ck_assert_int_eq(bindox_death_subscribe(client_conn, h, 0xd1e), 0);
 
 	/* The server dies while handling the call. */
 	async_call_start(&a, client_conn, h, req, reply, -1);
@@ -379,6 +398,7 @@ static Suite *transact_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_no_coordinator);
 	tcase_add_test(tc, test_call_roundtrip);
 	tcase_add_test(tc, test_oneway_and_recv_growth);
 	tcase_add_test(tc, test_recv_timeouts);

@@ -20,8 +20,9 @@
  *
  * Failures of a call: -BINDOX_EDEADPEER (EOWNERDEAD) when the process owning
  * the target node died before or while handling it; -ETIMEDOUT; -EINTR;
- * otherwise the driver's errno (e.g. -EINVAL for a bad handle, -EACCES
- * or -EPERM when policy refuses it).
+ * otherwise the driver's errno (e.g. -EINVAL for an unknown handle or a
+ * malformed Coordinator request, -ENXIO for handle 0 while there is no
+ * Coordinator, -EACCES or -EPERM when policy refuses it).
  */
 
 #include <stdint.h>
