@@ -33,7 +33,8 @@ fi
 
 stage=$(mktemp -d)
 chmod 755 "$stage"
-trap 'rm -rf "$stage"' EXIT
+tmp=
+trap 'rm -rf "$stage" ${tmp:+"$tmp"}' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,lib/modules,lower,ovl,newroot}
 cp "$busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
@@ -96,9 +97,12 @@ poweroff -f
 INIT
 chmod 755 "$stage/init"
 
+# Other runs may be using OUT right now: write a new file, rename it.
 mkdir -p "$(dirname "$out")"
+tmp=$(mktemp "$out.XXXXXX")
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
-mv "$out.tmp" "$out"
+	cpio --null -o -H newc --quiet) | gzip -1 >"$tmp"
+chmod 644 "$tmp"
+mv "$tmp" "$out"
 echo "$stamp" >"$out.stamp"
 echo "mkinitramfs: built $out for $kver ($(wc -l <"$stage/modules.list") modules)"

@@ -87,7 +87,11 @@ for a in "$module" "${cmd[@]}"; do
 done
 
 res=${res:-$BINDOX_VM_OUT/run-$(date +%Y%m%d-%H%M%S)-$$}
-rm -rf "$res"
+if [[ -e $res/guest-script ]]; then
+	rm -rf "$res" # the results of an earlier run
+elif [[ -e $res && -n $(ls -A "$res") ]]; then
+	vm_die "--out $res is not empty and not an earlier results directory"
+fi
 mkdir -p "$res"
 res=$(realpath "$res")
 {
@@ -103,7 +107,11 @@ res=$(realpath "$res")
 printf '%s\0' "${cmd[@]}" >"$res/cmd"
 echo "$BINDOX_VM_DIR/guest.sh" >"$res/guest-script"
 
+# No panic_on_warn: warnings are reported by the dmesg check. Software
+# emulation on a busy host can stall a vCPU for seconds: the soft-lockup
+# and RCU-stall detectors get more slack than on hardware (60 s each).
 cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic slub_debug=FZPU"
+cmdline+=" watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 cmdline+=" rdinit=/init $append"
 # q35: on the default i440fx machine, virtio_pci probing alone takes 6 s.
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m "$mem"
