@@ -115,10 +115,22 @@ int bxt_counters_read(BxtCounters *c)
 	return n == 5 ? 0 : -EBADMSG;
 }
 
+/* Taint flags of a kernel warning (W), an oops (D) or a bad page (B). */
+#define BXT_TAINT_BAD ((1UL << 9) | (1UL << 7) | (1UL << 5))
+
 void bxt_assert_no_leaks(void)
 {
 	BxtCounters c = { 0 };
 	int64_t end = bxt_now_ns() + 10 * BXT_SEC;
+	unsigned long taint = 0;
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/tainted", "re");
+	ck_assert(f);
+	ck_assert_int_eq(fscanf(f, "%lu", &taint), 1);
+	fclose(f);
+	ck_assert_msg(!(taint & BXT_TAINT_BAD),
+		      "the kernel is tainted %#lx: a warning or oops happened (see dmesg)", taint);
 
 	for (;;) {
 		BXT_OK(bxt_counters_read(&c));

@@ -82,7 +82,10 @@ typedef struct BxtCounters {
 } BxtCounters;
 
 int bxt_counters_read(BxtCounters *c);
-/* Wait (up to 10 s) until every counter is zero; fail with their values. */
+/*
+ * Wait (up to 10 s) until every counter is zero; fail with their values.
+ * Also fails if the kernel is tainted by a warning, an oops or a bad page.
+ */
 void bxt_assert_no_leaks(void);
 /* Sum of "queued N" over every proc of the debugfs state file, or -errno. */
 int bxt_state_queued(void);
