@@ -286,6 +286,65 @@ START_TEST(dying_coordinator_fails_pending_calls)
 }
 END_TEST
 
+/* Two threads claim the slot at the same moment. */
+typedef struct Claimer {
+	int fd;
+	pthread_barrier_t *barrier;
+	int result;
+} Claimer;
+
+static void *claim_thread(void *arg)
+{
+	Claimer *c = arg;
+
+	pthread_barrier_wait(c->barrier);
+	c->result = bxt_claim(c->fd);
+	return NULL;
+}
+
+/*
+ * KNOWN KERNEL BUG (see the test report): bindox_coordinator_claim() creates
+ * the claimant's cookie-0 node, marked is_coordinator, before it takes the
+ * slot; the loser of a race keeps that node. Afterwards the loser cannot
+ * claim the free slot (EEXIST), and calls to its cookie-0 node are held to
+ * the Coordinator protocol. The UAPI/DOC promise: a second claimant gets
+ * EBUSY, and once the Coordinator is gone the slot is free for the next.
+ */
+START_TEST(claim_race_loser_can_claim_later)
+{
+	pthread_barrier_t barrier;
+	int iter;
+
+	pthread_barrier_init(&barrier, NULL, 2);
+	for (iter = 0; iter < 200; iter++) {
+		Claimer c[2];
+		pthread_t t[2];
+		int i, winner, r;
+
+		for (i = 0; i < 2; i++) {
+			c[i] = (Claimer){ .fd = bxt_open_ck(), .barrier = &barrier };
+			ck_assert_int_eq(pthread_create(&t[i], NULL, claim_thread, &c[i]), 0);
+		}
+		for (i = 0; i < 2; i++)
+			ck_assert_int_eq(bxt_join(t[i], BXT_LONG_MS, NULL), 0);
+		ck_assert_msg((c[0].result == 0 && c[1].result == -EBUSY) ||
+			      (c[1].result == 0 && c[0].result == -EBUSY),
+			      "iteration %d: claims returned %s and %s", iter,
+			      bxt_errname(c[0].result), bxt_errname(c[1].result));
+		winner = c[0].result == 0 ? 0 : 1;
+		close(c[winner].fd);
+		/* The slot is free: the loser takes it now. */
+		r = bxt_claim(c[!winner].fd);
+		ck_assert_msg(r == 0,
+			      "iteration %d: the loser of a claim race cannot claim the free slot: "
+			      "%s", iter, bxt_errname(r));
+		close(c[!winner].fd);
+	}
+	pthread_barrier_destroy(&barrier);
+	bxt_assert_no_leaks();
+}
+END_TEST
+
 static Suite *coordinator_suite(void)
 {
 	Suite *s = suite_create("coordinator");
@@ -296,6 +355,7 @@ static Suite *coordinator_suite(void)
 	tcase_add_test(tc, slot_frees_when_file_closes);
 	tcase_add_test(tc, handle0_without_coordinator);
 	tcase_add_test(tc, dying_coordinator_fails_pending_calls);
+	tcase_add_test(tc, claim_race_loser_can_claim_later);
 	tc = bxt_tcase(s, "privilege");
 	tcase_add_test(tc, eperm_after_setuid);
 	tcase_add_test(tc, eperm_opened_unprivileged);
