@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Races between callers giving up and the target's file being released.
+ *
+ * KNOWN KERNEL BUG (see the test report): bindox_proc_release() moves the
+ * dying proc's queued calls to a local list (bindox_proc_detach()) and then
+ * completes and unrefs them without the proc lock. A caller interrupted at
+ * that moment runs bindox_transfer_abandon(), which finds its txn "queued"
+ * (work.entry is not empty: it is on the local list), unlinks it from that
+ * list and drops the queue's reference as well: a double unref, a
+ * use-after-free and list corruption in bindox_proc_release() (general
+ * protection fault on slub poison 0x6b6b6b6b6b6b6b6b in
+ * __list_del_entry_valid). Until it is fixed this program crashes the
+ * guest, which ends the VM run: it is named to sort (and so run) last.
+ *
+ * To make the window wide enough it switches the scheduler to full
+ * preemption (/sys/kernel/debug/sched/preempt, CONFIG_PREEMPT_DYNAMIC) and
+ * puts the closing thread and the callers on one CPU, the signaller on the
+ * other.
+ */
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "bxt.h"
+
+#define PREEMPT_FILE "/sys/kernel/debug/sched/preempt"
+#define N_CALLERS 100
+#define N_ROUNDS 10
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	(void)sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The current preemption mode ("(voluntary)" in "none (voluntary) full"). */
+static bool preempt_mode(char *out, size_t size)
+{
+	char buf[128], *a, *b;
+	FILE *f = fopen(PREEMPT_FILE, "re");
+
+	if (!f)
+		return false;
+	a = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!a || !(a = strchr(buf, '(')) || !(b = strchr(a, ')')))
+		return false;
+	*b = '\0';
+	snprintf(out, size, "%s", a + 1);
+	return true;
+}
+
+static bool preempt_set(const char *mode)
+{
+	FILE *f = fopen(PREEMPT_FILE, "we");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fputs(mode, f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
+typedef struct Caller {
+	int fd;
+	uint32_t h;
+	int result;
+	atomic_bool done;
+} Caller;
+
+static Caller callers[N_CALLERS];
+static pthread_t threads[N_CALLERS];
+
+static void *caller_thread(void *arg)
+{
+	Caller *c = arg;
+	BxtBuf b, r;
+
+	pin(0);
+	bxt_buf_init(&b);
+	bxt_buf_init(&r);
+	c->result = bxt_call(c->fd, c->h, &b, &r, NULL, -1);
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+static void *signaller(void *arg)
+{
+	pthread_barrier_t *barrier = arg;
+	int i, left;
+
+	pin(1);
+	pthread_barrier_wait(barrier);
+	do {
+		left = 0;
+		for (i = N_CALLERS - 1; i >= 0; i--) {
+			if (!atomic_load(&callers[i].done)) {
+				pthread_kill(threads[i], SIGUSR1);
+				left++;
+			}
+		}
+	} while (left);
+	return NULL;
+}
+
+START_TEST(callers_give_up_while_target_closes)
+{
+	struct sigaction sa;
+	char old_mode[32] = "";
+	bool have_mode;
+	BxtCoord *co;
+	int round, i, interrupted = 0, dead = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	have_mode = preempt_mode(old_mode, sizeof(old_mode));
+	if (have_mode)
+		ck_assert(preempt_set("full"));
+	else
+		printf("note: %s not available; the race is much narrower\n", PREEMPT_FILE);
+	pin(0);
+
+	co = bxt_coord_start_ck();
+	for (round = 0; round < N_ROUNDS; round++) {
+		pthread_barrier_t barrier;
+		pthread_t sig;
+		int srv = bxt_open_ck(), cli = bxt_open_ck();
+		uint32_t h = bxt_link_ck(srv, 1, cli);
+
+		for (i = 0; i < N_CALLERS; i++) {
+			callers[i] = (Caller){ .fd = cli, .h = h };
+			ck_assert_int_eq(pthread_create(&threads[i], NULL, caller_thread,
+							&callers[i]), 0);
+		}
+		BXT_OK(bxt_wait_queued(N_CALLERS, BXT_LONG_MS));
+		pthread_barrier_init(&barrier, NULL, 2);
+		ck_assert_int_eq(pthread_create(&sig, NULL, signaller, &barrier), 0);
+		pthread_barrier_wait(&barrier);
+		/* Every queued call is completed by the release or abandoned by its caller. */
+		close(srv);
+		for (i = 0; i < N_CALLERS; i++) {
+			ck_assert_msg(bxt_join(threads[i], BXT_LONG_MS, NULL) == 0,
+				      "round %d: caller %d hangs", round, i);
+			ck_assert_msg(callers[i].result == -EINTR ||
+				      callers[i].result == -BINDOX_EDEADPEER,
+				      "round %d: caller %d: %s", round, i,
+				      bxt_errname(callers[i].result));
+			if (callers[i].result == -EINTR)
+				interrupted++;
+			else
+				dead++;
+		}
+		ck_assert_int_eq(bxt_join(sig, BXT_LONG_MS, NULL), 0);
+		pthread_barrier_destroy(&barrier);
+		close(cli);
+	}
+	bxt_coord_stop(co);
+	if (have_mode)
+		ck_assert(preempt_set(old_mode));
+	printf("%d calls interrupted, %d failed with BINDOX_EDEADPEER\n", interrupted, dead);
+	bxt_assert_no_leaks();
+}
+END_TEST
+
+static Suite *race_suite(void)
+{
+	Suite *s = suite_create("zrace");
+	TCase *tc = bxt_tcase(s, "release");
+
+	tcase_add_test(tc, callers_give_up_while_target_closes);
+	return s;
+}
+
+int main(void)
+{
+	return bxt_run(race_suite());
+}
