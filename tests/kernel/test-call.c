@@ -328,6 +328,66 @@ START_TEST(message_larger_than_receive_buffer)
 }
 END_TEST
 
+typedef struct Receiver {
+	int fd;
+	uint32_t cap;
+	int64_t timeout_ns;
+	int result;
+	int64_t done_ns;
+} Receiver;
+
+static void *receiver_thread(void *arg)
+{
+	Receiver *r = arg;
+	BxtBuf b;
+
+	bxt_buf_init(&b);
+	b.cap = r->cap;
+	r->result = bxt_recv(r->fd, &b, NULL, r->timeout_ns);
+	r->done_ns = bxt_now_ns();
+	return NULL;
+}
+
+/*
+ * KNOWN KERNEL BUG (see the test report): receivers wait exclusively, so a
+ * new message wakes one of them. If that one's buffer is too small it
+ * returns EMSGSIZE and the message stays queued, but no other receiver is
+ * woken: one that has room sleeps on until its timeout (or forever) with a
+ * deliverable message in the queue.
+ */
+START_TEST(declined_message_wakes_another_receiver)
+{
+	Receiver small = { .cap = 8, .timeout_ns = 5 * BXT_SEC };
+	Receiver big = { .cap = BXT_BUF_DATA, .timeout_ns = 5 * BXT_SEC };
+	pthread_t ts, tb;
+	int64_t sent;
+	BxtBuf b;
+	BxtEnv e;
+
+	bxt_env_up_ck(&e, COOKIE);
+	small.fd = big.fd = e.srv;
+	/* Both wait, the small one first (exclusive waiters are woken in order). */
+	ck_assert_int_eq(pthread_create(&ts, NULL, receiver_thread, &small), 0);
+	bxt_sleep_ms(500);
+	ck_assert_int_eq(pthread_create(&tb, NULL, receiver_thread, &big), 0);
+	bxt_sleep_ms(500);
+
+	bxt_buf_init(&b);
+	b.size = 100;
+	sent = bxt_now_ns();
+	BXT_OK(bxt_send(e.cli, e.h, &b));
+	ck_assert_int_eq(bxt_join(ts, BXT_LONG_MS, NULL), 0);
+	ck_assert_int_eq(bxt_join(tb, BXT_LONG_MS, NULL), 0);
+	ck_assert_int_eq(small.result, -EMSGSIZE);
+	ck_assert_msg(big.result == 0, "the receiver with room: %s", bxt_errname(big.result));
+	ck_assert_msg(big.done_ns - sent < 2 * BXT_SEC,
+		      "the receiver with room got the message only after %lld ms "
+		      "(woken by its own timeout, not by the message)",
+		      (long long)(big.done_ns - sent) / BXT_MS);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
 START_TEST(size_limits)
 {
 	uint8_t *req_data = malloc(BINDOX_MAX_DATA_SIZE + 8);
@@ -545,6 +605,7 @@ static Suite *call_suite(void)
 	tc = bxt_tcase(s, "sizes");
 	tcase_add_test(tc, reply_larger_than_capacity);
 	tcase_add_test(tc, message_larger_than_receive_buffer);
+	tcase_add_test(tc, declined_message_wakes_another_receiver);
 	tcase_add_test(tc, size_limits);
 	tc = bxt_tcase(s, "objects");
 	tcase_add_test(tc, handles_travel_in_messages);
