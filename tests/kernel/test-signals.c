@@ -101,7 +101,7 @@ static int call(int fd, uint32_t h, int64_t timeout_ns)
 /* _i: 0 without SA_RESTART, 1 with it (calls are never restarted). */
 START_TEST(signal_interrupts_call_in_flight)
 {
-	Slow s = { .signal_caller = true, .delay_ms = 500 };
+	Slow s = { .signal_caller = true, .delay_ms = 1000 };
 	pthread_t t;
 	BxtEnv e;
 	int r;
@@ -250,7 +250,7 @@ END_TEST
 
 START_TEST(call_timeout_slow_server)
 {
-	Slow s = { .signal_caller = false, .delay_ms = 800 };
+	Slow s = { .signal_caller = false, .delay_ms = 1500 };
 	int64_t t0, dt;
 	pthread_t t;
 	BxtEnv e;
