@@ -29,7 +29,7 @@
 
 #define PREEMPT_FILE "/sys/kernel/debug/sched/preempt"
 #define N_CALLERS 100
-#define N_ROUNDS 10
+#define N_ROUNDS 20
 
 static void on_signal(int sig)
 {
@@ -96,13 +96,24 @@ static void *caller_thread(void *arg)
 	return NULL;
 }
 
+typedef struct Go {
+	atomic_int arrived;	/* a spinning barrier: both sides start together */
+	int delay_us;		/* then the signaller waits this long */
+} Go;
+
 static void *signaller(void *arg)
 {
-	pthread_barrier_t *barrier = arg;
+	Go *go = arg;
+	int64_t until;
 	int i, left;
 
 	pin(1);
-	pthread_barrier_wait(barrier);
+	atomic_fetch_add(&go->arrived, 1);
+	while (atomic_load(&go->arrived) < 2)
+		;
+	until = bxt_now_ns() + go->delay_us * 1000LL;
+	while (bxt_now_ns() < until)
+		;
 	do {
 		left = 0;
 		for (i = N_CALLERS - 1; i >= 0; i--) {
@@ -135,7 +146,7 @@ START_TEST(callers_give_up_while_target_closes)
 
 	co = bxt_coord_start_ck();
 	for (round = 0; round < N_ROUNDS; round++) {
-		pthread_barrier_t barrier;
+		Go go = { .delay_us = (round % 5) * 50 };
 		pthread_t sig;
 		int srv = bxt_open_ck(), cli = bxt_open_ck();
 		uint32_t h = bxt_link_ck(srv, 1, cli);
@@ -146,9 +157,10 @@ START_TEST(callers_give_up_while_target_closes)
 							&callers[i]), 0);
 		}
 		BXT_OK(bxt_wait_queued(N_CALLERS, BXT_LONG_MS));
-		pthread_barrier_init(&barrier, NULL, 2);
-		ck_assert_int_eq(pthread_create(&sig, NULL, signaller, &barrier), 0);
-		pthread_barrier_wait(&barrier);
+		ck_assert_int_eq(pthread_create(&sig, NULL, signaller, &go), 0);
+		atomic_fetch_add(&go.arrived, 1);
+		while (atomic_load(&go.arrived) < 2)
+			;
 		/* Every queued call is completed by the release or abandoned by its caller. */
 		close(srv);
 		for (i = 0; i < N_CALLERS; i++) {
@@ -164,7 +176,6 @@ START_TEST(callers_give_up_while_target_closes)
 				dead++;
 		}
 		ck_assert_int_eq(bxt_join(sig, BXT_LONG_MS, NULL), 0);
-		pthread_barrier_destroy(&barrier);
 		close(cli);
 	}
 	bxt_coord_stop(co);
