@@ -214,6 +214,108 @@ struct bindox_death_args {
 	__u64 cookie;
 };
 
+/*
+ * Policy: a flat table of rules compiled by bindoxd from the XML files in
+ * /etc/bindox/policy.d and /usr/share/bindox/policy.d (bindox-policy(5)),
+ * loaded with BINDOX_IOC_POLICY_LOAD by the Coordinator and enforced by the
+ * driver on register, lookup and call.
+ *
+ * A request is described by: the action (one BINDOX_POLICY_ACT_* bit); the
+ * subject, the process asking (its domain's name, its effective uid and gid
+ * as the initial user namespace sees them); the service name; and, for
+ * lookup and call, the domain of the process that registered the service
+ * (the peer domain). For a call the service is the name the target node was
+ * registered under last.
+ *
+ * Evaluation: the rules are tried in table order and the last rule that
+ * matches decides (as in D-Bus policy). When no rule matches, the built-in
+ * default decides: register is allowed to uid 0 in the host domain only;
+ * lookup and call are allowed when the subject and the peer are in the same
+ * domain; nothing crosses domains.
+ *
+ * A rule matches when all of these hold:
+ *  - its actions include the action;
+ *  - BINDOX_POLICY_RULE_UID: the subject's euid equals @uid;
+ *  - BINDOX_POLICY_RULE_GID: the subject's egid equals @gid;
+ *  - @domain_len is 0, or the subject's domain name equals the string;
+ *  - @service: BINDOX_POLICY_RULE_PREFIX clear: the name equals the string;
+ *    set: the name starts with the string (an empty string matches all);
+ *  - @peer_domain_len is 0: the peer is in the subject's domain (always
+ *    true for register); else the peer's domain name equals the string, or
+ *    BINDOX_POLICY_RULE_ANY_PEER is set: any peer domain.
+ *
+ * Strings live in one blob; each is @..._off/@..._len bytes inside it, not
+ * NUL-terminated. Names are [A-Za-z0-9._-] as for services.
+ */
+#define BINDOX_POLICY_MAX_RULES		65536U
+#define BINDOX_POLICY_MAX_STRINGS	(4U * 1024U * 1024U)
+
+#define BINDOX_POLICY_ACT_REGISTER	(1U << 0)
+#define BINDOX_POLICY_ACT_LOOKUP	(1U << 1)
+#define BINDOX_POLICY_ACT_CALL		(1U << 2)
+#define BINDOX_POLICY_ACT_ALL		0x7U
+
+#define BINDOX_POLICY_RULE_ALLOW	(1U << 0)	/* clear: deny */
+#define BINDOX_POLICY_RULE_UID		(1U << 1)
+#define BINDOX_POLICY_RULE_GID		(1U << 2)
+#define BINDOX_POLICY_RULE_PREFIX	(1U << 3)
+#define BINDOX_POLICY_RULE_ANY_PEER	(1U << 4)
+#define BINDOX_POLICY_RULE_ALL_FLAGS	0x1fU
+
+/**
+ * struct bindox_policy_rule - one compiled rule
+ * @actions:		BINDOX_POLICY_ACT_* bits, at least one
+ * @flags:		BINDOX_POLICY_RULE_*
+ * @uid:		with BINDOX_POLICY_RULE_UID: the euid to match
+ * @gid:		with BINDOX_POLICY_RULE_GID: the egid to match
+ * @domain_off:		subject domain name in the string blob
+ * @domain_len:		its length, 0: any subject domain
+ * @peer_domain_off:	peer domain name in the string blob
+ * @peer_domain_len:	its length, 0: the subject's own domain
+ * @service_off:	service name or prefix in the string blob
+ * @service_len:	its length
+ * @source:		opaque to the driver: bindoxd's index into its own
+ *			table of rule origins (file, line, column)
+ * @reserved:		must be 0
+ */
+struct bindox_policy_rule {
+	__u32 actions;
+	__u32 flags;
+	__u32 uid;
+	__u32 gid;
+	__u32 domain_off;
+	__u32 domain_len;
+	__u32 peer_domain_off;
+	__u32 peer_domain_len;
+	__u32 service_off;
+	__u32 service_len;
+	__u32 source;
+	__u32 reserved;
+};
+
+/**
+ * struct bindox_policy_load - BINDOX_IOC_POLICY_LOAD: replace the policy
+ * @rules_ptr:		user address of @rule_count struct bindox_policy_rule
+ * @strings_ptr:	user address of the string blob
+ * @rule_count:		0..BINDOX_POLICY_MAX_RULES (0: the built-in default)
+ * @strings_size:	0..BINDOX_POLICY_MAX_STRINGS
+ * @generation:		out: the generation number of the table now in force
+ *			(increases by one with every successful load)
+ *
+ * Coordinator only (EPERM otherwise). The whole table is validated first
+ * (EINVAL, E2BIG, EFAULT) and then swapped in atomically for the caller's
+ * domain; a refused table leaves the old one in force. Decisions cached on
+ * handles are re-checked when the generation changes, so a new table also
+ * revokes access through handles already held.
+ */
+struct bindox_policy_load {
+	__u64 rules_ptr;
+	__u64 strings_ptr;
+	__u32 rule_count;
+	__u32 strings_size;
+	__u64 generation;
+};
+
 #define BINDOX_IOC_MAGIC	0xb7
 
 #define BINDOX_IOC_VERSION	_IOWR(BINDOX_IOC_MAGIC, 0x00, struct bindox_version)
@@ -226,6 +328,7 @@ struct bindox_death_args {
 #define BINDOX_IOC_HANDLE_RELEASE _IOWR(BINDOX_IOC_MAGIC, 0x06, struct bindox_handle_args)
 #define BINDOX_IOC_DEATH_SUBSCRIBE _IOWR(BINDOX_IOC_MAGIC, 0x07, struct bindox_death_args)
 #define BINDOX_IOC_DEATH_UNSUBSCRIBE _IOWR(BINDOX_IOC_MAGIC, 0x08, struct bindox_death_args)
+#define BINDOX_IOC_POLICY_LOAD	_IOWR(BINDOX_IOC_MAGIC, 0x09, struct bindox_policy_load)
 
 /*
  * The Coordinator protocol: the data of a call to handle 0. The driver

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BINDOXD_POLICY_H
+#define BINDOXD_POLICY_H
+
+/*
+ * The policy: XML files (bindox-policy(5)) parsed with GMarkup and compiled
+ * into the flat rule table of <linux/bindox.h> (struct bindox_policy_rule),
+ * which the driver enforces. bindoxd evaluates the same table itself, with
+ * the same semantics as the driver, to answer CheckAccess.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+#include <linux/bindox.h>
+
+/* Where a rule came from, and what its XML said (for CheckAccess). */
+typedef struct {
+	char *file;		/* path of the XML file */
+	unsigned int line;	/* 1-based */
+	unsigned int column;	/* 1-based */
+	char *text;		/* short description, e.g. "allow register=\"vendor.camera.*\"" */
+} BindoxPolicyOrigin;
+
+/* A compiled policy: rules in evaluation order, strings, origins. */
+typedef struct {
+	struct bindox_policy_rule *rules;
+	size_t n_rules;
+	char *strings;		/* the blob the rules' offsets point into */
+	size_t strings_size;
+	BindoxPolicyOrigin *origins;	/* n_origins entries; rules[i].source indexes it */
+	size_t n_origins;
+	char **files;		/* the files read, in order, NULL-terminated */
+} BindoxPolicy;
+
+/* Error domain for policy errors; codes below. */
+#define BINDOX_POLICY_ERROR (bindox_policy_error_quark())
+GQuark bindox_policy_error_quark(void);
+
+typedef enum {
+	BINDOX_POLICY_ERROR_IO,		/* a file or folder could not be read */
+	BINDOX_POLICY_ERROR_SYNTAX,	/* not well-formed XML, or empty */
+	BINDOX_POLICY_ERROR_ELEMENT,	/* unknown or misplaced element */
+	BINDOX_POLICY_ERROR_ATTRIBUTE,	/* unknown, missing, duplicate or bad attribute */
+	BINDOX_POLICY_ERROR_WILDCARD,	/* a bad service pattern */
+	BINDOX_POLICY_ERROR_USER,	/* unknown user or group name */
+	BINDOX_POLICY_ERROR_LIMIT,	/* too many rules or too large */
+} BindoxPolicyErrorCode;
+
+/*
+ * Errors carry their place: the GError message starts with
+ * "FILE:LINE:COLUMN: " and these give the same numbers to tests and to
+ * the D-Bus reply.
+ */
+typedef struct {
+	char *file;
+	unsigned int line;
+	unsigned int column;
+} BindoxPolicyErrorLocation;
+
+/* Resolves user and group names; tests inject their own. */
+typedef struct {
+	/* Return true and set *id when the name is known. */
+	bool (*user)(const char *name, uint32_t *id, void *data);
+	bool (*group)(const char *name, uint32_t *id, void *data);
+	void *data;
+} BindoxPolicyResolver;
+
+/* The system's resolver: getpwnam_r/getgrnam_r on the host, numbers as is. */
+const BindoxPolicyResolver *bindox_policy_system_resolver(void);
+
+/*
+ * Parse and compile one document. @file names it in errors. On failure
+ * returns NULL, sets @error and, if @where is not NULL, fills it (free with
+ * bindox_policy_error_location_clear()).
+ */
+BindoxPolicy *bindox_policy_compile_string(const char *file, const char *text, size_t len,
+					   const BindoxPolicyResolver *resolver,
+					   BindoxPolicyErrorLocation *where, GError **error);
+
+/*
+ * Read every *.xml of @vendor_dir and @admin_dir (either may be NULL or
+ * missing), a file in @admin_dir replacing the @vendor_dir file of the same
+ * name, in the C-locale order of file names, and compile them into one table
+ * (the rules of each file in document order). One bad file fails the whole
+ * load. No files at all gives an empty table (the built-in default).
+ */
+BindoxPolicy *bindox_policy_load_dirs(const char *vendor_dir, const char *admin_dir,
+				      const BindoxPolicyResolver *resolver,
+				      BindoxPolicyErrorLocation *where, GError **error);
+
+void bindox_policy_free(BindoxPolicy *p);
+void bindox_policy_error_location_clear(BindoxPolicyErrorLocation *where);
+
+/* A request, as the driver sees it. Domain names, not ids. */
+typedef struct {
+	uint32_t action;	/* one BINDOX_POLICY_ACT_* bit */
+	const char *domain;	/* subject's domain name */
+	uint32_t uid;		/* subject's euid (initial user namespace) */
+	uint32_t gid;		/* subject's egid */
+	const char *service;	/* service name */
+	const char *peer_domain; /* owner's domain; NULL: same as domain */
+} BindoxPolicyRequest;
+
+/*
+ * Evaluate like the driver. Returns true for allow. *rule_out is the
+ * index of the deciding rule, or -1 when the built-in default decided.
+ */
+bool bindox_policy_check(const BindoxPolicy *p, const BindoxPolicyRequest *req, long *rule_out);
+
+/* The name of the host domain, as the driver reports it. */
+#define BINDOX_HOST_DOMAIN "host"
+
+#endif /* BINDOXD_POLICY_H */
