@@ -14,6 +14,7 @@
 #include <bindox/server.h>
 #include <bindox/transact.h>
 #include "msg-private.h"
+#include "server-keeper.h"
 #include "util.h"
 
 UTIL_DEFINE_CLEANUP(BindoxMsg, bindox_msg_free)
@@ -26,6 +27,7 @@ struct BindoxServer {
 	BindoxConn *conn;
 	BindoxServerHandler handler;
 	void *userdata;
+	ServerKeeper *keeper;
 
 	unsigned int n_threads;
 	unsigned int n_started;
@@ -127,6 +129,7 @@ int bindox_server_new(BindoxConn *conn, unsigned int n_threads, BindoxServerHand
 		      void *userdata, BindoxServer **out)
 {
 	BindoxServer *s;
+	int r;
 
 	if (!conn || !handler || !out || n_threads == 0 || n_threads > BINDOX_SERVER_MAX_THREADS)
 		return -EINVAL;
@@ -138,6 +141,12 @@ int bindox_server_new(BindoxConn *conn, unsigned int n_threads, BindoxServerHand
 	if (!s->threads) {
 		free(s);
 		return -ENOMEM;
+	}
+	r = server_keeper_new(conn, &s->keeper);
+	if (r < 0) {
+		free(s->threads);
+		free(s);
+		return r;
 	}
 
 	s->conn = conn;
@@ -152,6 +161,7 @@ int bindox_server_new(BindoxConn *conn, unsigned int n_threads, BindoxServerHand
 
 static void server_join(BindoxServer *s)
 {
+	server_keeper_stop(s->keeper);
 	atomic_store(&s->stop, true);
 	while (s->n_started > 0)
 		(void)pthread_join(s->threads[--s->n_started], NULL);
@@ -182,6 +192,8 @@ int bindox_server_start(BindoxServer *s)
 			break;
 		s->n_started++;
 	}
+	if (r == 0)
+		r = -server_keeper_start(s->keeper);
 
 	(void)pthread_sigmask(SIG_SETMASK, &saved, NULL);
 
@@ -221,7 +233,22 @@ BindoxServer *bindox_server_free(BindoxServer *s)
 	/* Called from one of its own workers: leaking beats freeing under it. */
 	if (bindox_server_stop(s) == -EDEADLK)
 		return NULL;
+	server_keeper_free(s->keeper);
 	free(s->threads);
 	free(s);
 	return NULL;
+}
+
+int bindox_server_add_service(BindoxServer *s, const char *name, uint64_t cookie)
+{
+	if (!s)
+		return -EINVAL;
+	return server_keeper_add(s->keeper, name, cookie);
+}
+
+int bindox_server_remove_service(BindoxServer *s, const char *name)
+{
+	if (!s)
+		return -EINVAL;
+	return server_keeper_remove(s->keeper, name);
 }

@@ -10,6 +10,7 @@
 #include <bindox/handle.h>
 #include <bindox/transact.h>
 #include "msg-private.h"
+#include "service-private.h"
 #include "util.h"
 
 UTIL_DEFINE_CLEANUP(BindoxMsg, bindox_msg_free)
@@ -33,12 +34,8 @@ static void service_reply_release_handles(BindoxConn *c, const BindoxMsg *reply)
 			(void)bindox_handle_release(c, (uint32_t)obj.value);
 }
 
-/*
- * One Coordinator transaction: build, call handle 0, parse. Returns the
- * Coordinator's status (0 or negative) or a transport/format error.
- */
-static int service_transact(BindoxConn *c, uint32_t op, const char *name, uint64_t cookie,
-			    uint32_t *handle_out, int64_t timeout_ns)
+int service_transact(BindoxConn *c, uint32_t op, const char *name, uint64_t cookie,
+		     uint32_t *handle_out, int64_t timeout_ns)
 {
 	_cleanup_(bindox_msg_freep) BindoxMsg *req = NULL;
 	_cleanup_(bindox_msg_freep) BindoxMsg *reply = NULL;

@@ -37,6 +37,23 @@
  * them). The handler may use the connection (calls, releases, ...), but must
  * not call bindox_server_stop() or bindox_server_free() on its own server.
  * The connection must outlive the server.
+ *
+ * Coordinator restarts: names registered with bindox_server_add_service()
+ * survive a restart of the Coordinator (bindoxd killed and started again):
+ * the nodes live in the server's process, and the server registers its
+ * names with the new Coordinator. The driver does not accept a death
+ * subscription on handle 0 (-EINVAL), so the restart is found by probing:
+ * while the server runs, one extra thread asks the Coordinator every
+ * BINDOX_SERVER_PROBE_NS whether it still knows the first name (a LOOKUP,
+ * which for one's own node answers -ELOOP). If the Coordinator does not
+ * know it (-ENOENT) or there is none (-ENXIO), every name is registered
+ * again, retried after BINDOX_SERVER_RETRY_MIN_NS, doubling up to
+ * BINDOX_SERVER_RETRY_MAX_NS between attempts, for as long as no
+ * Coordinator answers. A name someone else took meanwhile (-EEXIST) or that
+ * policy no longer allows stays unregistered. The thread sleeps between
+ * rounds; each call it makes waits at most BINDOX_SERVER_COORD_TIMEOUT_NS,
+ * which also bounds how long bindox_server_stop() may wait for it. Names
+ * registered with bindox_service_register() are not kept.
  */
 
 #include <stdint.h>
@@ -49,6 +66,16 @@ extern "C" {
 
 /* How long a worker waits in the driver before it checks the stop flag. */
 #define BINDOX_SERVER_POLL_NS (100LL * 1000 * 1000)
+
+/* How often a running server checks that the Coordinator knows its names. */
+#define BINDOX_SERVER_PROBE_NS (1000LL * 1000 * 1000)
+
+/* Backoff between re-registration attempts while no Coordinator answers. */
+#define BINDOX_SERVER_RETRY_MIN_NS (50LL * 1000 * 1000)
+#define BINDOX_SERVER_RETRY_MAX_NS (2000LL * 1000 * 1000)
+
+/* Bound on each call the server makes to the Coordinator for its names. */
+#define BINDOX_SERVER_COORD_TIMEOUT_NS (2000LL * 1000 * 1000)
 
 /* Upper bound for the number of worker threads of one server. */
 #define BINDOX_SERVER_MAX_THREADS 64U
@@ -111,6 +138,38 @@ int bindox_server_stop(BindoxServer *s);
  * Return: NULL.
  */
 BindoxServer *bindox_server_free(BindoxServer *s);
+
+/**
+ * bindox_server_add_service() - register a name and keep it registered
+ * @s:		server
+ * @name:	NUL-terminated service name
+ * @cookie:	the cookie of the server's node for this name (calls to the
+ *		service arrive with it)
+ *
+ * Registers @name now, as bindox_service_register() does but waiting at
+ * most BINDOX_SERVER_COORD_TIMEOUT_NS, and on success remembers it, so that
+ * the server registers it again after a Coordinator restart (see DOC).
+ * May be called before or while the server runs, from any thread but a
+ * worker's handler.
+ *
+ * Return: 0; -EINVAL for NULL or an invalid name; -EEXIST if @s already
+ * keeps @name; -ENOMEM; otherwise as bindox_service_register() (the
+ * Coordinator's status, -ENXIO without a Coordinator, -ETIMEDOUT), and
+ * then @name is not remembered.
+ */
+int bindox_server_add_service(BindoxServer *s, const char *name, uint64_t cookie);
+
+/**
+ * bindox_server_remove_service() - unregister a kept name
+ * @s:		server
+ * @name:	a name given to bindox_server_add_service()
+ *
+ * Forgets @name and unregisters it with the Coordinator.
+ *
+ * Return: 0; -EINVAL; -ENOENT if @s does not keep @name; otherwise the
+ * error of the unregistration (the name is forgotten all the same).
+ */
+int bindox_server_remove_service(BindoxServer *s, const char *name);
 
 #ifdef __cplusplus
 }
