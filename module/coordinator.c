@@ -3,7 +3,6 @@
  * The Coordinator slot and the form of requests sent to it.
  */
 #include <linux/capability.h>
-#include <linux/ctype.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include "coordinator.h"
@@ -14,15 +13,28 @@
 
 static DEFINE_SPINLOCK(bindox_coordinator_lock);
 static struct bindox_node *bindox_coordinator;	/* ref, or NULL */
+static bool bindox_coordinator_claiming;	/* a claim is under way */
 
-static bool bindox_coordinator_taken(void)
+/* Reserve the slot, so that only one claimant goes on to create a node. */
+static bool bindox_coordinator_reserve(void)
 {
-	bool taken;
+	bool ok;
 
 	spin_lock(&bindox_coordinator_lock);
-	taken = bindox_coordinator;
+	ok = !bindox_coordinator && !bindox_coordinator_claiming;
+	if (ok)
+		bindox_coordinator_claiming = true;
 	spin_unlock(&bindox_coordinator_lock);
-	return taken;
+	return ok;
+}
+
+/* End a claim: publish @node (a reference), or free the slot if NULL. */
+static void bindox_coordinator_publish(struct bindox_node *node)
+{
+	spin_lock(&bindox_coordinator_lock);
+	bindox_coordinator = node;
+	bindox_coordinator_claiming = false;
+	spin_unlock(&bindox_coordinator_lock);
 }
 
 /**
@@ -37,12 +49,11 @@ static bool bindox_coordinator_taken(void)
 int bindox_coordinator_claim(struct bindox_proc *proc, struct file *file)
 {
 	struct bindox_node *node;
-	bool busy;
 
 	if (!proc->domain->is_host || !capable(CAP_SYS_ADMIN) ||
 	    !file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
-	if (bindox_coordinator_taken())
+	if (!bindox_coordinator_reserve())
 		return -EBUSY;
 
 	mutex_lock(&proc->lock);
@@ -50,19 +61,11 @@ int bindox_coordinator_claim(struct bindox_proc *proc, struct file *file)
 	if (!IS_ERR(node))
 		node->is_coordinator = true;
 	mutex_unlock(&proc->lock);
-	if (IS_ERR(node))
+	if (IS_ERR(node)) {
+		bindox_coordinator_publish(NULL);
 		return PTR_ERR(node);
-
-	spin_lock(&bindox_coordinator_lock);
-	busy = bindox_coordinator;
-	if (!busy)
-		bindox_coordinator = node;
-	spin_unlock(&bindox_coordinator_lock);
-	if (busy) {
-		/* Lost a race; the node stays unused in the proc's tree. */
-		bindox_node_unref(node);
-		return -EBUSY;
 	}
+	bindox_coordinator_publish(node);
 	return 0;
 }
 
@@ -107,7 +110,9 @@ static bool bindox_name_valid(const char *name, u32 len)
 	for (i = 0; i < len; i++) {
 		char c = name[i];
 
-		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+		/* Plain ASCII ranges: isalnum() also accepts Latin-1. */
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
 			return false;
 	}
 	return true;
@@ -135,14 +140,16 @@ int bindox_coordinator_check_request(const struct bindox_txn *txn)
 
 	switch (req.op) {
 	case BINDOX_COORD_REGISTER:
+		/* Nothing may follow the node object. */
 		if (txn->n_objs != 1 ||
-		    txn->offsets[0] != ALIGN(name_end, BINDOX_OBJECT_ALIGN))
+		    txn->offsets[0] != ALIGN(name_end, BINDOX_OBJECT_ALIGN) ||
+		    txn->data_size != txn->offsets[0] + sizeof(*obj))
 			return -EINVAL;
 		obj = txn->data + txn->offsets[0];
 		return obj->type == BINDOX_OBJ_NODE ? 0 : -EINVAL;
 	case BINDOX_COORD_LOOKUP:
 	case BINDOX_COORD_UNREGISTER:
-		return txn->n_objs ? -EINVAL : 0;
+		return txn->n_objs || txn->data_size != name_end ? -EINVAL : 0;
 	default:
 		return -EINVAL;
 	}

@@ -12,7 +12,10 @@
  *
  * The proc's incoming queue (@todo) holds calls, one-way messages and
  * death notifications in arrival order. A call taken off the queue moves to
- * @inflight under a fresh id until one of the proc's threads replies to it.
+ * @inflight until one of the proc's threads replies to it. A call's id is
+ * its slot in @inflight (low 32 bits: the lowest free one, so the table
+ * stays small and warm) and a per-proc sequence number (high 32 bits), so a
+ * stale id never answers a later call that reuses the slot.
  *
  * When the file is released the proc dies: @dead is set under @lock, so
  * nothing is queued to it any more; queued and in-flight calls fail with
@@ -56,8 +59,8 @@ struct bindox_proc {
 	u32 n_handles;
 	struct list_head todo;		/* struct bindox_work */
 	u32 n_todo;
-	struct xarray inflight;		/* call id -> received txn */
-	u32 next_call_id;
+	struct xarray inflight;		/* call slot -> received txn */
+	u32 call_seq;			/* high half of the next call id */
 	wait_queue_head_t wait;		/* receivers and poll() */
 };
 

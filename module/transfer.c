@@ -96,8 +96,12 @@ static bool bindox_transfer_abandon(struct bindox_txn *txn)
 	if (state == BINDOX_TXN_QUEUED) {
 		bool queued;
 
+		/*
+		 * Once @to is dead its teardown owns everything that was
+		 * queued (it moved the entry to a list of its own).
+		 */
 		mutex_lock(&to->lock);
-		queued = !list_empty(&txn->work.entry);
+		queued = !to->dead && !list_empty(&txn->work.entry);
 		if (queued) {
 			list_del_init(&txn->work.entry);
 			to->n_todo--;
@@ -247,7 +251,8 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	struct bindox_work *work;
 	struct bindox_txn *txn;
 	bool oneway;
-	u32 id = 0;
+	u32 slot = 0;
+	u64 id = 0;
 	int err;
 
 	*taken = NULL;
@@ -278,15 +283,17 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	}
 	oneway = txn->flags & BINDOX_TF_ONEWAY;
 	if (!oneway) {
-		err = xa_alloc_cyclic(&proc->inflight, &id, txn, xa_limit_32b,
-				      &proc->next_call_id, GFP_KERNEL_ACCOUNT);
+		err = xa_alloc(&proc->inflight, &slot, txn, xa_limit_32b,
+			       GFP_KERNEL_ACCOUNT);
 		if (err < 0)
 			return err == -EBUSY ? -ENOSPC : err;
+		proc->call_seq++;
+		id = (u64)proc->call_seq << 32 | slot;
 	}
 	err = bindox_txn_translate(txn, proc);
 	if (err) {
 		if (!oneway)
-			xa_erase(&proc->inflight, id);
+			xa_erase(&proc->inflight, slot);
 		return err;
 	}
 	list_del_init(&work->entry);
@@ -310,7 +317,7 @@ static void bindox_transfer_untake(struct bindox_proc *proc,
 	mutex_lock(&proc->lock);
 	bindox_txn_untranslate(txn, proc);
 	if (!(txn->flags & BINDOX_TF_ONEWAY)) {
-		xa_erase(&proc->inflight, txn->id);
+		xa_erase(&proc->inflight, lower_32_bits(txn->id));
 		spin_lock(&txn->lock);
 		if (txn->state == BINDOX_TXN_RECEIVED)
 			txn->state = BINDOX_TXN_QUEUED;
@@ -319,6 +326,17 @@ static void bindox_transfer_untake(struct bindox_proc *proc,
 	list_add(&txn->work.entry, &proc->todo);
 	proc->n_todo++;
 	mutex_unlock(&proc->lock);
+}
+
+/*
+ * Receivers wait exclusively, so a receiver that leaves without taking a
+ * message (it does not fit, a signal came with the wakeup, ...) hands the
+ * wakeup on to the next waiter.
+ */
+static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
+{
+	if (READ_ONCE(proc->n_todo))
+		wake_up_interruptible(&proc->wait);
 }
 
 /*
@@ -348,13 +366,17 @@ static int bindox_transfer_receive(struct bindox_proc *proc,
 		if (!timeout_ns)
 			return -EAGAIN;
 		err = bindox_proc_wait(proc, &timeout);
-		if (err)
+		if (err) {
+			bindox_transfer_pass_wakeup(proc);
 			return err;
+		}
 	}
-	if (err == -EMSGSIZE)
-		return copy_to_user(umsg, msg, sizeof(*msg)) ? -EFAULT : err;
-	if (err)
+	if (err) {
+		bindox_transfer_pass_wakeup(proc);
+		if (err == -EMSGSIZE && copy_to_user(umsg, msg, sizeof(*msg)))
+			return -EFAULT;
 		return err;
+	}
 	if (!txn)	/* a death notification */
 		return copy_to_user(umsg, msg, sizeof(*msg)) ? -EFAULT : 0;
 
@@ -365,6 +387,7 @@ static int bindox_transfer_receive(struct bindox_proc *proc,
 		err = -EFAULT;
 	if (err) {
 		bindox_transfer_untake(proc, txn);
+		bindox_transfer_pass_wakeup(proc);
 		return err;
 	}
 	/* A call's reference now belongs to the in-flight table. */
@@ -396,13 +419,16 @@ int bindox_transfer_recv(struct bindox_proc *proc,
 static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 				 const struct bindox_payload *payload)
 {
+	u32 slot = lower_32_bits(id);
 	struct bindox_txn *call, *reply;
 	int err = 0;
 
-	if (id > U32_MAX)
-		return -EINVAL;
 	mutex_lock(&proc->lock);
-	call = bindox_txn_ref(xa_load(&proc->inflight, id));
+	call = xa_load(&proc->inflight, slot);
+	/* txn->id is written under this lock when the call is received. */
+	if (call && call->id != id)
+		call = NULL;
+	bindox_txn_ref(call);
 	mutex_unlock(&proc->lock);
 	if (!call)
 		return -EINVAL;
@@ -417,7 +443,7 @@ static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 		goto out;
 	}
 	/* Another thread may have answered the same id meanwhile. */
-	if (xa_cmpxchg(&proc->inflight, id, call, NULL, 0) != call) {
+	if (xa_cmpxchg(&proc->inflight, slot, call, NULL, 0) != call) {
 		bindox_txn_unref(reply);
 		err = -EINVAL;
 		goto out;

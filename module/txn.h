@@ -66,7 +66,7 @@ struct bindox_txn {
 	/* calls only */
 	u32 reply_data_cap;
 	u32 reply_objs_cap;
-	u32 id;				/* in to->inflight once RECEIVED */
+	u64 id;				/* in to->inflight once RECEIVED */
 	spinlock_t lock;		/* protects state, reply, error */
 	enum bindox_txn_state state;
 	struct bindox_txn *reply;

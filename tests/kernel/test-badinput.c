@@ -362,8 +362,12 @@ START_TEST(bad_replies)
 	BXT_OK(bxt_recv(e.srv, &b, &m, BXT_LONG_NS));
 	ck_assert_uint_ne(m.id, 0);
 
-	/* The id above 32 bits with the right low bits is not the call. */
-	BXT_ERR(bxt_reply(e.srv, (1ULL << 32) | m.id, &b, NULL), EINVAL);
+	/*
+	 * Same slot (low 32 bits), other sequence number (high 32 bits): a
+	 * stale id is not the call.
+	 */
+	BXT_ERR(bxt_reply(e.srv, m.id ^ (1ULL << 32), &b, NULL), EINVAL);
+	BXT_ERR(bxt_reply(e.srv, m.id & 0xffffffffULL, &b, NULL), EINVAL);
 	/* A reply with a bad data pointer, a bad object: refused, id kept. */
 	{
 		struct bindox_reply_recv_args a;

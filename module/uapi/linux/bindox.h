@@ -12,6 +12,7 @@
 #ifndef _UAPI_LINUX_BINDOX_H
 #define _UAPI_LINUX_BINDOX_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
@@ -134,8 +135,11 @@ struct bindox_message {
 };
 
 /*
- * Timeouts in nanoseconds: negative waits forever, 0 does not block
- * (EAGAIN when nothing is there), positive fails with ETIMEDOUT.
+ * Timeouts in nanoseconds: negative waits forever, positive fails with
+ * ETIMEDOUT when the time is up. 0 does not block: a receive fails with
+ * EAGAIN when nothing is queued; a call is sent and, unless its reply is
+ * already there, abandoned at once with ETIMEDOUT (a later reply is
+ * dropped).
  */
 
 /**
@@ -316,6 +320,32 @@ struct bindox_policy_load {
 	__u64 generation;
 };
 
+/*
+ * The device fd is pollable: POLLIN while messages are queued. Receivers
+ * (RECV, REPLY_RECV) wait exclusively: one queued message wakes one thread.
+ *
+ * Errors common to the ioctls: EFAULT (bad user pointer), EINVAL (a
+ * reserved field or unknown flag set, a malformed object array: offsets
+ * unaligned, not increasing, overlapping or out of range, an unknown object
+ * type, a handle that does not exist in the sender's table), E2BIG (data or
+ * object count over the limits), ENOMEM, EINTR (a signal; a call is then
+ * abandoned, never restarted), ENOTTY (unknown ioctl). In particular:
+ *  SET_COORDINATOR: EPERM (capability or domain), EBUSY (taken), EEXIST
+ *	(the caller already uses cookie 0 for a node).
+ *  CALL, SEND: ENXIO (handle 0 without a Coordinator), BINDOX_EDEADPEER
+ *	(the target's owner died), EAGAIN (the target's queue is full, see
+ *	the max_queued module parameter). SEND's flags must be exactly
+ *	BINDOX_TF_ONEWAY; CALL's must be 0.
+ *  RECV, REPLY_RECV: EMSGSIZE when the first queued message does not fit
+ *	the capacities given: it stays queued and the sizes it needs are
+ *	written back to msg.payload. ENOSPC when its handles would exceed the
+ *	receiver's handle quota (max_handles): it stays queued too. EINVAL for
+ *	a reply_id that names no call waiting for an answer (unknown, already
+ *	answered, or stale).
+ *  HANDLE_RELEASE: EINVAL for an unknown handle or handle 0.
+ *  DEATH_SUBSCRIBE: one subscription per handle (EBUSY for a second);
+ *	a node that is already dead is reported at once.
+ */
 #define BINDOX_IOC_MAGIC	0xb7
 
 #define BINDOX_IOC_VERSION	_IOWR(BINDOX_IOC_MAGIC, 0x00, struct bindox_version)
