@@ -65,6 +65,8 @@
 #include <unistd.h>
 #include <bindox/bindox.h>
 
+#include "bench-coord.h"
+
 #define MSG_SIZE 64U
 #define DEFAULT_ITERATIONS 20000U
 #define DEFAULT_WARMUP 500U
@@ -377,90 +379,12 @@ typedef struct BindoxChildArg {
 	const char *name;
 } BindoxChildArg;
 
-/*
- * The Coordinator child: answers REGISTER and LOOKUP (and UNREGISTER) until
- * it has answered one LOOKUP, then exits. Reports 0 on @ctl once it is the
- * Coordinator, else the error (-EBUSY: someone else is).
- */
+/* The Coordinator child: see bench-coord.h (-EBUSY: someone else is). */
 static int coord_child(void *arg, int ctl)
 {
 	const BindoxChildArg *a = arg;
-	BindoxConn *conn = NULL;
-	BindoxMsg *req = NULL, *reply = NULL, *extra = NULL;
-	char name[BINDOX_NAME_BUF_SIZE];
-	uint32_t service = 0;	/* our handle to the server's node */
-	bool looked_up = false, pending = false;
-	int r;
 
-	r = bindox_conn_open(a->device, &conn);
-	if (r >= 0)
-		r = bindox_conn_become_coordinator(conn);
-	if (r >= 0)
-		r = bindox_msg_new(&req);
-	if (r >= 0)
-		r = bindox_msg_new(&reply);
-	if (r >= 0)
-		r = bindox_msg_new(&extra);
-	if (r >= 0)
-		r = bindox_msg_reserve(req, 512, 4);
-	ctl_send_status(ctl, r < 0 ? r : 0);
-
-	while (r >= 0 && !looked_up) {
-		uint32_t op, handle = 0;
-		int status = 0;
-
-		if (pending) {
-			/* bindox_reply() received the next message into @extra. */
-			BindoxMsg *t = req;
-
-			req = extra;
-			extra = t;
-			pending = false;
-		} else {
-			r = bindox_recv(conn, req, SETUP_TIMEOUT_NS);
-			if (r < 0)
-				break;
-		}
-		if (bindox_msg_get_type(req) != BINDOX_MSG_CALL)
-			continue;	/* a death notification or a one-way message */
-		if (bindox_coord_request_parse(req, &op, name, sizeof(name), &handle) < 0) {
-			status = -EBADMSG;
-			op = 0;
-		}
-		switch (op) {
-		case BINDOX_COORD_REGISTER:
-			if (strcmp(name, a->name) != 0 || service != 0) {
-				status = -EPERM;
-				(void)bindox_handle_release(conn, handle);
-			} else {
-				service = handle;
-			}
-			break;
-		case BINDOX_COORD_LOOKUP:
-			looked_up = true;
-			if (strcmp(name, a->name) != 0 || service == 0)
-				status = -ENOENT;
-			break;
-		case BINDOX_COORD_UNREGISTER:
-			status = -EPERM;
-			break;
-		default:
-			break;
-		}
-		if (op == BINDOX_COORD_LOOKUP && status == 0)
-			r = bindox_coord_reply_build_handle(reply, service);
-		else
-			r = bindox_coord_reply_build(reply, status);
-		if (r < 0)
-			break;
-		r = bindox_reply(conn, bindox_msg_get_id(req), reply, extra);
-		pending = r == 1;
-	}
-	bindox_msg_free(extra);
-	bindox_msg_free(reply);
-	bindox_msg_free(req);
-	bindox_conn_close(conn);
-	return r < 0 ? r : 0;
+	return bench_coordinator(a->device, a->name, ctl);
 }
 
 /*
