@@ -3,11 +3,13 @@
  * The Coordinator slot and the form of requests sent to it.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include "coordinator.h"
 #include "domain.h"
 #include "node.h"
+#include "policy.h"
 #include "proc.h"
 #include "txn.h"
 
@@ -101,12 +103,33 @@ struct bindox_node *bindox_coordinator_node(void)
 	return node;
 }
 
-static bool bindox_name_valid(const char *name, u32 len)
+/**
+ * bindox_coordinator_owned_by() - whether @proc is the Coordinator
+ * @proc:	a proc
+ *
+ * Return: true if @proc holds the Coordinator slot.
+ */
+bool bindox_coordinator_owned_by(struct bindox_proc *proc)
+{
+	bool owned;
+
+	spin_lock(&bindox_coordinator_lock);
+	owned = bindox_coordinator && bindox_coordinator->owner == proc;
+	spin_unlock(&bindox_coordinator_lock);
+	return owned;
+}
+
+/**
+ * bindox_name_chars_valid() - whether a string has only name characters
+ * @name:	the string (not NUL-terminated)
+ * @len:	its length (0 is valid)
+ *
+ * Return: true if every byte is one of [A-Za-z0-9._-].
+ */
+bool bindox_name_chars_valid(const char *name, u32 len)
 {
 	u32 i;
 
-	if (len < 1 || len > BINDOX_NAME_MAX)
-		return false;
 	for (i = 0; i < len; i++) {
 		char c = name[i];
 
@@ -118,13 +141,39 @@ static bool bindox_name_valid(const char *name, u32 len)
 	return true;
 }
 
+static bool bindox_name_valid(const char *name, u32 len)
+{
+	return len >= 1 && len <= BINDOX_NAME_MAX &&
+	       bindox_name_chars_valid(name, len);
+}
+
+/* Policy check of a registration by @sender. */
+static int bindox_coordinator_may_register(struct bindox_proc *sender,
+					   const char *name, u32 len)
+{
+	struct bindox_policy_request req = {
+		.action = BINDOX_POLICY_ACT_REGISTER,
+		.domain = sender->domain,
+		.euid = sender->cred->euid,
+		.egid = sender->cred->egid,
+		.service = name,
+		.service_len = len,
+		.peer = sender->domain,
+	};
+
+	return bindox_policy_allows(&req) ? 0 : -EACCES;
+}
+
 /**
  * bindox_coordinator_check_request() - check a call to the Coordinator
  * @txn:	the call, built
+ * @sender:	its sender
  *
- * Return: 0 if it has the form the UAPI header describes, else -EINVAL.
+ * Return: 0 if it has the form the UAPI header describes (else -EINVAL)
+ * and policy lets @sender register the name (else -EACCES).
  */
-int bindox_coordinator_check_request(const struct bindox_txn *txn)
+int bindox_coordinator_check_request(const struct bindox_txn *txn,
+				     struct bindox_proc *sender)
 {
 	const struct bindox_object *obj;
 	struct bindox_coord_request req;
@@ -146,11 +195,64 @@ int bindox_coordinator_check_request(const struct bindox_txn *txn)
 		    txn->data_size != txn->offsets[0] + sizeof(*obj))
 			return -EINVAL;
 		obj = txn->data + txn->offsets[0];
-		return obj->type == BINDOX_OBJ_NODE ? 0 : -EINVAL;
+		if (obj->type != BINDOX_OBJ_NODE)
+			return -EINVAL;
+		return bindox_coordinator_may_register(sender,
+						       txn->data + sizeof(req),
+						       req.name_len);
 	case BINDOX_COORD_LOOKUP:
 	case BINDOX_COORD_UNREGISTER:
 		return txn->n_objs || txn->data_size != name_end ? -EINVAL : 0;
 	default:
 		return -EINVAL;
+	}
+}
+
+/**
+ * bindox_coordinator_check_reply() - act on the Coordinator's answer
+ * @call:	a call to the Coordinator, checked when it was sent
+ * @reply:	the Coordinator's reply to it
+ *
+ * A successful REGISTER names the node (calls to it are checked under that
+ * name). A successful LOOKUP hands the caller a handle: policy must let the
+ * caller look the name up in the domain of the node's owner. A reply not in
+ * the protocol's form is passed on as it is (the caller's library refuses
+ * it); it carries nothing the driver has to check.
+ *
+ * Return: 0, or -EACCES: the caller gets that error instead of the reply.
+ */
+int bindox_coordinator_check_reply(struct bindox_txn *call,
+				   const struct bindox_txn *reply)
+{
+	struct bindox_policy_request preq = {
+		.action = BINDOX_POLICY_ACT_LOOKUP,
+		.domain = call->from_domain,
+		.euid = call->sender_euid,
+		.egid = call->sender_egid,
+	};
+	struct bindox_coord_request req;
+	struct bindox_coord_reply rep;
+	const char *name;
+
+	memcpy(&req, call->data, sizeof(req));
+	name = call->data + sizeof(req);
+	if (reply->data_size < sizeof(rep))
+		return 0;
+	memcpy(&rep, reply->data, sizeof(rep));
+	if (rep.status)
+		return 0;
+	switch (req.op) {
+	case BINDOX_COORD_REGISTER:
+		bindox_node_set_name(call->objs[0], name, req.name_len);
+		return 0;
+	case BINDOX_COORD_LOOKUP:
+		if (!reply->n_objs)
+			return 0;
+		preq.service = name;
+		preq.service_len = req.name_len;
+		preq.peer = reply->objs[0]->owner->domain;
+		return bindox_policy_allows(&preq) ? 0 : -EACCES;
+	default:
+		return 0;
 	}
 }

@@ -24,6 +24,11 @@ struct bindox_txn;
 int bindox_coordinator_claim(struct bindox_proc *proc, struct file *file);
 void bindox_coordinator_drop(struct bindox_proc *proc);
 struct bindox_node *bindox_coordinator_node(void);
-int bindox_coordinator_check_request(const struct bindox_txn *txn);
+bool bindox_coordinator_owned_by(struct bindox_proc *proc);
+int bindox_coordinator_check_request(const struct bindox_txn *txn,
+				     struct bindox_proc *sender);
+int bindox_coordinator_check_reply(struct bindox_txn *call,
+				   const struct bindox_txn *reply);
+bool bindox_name_chars_valid(const char *name, u32 len);
 
 #endif /* __BINDOX_COORDINATOR_H */

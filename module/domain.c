@@ -11,11 +11,13 @@
  * bindox_domain_new() - create a domain (not yet visible as a device)
  * @id:		the domain id reported to receivers
  * @name:	device name, e.g. "bindox"
+ * @label:	the domain's name in policy rules, e.g. "host"
  * @is_host:	whether this is the host domain (the Coordinator's)
  *
  * Return: the domain with one reference, or NULL without memory.
  */
-struct bindox_domain *bindox_domain_new(u32 id, const char *name, bool is_host)
+struct bindox_domain *bindox_domain_new(u32 id, const char *name,
+					const char *label, bool is_host)
 {
 	struct bindox_domain *domain;
 
@@ -26,6 +28,7 @@ struct bindox_domain *bindox_domain_new(u32 id, const char *name, bool is_host)
 	domain->id = id;
 	domain->is_host = is_host;
 	strscpy(domain->name, name, sizeof(domain->name));
+	strscpy(domain->label, label, sizeof(domain->label));
 	domain->misc.minor = MISC_DYNAMIC_MINOR;
 	domain->misc.name = domain->name;
 	domain->misc.fops = &bindox_fops;

@@ -20,11 +20,13 @@ struct bindox_domain {
 	struct kref kref;
 	u32 id;
 	bool is_host;
-	char name[32];
+	char name[32];			/* device name */
+	char label[32];			/* name in policy rules */
 	struct miscdevice misc;
 };
 
-struct bindox_domain *bindox_domain_new(u32 id, const char *name, bool is_host);
+struct bindox_domain *bindox_domain_new(u32 id, const char *name,
+					const char *label, bool is_host);
 void bindox_domain_free(struct kref *kref);
 int bindox_domain_register(struct bindox_domain *domain);
 void bindox_domain_unregister(struct bindox_domain *domain);

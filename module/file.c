@@ -13,6 +13,7 @@
 #include "domain.h"
 #include "file.h"
 #include "handle.h"
+#include "policy.h"
 #include "proc.h"
 #include "transfer.h"
 
@@ -116,6 +117,8 @@ static long bindox_ioctl(struct file *file, unsigned int cmd,
 		return bindox_ioctl_death(proc, uarg, true);
 	case BINDOX_IOC_DEATH_UNSUBSCRIBE:
 		return bindox_ioctl_death(proc, uarg, false);
+	case BINDOX_IOC_POLICY_LOAD:
+		return bindox_policy_load(proc, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -8,6 +8,7 @@
 #include "coordinator.h"
 #include "handle.h"
 #include "node.h"
+#include "policy.h"
 #include "proc.h"
 #include "stats.h"
 
@@ -33,6 +34,36 @@ struct bindox_node *bindox_handle_node(struct bindox_proc *proc, u32 id)
 	if (!handle)
 		return ERR_PTR(-EINVAL);
 	return bindox_node_ref(handle->node);
+}
+
+/**
+ * bindox_handle_may_call() - policy check of a call through a handle
+ * @proc:	the caller; its lock is held
+ * @id:		the handle, not 0 (calls to the Coordinator are not checked)
+ *
+ * The decision is cached on the handle for the policy generation it was
+ * made in, so that loading a new policy re-checks (and may revoke) access
+ * through handles already held.
+ *
+ * Return: 0, -EACCES if policy refuses, -EINVAL for an unknown handle.
+ */
+int bindox_handle_may_call(struct bindox_proc *proc, u32 id)
+{
+	struct bindox_handle *handle;
+	u64 gen;
+
+	lockdep_assert_held(&proc->lock);
+	handle = xa_load(&proc->handles, id);
+	if (!handle)
+		return -EINVAL;
+	/* Read before deciding: a load meanwhile makes the cache stale. */
+	gen = bindox_policy_generation() + 1;
+	if (handle->call_checked_gen != gen) {
+		handle->call_allowed = bindox_node_call_allowed(handle->node,
+								proc);
+		handle->call_checked_gen = gen;
+	}
+	return handle->call_allowed ? 0 : -EACCES;
 }
 
 static struct bindox_handle *bindox_handle_find(struct bindox_proc *proc,

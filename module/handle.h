@@ -39,9 +39,12 @@ struct bindox_handle {
 	struct bindox_node *node;	/* ref */
 	struct rb_node node_rb;		/* in proc->handles_by_node */
 	struct bindox_death *death;
+	u64 call_checked_gen;		/* policy generation + 1, 0: never */
+	bool call_allowed;		/* the decision of that generation */
 };
 
 struct bindox_node *bindox_handle_node(struct bindox_proc *proc, u32 id);
+int bindox_handle_may_call(struct bindox_proc *proc, u32 id);
 int bindox_handle_add(struct bindox_proc *proc, struct bindox_node *node,
 		      u32 *id);
 void bindox_handle_put(struct bindox_proc *proc, u32 id);

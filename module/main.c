@@ -7,6 +7,7 @@
 #include "bindox.h"
 #include "compat.h"
 #include "domain.h"
+#include "policy.h"
 #include "stats.h"
 
 unsigned int bindox_max_handles = 65536;
@@ -27,7 +28,7 @@ static int __init bindox_init(void)
 {
 	int err;
 
-	bindox_host_domain = bindox_domain_new(0, "bindox", true);
+	bindox_host_domain = bindox_domain_new(0, "bindox", "host", true);
 	if (!bindox_host_domain)
 		return -ENOMEM;
 	bindox_debugfs_init();
@@ -44,6 +45,7 @@ static void __exit bindox_exit(void)
 {
 	bindox_domain_unregister(bindox_host_domain);
 	bindox_host_domain = bindox_domain_unref(bindox_host_domain);
+	bindox_policy_exit();
 	bindox_debugfs_exit();
 }
 

@@ -2,10 +2,13 @@
 /*
  * Nodes: service endpoints, kept in their owner's tree by cookie.
  */
+#include <linux/cred.h>
 #include <linux/slab.h>
+#include <uapi/linux/bindox.h>
 #include "bindox.h"
 #include "handle.h"
 #include "node.h"
+#include "policy.h"
 #include "proc.h"
 #include "stats.h"
 
@@ -102,6 +105,7 @@ void bindox_node_free(struct kref *kref)
 	struct bindox_node *node = container_of(kref, struct bindox_node, kref);
 
 	WARN_ON(!list_empty(&node->deaths));
+	kfree(node->name);
 	bindox_proc_unref(node->owner);
 	kfree(node);
 	bindox_stat_dec(BINDOX_STAT_NODES);
@@ -133,4 +137,53 @@ bool bindox_node_is_dead(struct bindox_node *node)
 	dead = node->dead;
 	spin_unlock(&node->lock);
 	return dead;
+}
+
+/**
+ * bindox_node_set_name() - remember the service name a node now has
+ * @node:	the node
+ * @name:	the name (not NUL-terminated)
+ * @len:	its length, 1..BINDOX_NAME_MAX
+ *
+ * Calls to the node are checked against policy under this name. Without
+ * memory the old name stays.
+ */
+void bindox_node_set_name(struct bindox_node *node, const char *name, u32 len)
+{
+	char *copy = kmemdup(name, len, GFP_KERNEL_ACCOUNT);
+
+	if (!copy)
+		return;
+	spin_lock(&node->lock);
+	swap(node->name, copy);
+	node->name_len = len;
+	spin_unlock(&node->lock);
+	kfree(copy);
+}
+
+/**
+ * bindox_node_call_allowed() - whether policy lets a proc call a node
+ * @node:	the target
+ * @caller:	the calling proc
+ *
+ * Return: true if allowed.
+ */
+bool bindox_node_call_allowed(struct bindox_node *node,
+			      const struct bindox_proc *caller)
+{
+	struct bindox_policy_request req = {
+		.action = BINDOX_POLICY_ACT_CALL,
+		.domain = caller->domain,
+		.euid = caller->cred->euid,
+		.egid = caller->cred->egid,
+		.peer = node->owner->domain,
+	};
+	bool allowed;
+
+	spin_lock(&node->lock);
+	req.service = node->name ? node->name : "";
+	req.service_len = node->name_len;
+	allowed = bindox_policy_allows(&req);
+	spin_unlock(&node->lock);
+	return allowed;
 }

@@ -35,6 +35,8 @@ struct bindox_node {
 
 	spinlock_t lock;		/* protects the fields below */
 	bool dead;
+	char *name;			/* registered under last, or NULL */
+	u32 name_len;
 	struct list_head deaths;	/* armed struct bindox_death */
 };
 
@@ -44,6 +46,10 @@ struct bindox_node *bindox_node_get_or_create(struct bindox_proc *proc,
 void bindox_node_free(struct kref *kref);
 void bindox_node_kill(struct bindox_node *node);
 bool bindox_node_is_dead(struct bindox_node *node);
+void bindox_node_set_name(struct bindox_node *node, const char *name,
+			  u32 len);
+bool bindox_node_call_allowed(struct bindox_node *node,
+			      const struct bindox_proc *caller);
 
 static inline struct bindox_node *bindox_node_ref(struct bindox_node *node)
 {

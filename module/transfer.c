@@ -38,6 +38,13 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 
 	mutex_lock(&proc->lock);
 	node = bindox_handle_node(proc, tx->handle);
+	if (!IS_ERR(node) && tx->handle != BINDOX_HANDLE_COORDINATOR) {
+		err = bindox_handle_may_call(proc, tx->handle);
+		if (err) {
+			bindox_node_unref(node);
+			node = ERR_PTR(err);
+		}
+	}
 	mutex_unlock(&proc->lock);
 	if (IS_ERR(node))
 		return ERR_CAST(node);
@@ -56,7 +63,7 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 					  BINDOX_MAX_OBJECTS);
 	}
 	if (READ_ONCE(node->is_coordinator)) {
-		err = bindox_coordinator_check_request(txn);
+		err = bindox_coordinator_check_request(txn, proc);
 		if (err)
 			goto fail;
 	}
@@ -421,6 +428,7 @@ static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 {
 	u32 slot = lower_32_bits(id);
 	struct bindox_txn *call, *reply;
+	int verdict = 0;
 	int err = 0;
 
 	mutex_lock(&proc->lock);
@@ -448,7 +456,12 @@ static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 		err = -EINVAL;
 		goto out;
 	}
-	bindox_txn_complete(call, reply, 0);
+	/* The Coordinator answers: the driver checks what it hands out. */
+	if (READ_ONCE(call->target->is_coordinator))
+		verdict = bindox_coordinator_check_reply(call, reply);
+	if (verdict)
+		reply = bindox_txn_unref(reply);
+	bindox_txn_complete(call, reply, verdict);
 	bindox_txn_unref(call);		/* the in-flight table's reference */
 out:
 	bindox_txn_unref(call);

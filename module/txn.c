@@ -15,11 +15,18 @@
 #include "stats.h"
 #include "txn.h"
 
-static struct bindox_txn *bindox_txn_alloc(u32 flags)
+/*
+ * Small messages are the common case: their data lives inside the txn, so
+ * that a message costs one allocation, not two.
+ */
+#define BINDOX_TXN_INLINE_MAX	256U
+
+static struct bindox_txn *bindox_txn_alloc(u32 flags, u32 inline_size)
 {
 	struct bindox_txn *txn;
 
-	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
+	txn = kzalloc(struct_size(txn, inline_data, inline_size),
+		      GFP_KERNEL_ACCOUNT);
 	if (!txn)
 		return NULL;
 	kref_init(&txn->kref);
@@ -38,11 +45,12 @@ static int bindox_txn_copy_in(struct bindox_txn *txn,
 {
 	u32 n = payload->offsets_count;
 
-	if (payload->data_size > BINDOX_MAX_DATA_SIZE ||
-	    n > BINDOX_MAX_OBJECTS)
-		return -E2BIG;
 	if (payload->data_size) {
-		txn->data = kvmalloc(payload->data_size, GFP_KERNEL_ACCOUNT);
+		if (payload->data_size <= BINDOX_TXN_INLINE_MAX)
+			txn->data = txn->inline_data;
+		else
+			txn->data = kvmalloc(payload->data_size,
+					     GFP_KERNEL_ACCOUNT);
 		if (!txn->data)
 			return -ENOMEM;
 		if (copy_from_user(txn->data,
@@ -79,6 +87,8 @@ static int bindox_txn_resolve(struct bindox_txn *txn,
 	int err = 0;
 	u32 i;
 
+	if (!txn->n_objs)
+		return 0;
 	mutex_lock(&sender->lock);
 	for (i = 0; i < txn->n_objs; i++) {
 		u64 off = txn->offsets[i];
@@ -133,10 +143,14 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 				    const struct bindox_payload *payload,
 				    u32 flags)
 {
+	u32 size = payload->data_size;
 	struct bindox_txn *txn;
 	int err;
 
-	txn = bindox_txn_alloc(flags);
+	if (size > BINDOX_MAX_DATA_SIZE ||
+	    payload->offsets_count > BINDOX_MAX_OBJECTS)
+		return ERR_PTR(-E2BIG);
+	txn = bindox_txn_alloc(flags, size <= BINDOX_TXN_INLINE_MAX ? size : 0);
 	if (!txn)
 		return ERR_PTR(-ENOMEM);
 	err = bindox_txn_copy_in(txn, payload);
@@ -150,6 +164,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 	txn->sender_euid = sender->cred->euid;
 	txn->sender_egid = sender->cred->egid;
 	txn->sender_domain = sender->domain->id;
+	txn->from_domain = bindox_domain_ref(sender->domain);
 	return txn;
 }
 
@@ -166,8 +181,10 @@ void bindox_txn_free(struct kref *kref)
 		bindox_node_unref(txn->objs[i]);
 	kfree(txn->objs);
 	kvfree(txn->offsets);
-	kvfree(txn->data);
+	if (txn->data != txn->inline_data)
+		kvfree(txn->data);
 	put_pid(txn->sender_pid);
+	bindox_domain_unref(txn->from_domain);
 	bindox_node_unref(txn->target);
 	bindox_proc_unref(txn->to);
 	bindox_txn_unref(txn->reply);

@@ -55,6 +55,7 @@ struct bindox_txn {
 	kuid_t sender_euid;
 	kgid_t sender_egid;
 	u32 sender_domain;
+	struct bindox_domain *from_domain;	/* ref: the sender's domain */
 
 	/* payload */
 	void *data;
@@ -72,6 +73,8 @@ struct bindox_txn {
 	struct bindox_txn *reply;
 	int error;
 	wait_queue_head_t wait;
+
+	u8 inline_data[] __aligned(8);	/* @data of a small message */
 };
 
 struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
