@@ -15,19 +15,31 @@
 #include <glib.h>
 #include <linux/bindox.h>
 
+/* Where policy files live (meson passes the configured paths). */
+#ifndef BINDOX_POLICY_VENDOR_DIR
+#define BINDOX_POLICY_VENDOR_DIR "/usr/share/bindox/policy.d"
+#endif
+#ifndef BINDOX_POLICY_ADMIN_DIR
+#define BINDOX_POLICY_ADMIN_DIR "/etc/bindox/policy.d"
+#endif
+
+/* A policy file larger than this is refused (BINDOX_POLICY_ERROR_LIMIT). */
+#define BINDOX_POLICY_MAX_FILE_SIZE (64U * 1024U * 1024U)
+
 /* Where a rule came from, and what its XML said (for CheckAccess). */
 typedef struct {
-	char *file;		/* path of the XML file */
-	unsigned int line;	/* 1-based */
-	unsigned int column;	/* 1-based */
-	char *text;		/* short description, e.g. "allow register=\"vendor.camera.*\"" */
+	char *file;		/* path of the XML file; points into BindoxPolicy.files */
+	unsigned int line;	/* 1-based, of the <allow>/<deny> element's "<" */
+	unsigned int column;	/* 1-based, in characters */
+	char *text;		/* the rule as XML, e.g.
+				 * <policy domain="a"> <allow register="vendor.camera.*"/> */
 } BindoxPolicyOrigin;
 
 /* A compiled policy: rules in evaluation order, strings, origins. */
 typedef struct {
 	struct bindox_policy_rule *rules;
 	size_t n_rules;
-	char *strings;		/* the blob the rules' offsets point into */
+	char *strings;		/* the blob the rules' offsets point into (NULL when empty) */
 	size_t strings_size;
 	BindoxPolicyOrigin *origins;	/* n_origins entries; rules[i].source indexes it */
 	size_t n_origins;
@@ -41,7 +53,7 @@ GQuark bindox_policy_error_quark(void);
 typedef enum {
 	BINDOX_POLICY_ERROR_IO,		/* a file or folder could not be read */
 	BINDOX_POLICY_ERROR_SYNTAX,	/* not well-formed XML, or empty */
-	BINDOX_POLICY_ERROR_ELEMENT,	/* unknown or misplaced element */
+	BINDOX_POLICY_ERROR_ELEMENT,	/* unknown or misplaced element, text content */
 	BINDOX_POLICY_ERROR_ATTRIBUTE,	/* unknown, missing, duplicate or bad attribute */
 	BINDOX_POLICY_ERROR_WILDCARD,	/* a bad service pattern */
 	BINDOX_POLICY_ERROR_USER,	/* unknown user or group name */
@@ -51,7 +63,9 @@ typedef enum {
 /*
  * Errors carry their place: the GError message starts with
  * "FILE:LINE:COLUMN: " and these give the same numbers to tests and to
- * the D-Bus reply.
+ * the D-Bus reply. Lines and columns count from 1, columns in characters.
+ * An error about a whole file or folder (I/O, size) has line and column 0
+ * and its message starts with "FILE: ".
  */
 typedef struct {
 	char *file;
@@ -59,7 +73,10 @@ typedef struct {
 	unsigned int column;
 } BindoxPolicyErrorLocation;
 
-/* Resolves user and group names; tests inject their own. */
+/*
+ * Resolves user and group names; tests inject their own. Decimal numbers
+ * never reach it: the compiler takes them as ids itself.
+ */
 typedef struct {
 	/* Return true and set *id when the name is known. */
 	bool (*user)(const char *name, uint32_t *id, void *data);
@@ -67,7 +84,7 @@ typedef struct {
 	void *data;
 } BindoxPolicyResolver;
 
-/* The system's resolver: getpwnam_r/getgrnam_r on the host, numbers as is. */
+/* The system's resolver: getpwnam_r/getgrnam_r, i.e. the host's databases. */
 const BindoxPolicyResolver *bindox_policy_system_resolver(void);
 
 /*
@@ -83,8 +100,11 @@ BindoxPolicy *bindox_policy_compile_string(const char *file, const char *text, s
  * Read every *.xml of @vendor_dir and @admin_dir (either may be NULL or
  * missing), a file in @admin_dir replacing the @vendor_dir file of the same
  * name, in the C-locale order of file names, and compile them into one table
- * (the rules of each file in document order). One bad file fails the whole
- * load. No files at all gives an empty table (the built-in default).
+ * (the rules of each file in document order). Names starting with "." are
+ * ignored, and so is anything that is not a regular file, except that a
+ * symbolic link to /dev/null in @admin_dir masks the vendor file of its
+ * name. One bad file fails the whole load. No files at all gives an empty
+ * table (the built-in default).
  */
 BindoxPolicy *bindox_policy_load_dirs(const char *vendor_dir, const char *admin_dir,
 				      const BindoxPolicyResolver *resolver,
@@ -100,14 +120,27 @@ typedef struct {
 	uint32_t uid;		/* subject's euid (initial user namespace) */
 	uint32_t gid;		/* subject's egid */
 	const char *service;	/* service name */
-	const char *peer_domain; /* owner's domain; NULL: same as domain */
+	const char *peer_domain; /* owner's domain; NULL: same as domain.
+				  * Ignored for register (the peer is the subject). */
 } BindoxPolicyRequest;
 
 /*
- * Evaluate like the driver. Returns true for allow. *rule_out is the
- * index of the deciding rule, or -1 when the built-in default decided.
+ * Evaluate like the driver (the rules from the last to the first, the first
+ * match decides; see <linux/bindox.h>). A rule's peer condition: ANY_PEER
+ * matches every peer domain; else an empty peer string matches the
+ * subject's own domain; else the peer's domain must equal it. Returns true
+ * for allow. *rule_out (if not NULL) is the index of the deciding rule, or
+ * -1 when the built-in default decided. @p NULL is the empty policy. An
+ * @action that is not exactly one BINDOX_POLICY_ACT_* bit is denied (-1).
  */
 bool bindox_policy_check(const BindoxPolicy *p, const BindoxPolicyRequest *req, long *rule_out);
+
+/*
+ * What decided a verdict, for humans: "FILE:LINE:COLUMN: TEXT" for
+ * @rule >= 0, a sentence about the built-in default for -1. Free with
+ * g_free().
+ */
+char *bindox_policy_describe_rule(const BindoxPolicy *p, long rule);
 
 /* The name of the host domain, as the driver reports it. */
 #define BINDOX_HOST_DOMAIN "host"

@@ -11,6 +11,8 @@ pkgs=(
 	build-essential meson ninja-build pkg-config check musl-tools gcc-multilib
 	libsystemd-dev libudev-dev libglib2.0-dev dbus systemd iproute2 python3
 	python3-matplotlib
+	# xmllint: policy files against their DTD
+	libxml2-utils
 	# module build, DKMS, and the test VM's kernel and initramfs
 	kmod dkms linux-image-amd64 linux-headers-amd64 qemu-system-x86
 	busybox-static cpio xz-utils
