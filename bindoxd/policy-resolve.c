@@ -13,51 +13,53 @@
 /* getpwnam_r/getgrnam_r buffers grow up to this on ERANGE. */
 #define RESOLVE_MAX_BUFFER (1024U * 1024U)
 
-static size_t resolve_buffer_size(int sysconf_name)
-{
-	long n = sysconf(sysconf_name);
+/* One NSS lookup: 0 and *id, ENOENT for no such name, or an errno. */
+typedef int (*ResolveLookup)(const char *name, char *buf, size_t size, uint32_t *id);
 
-	return n > 0 ? (size_t)n : 16384;
+static int lookup_user(const char *name, char *buf, size_t size, uint32_t *id)
+{
+	struct passwd pw, *found = NULL;
+	int r = getpwnam_r(name, &pw, buf, size, &found);
+
+	if (r == 0 && found)
+		*id = (uint32_t)pw.pw_uid;
+	return r ? r : found ? 0 : ENOENT;
+}
+
+static int lookup_group(const char *name, char *buf, size_t size, uint32_t *id)
+{
+	struct group gr, *found = NULL;
+	int r = getgrnam_r(name, &gr, buf, size, &found);
+
+	if (r == 0 && found)
+		*id = (uint32_t)gr.gr_gid;
+	return r ? r : found ? 0 : ENOENT;
+}
+
+/* Runs @lookup with a buffer that grows while it is too small. */
+static bool resolve(ResolveLookup lookup, int size_hint, const char *name, uint32_t *id)
+{
+	long hint = sysconf(size_hint);
+	size_t size;
+
+	for (size = hint > 0 ? (size_t)hint : 16384; size <= RESOLVE_MAX_BUFFER; size *= 2) {
+		g_autofree char *buf = g_malloc(size);
+		int r = lookup(name, buf, size, id);
+
+		if (r != ERANGE)
+			return r == 0;
+	}
+	return false;
 }
 
 static bool resolve_user(const char *name, uint32_t *id, void *data)
 {
-	size_t size;
-
-	for (size = resolve_buffer_size(_SC_GETPW_R_SIZE_MAX); size <= RESOLVE_MAX_BUFFER;
-	     size *= 2) {
-		g_autofree char *buf = g_malloc(size);
-		struct passwd pw, *found = NULL;
-		int r = getpwnam_r(name, &pw, buf, size, &found);
-
-		if (r == ERANGE)
-			continue;
-		if (r != 0 || !found)
-			return false;
-		*id = (uint32_t)pw.pw_uid;
-		return true;
-	}
-	return false;
+	return resolve(lookup_user, _SC_GETPW_R_SIZE_MAX, name, id);
 }
 
 static bool resolve_group(const char *name, uint32_t *id, void *data)
 {
-	size_t size;
-
-	for (size = resolve_buffer_size(_SC_GETGR_R_SIZE_MAX); size <= RESOLVE_MAX_BUFFER;
-	     size *= 2) {
-		g_autofree char *buf = g_malloc(size);
-		struct group gr, *found = NULL;
-		int r = getgrnam_r(name, &gr, buf, size, &found);
-
-		if (r == ERANGE)
-			continue;
-		if (r != 0 || !found)
-			return false;
-		*id = (uint32_t)gr.gr_gid;
-		return true;
-	}
-	return false;
+	return resolve(lookup_group, _SC_GETGR_R_SIZE_MAX, name, id);
 }
 
 const BindoxPolicyResolver *bindox_policy_system_resolver(void)

@@ -137,18 +137,24 @@ START_TEST(test_missing_attribute)
 }
 END_TEST
 
+/* "<policy @attrs/>" on line 2 of a file, column 1 being its "<". */
+static void assert_bad_policy(const char *attrs, BindoxPolicyErrorCode code, unsigned int column,
+			      const char *part)
+{
+	g_autofree char *xml = g_strdup_printf("<bindox-policy>\n<policy %s/>\n</bindox-policy>\n",
+					       attrs);
+
+	test_assert_error(xml, code, 2, column, part);
+}
+
 START_TEST(test_bad_attribute_value)
 {
 	/* The place of a bad value is its first character (after the quote). */
-	test_assert_error("<bindox-policy>\n<policy domain=\"my domain\"/></bindox-policy>", E_ATTR, 2,
-			  17, "invalid domain \"my domain\"");
-	test_assert_error("<bindox-policy>\n<policy domain=\"\"/></bindox-policy>", E_ATTR, 2, 17,
-			  "invalid domain \"\"");
-	test_assert_error("<bindox-policy>\n<policy domain=\"android-*\"/></bindox-policy>", E_ATTR,
-			  2, 17, "invalid domain \"android-*\"");
+	assert_bad_policy("domain=\"my domain\"", E_ATTR, 17, "invalid domain \"my domain\"");
+	assert_bad_policy("domain=\"\"", E_ATTR, 17, "invalid domain \"\"");
+	assert_bad_policy("domain=\"android-*\"", E_ATTR, 17, "invalid domain \"android-*\"");
 	/* Quoted ">" and "<" before the bad value do not confuse the places. */
-	test_assert_error("<bindox-policy>\n<policy user='a>b' domain=\"a b\"/></bindox-policy>",
-			  E_ATTR, 2, 28, "invalid domain \"a b\"");
+	assert_bad_policy("user='a>b' domain=\"a b\"", E_ATTR, 28, "invalid domain \"a b\"");
 	test_assert_error("<bindox-policy><policy domain=\"a\">\n"
 			  "<allow lookup=\"x\" peer-domain=\"a*\"/></policy></bindox-policy>", E_ATTR,
 			  2, 32, "invalid peer-domain \"a*\"");
@@ -220,29 +226,26 @@ END_TEST
 
 START_TEST(test_unknown_user)
 {
-	test_assert_error("<bindox-policy>\n<policy domain=\"a\" user=\"nobody-here\"/>\n"
-			  "</bindox-policy>", E_USER, 2, 26, "unknown user \"nobody-here\"");
-	test_assert_error("<bindox-policy>\n<policy domain=\"a\" group=\"nogroup-here\"/>\n"
-			  "</bindox-policy>", E_USER, 2, 27, "unknown group \"nogroup-here\"");
+	assert_bad_policy("domain=\"a\" user=\"nobody-here\"", E_USER, 26,
+			  "unknown user \"nobody-here\"");
+	assert_bad_policy("domain=\"a\" group=\"nogroup-here\"", E_USER, 27,
+			  "unknown group \"nogroup-here\"");
 	/* A name that is not a plain number is a name. */
-	test_assert_error("<bindox-policy>\n<policy domain=\"a\" user=\"-1\"/>\n</bindox-policy>",
-			  E_USER, 2, 26, "unknown user \"-1\"");
-	test_assert_error("<bindox-policy>\n<policy domain=\"a\" user=\" 0\"/>\n</bindox-policy>",
-			  E_USER, 2, 26, "unknown user \" 0\"");
+	assert_bad_policy("domain=\"a\" user=\"-1\"", E_USER, 26, "unknown user \"-1\"");
+	assert_bad_policy("domain=\"a\" user=\" 0\"", E_USER, 26, "unknown user \" 0\"");
 	/* Names of users that exist in a container only: not on the host. */
-	test_assert_error("<bindox-policy>\n<policy domain=\"android-ivi\" user=\"u0_a52\"/>\n"
-			  "</bindox-policy>", E_USER, 2, 36, "unknown user \"u0_a52\"");
+	assert_bad_policy("domain=\"android-ivi\" user=\"u0_a52\"", E_USER, 36,
+			  "unknown user \"u0_a52\"");
 }
 END_TEST
 
 START_TEST(test_bad_id)
 {
-	test_assert_error("<bindox-policy>\n<policy domain=\"a\" user=\"4294967295\"/>\n"
-			  "</bindox-policy>", E_ATTR, 2, 26, "user id 4294967295 is out of range");
-	test_assert_error("<bindox-policy>\n<policy domain=\"a\" group=\"99999999999999999999999\"/>\n"
-			  "</bindox-policy>", E_ATTR, 2, 27, "group id 99999999999999999999999 is out");
-	test_assert_error("<bindox-policy>\n<policy domain=\"a\" user=\"\"/>\n</bindox-policy>",
-			  E_ATTR, 2, 26, "empty user");
+	assert_bad_policy("domain=\"a\" user=\"4294967295\"", E_ATTR, 26,
+			  "user id 4294967295 is out of range");
+	assert_bad_policy("domain=\"a\" group=\"99999999999999999999999\"", E_ATTR, 27,
+			  "group id 99999999999999999999999 is out");
+	assert_bad_policy("domain=\"a\" user=\"\"", E_ATTR, 26, "empty user");
 }
 END_TEST
 
