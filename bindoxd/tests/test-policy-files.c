@@ -134,6 +134,41 @@ START_TEST(test_camera_adas_scenario)
 }
 END_TEST
 
+/* The default and all examples loaded together, as the comments say. */
+START_TEST(test_examples_together)
+{
+	g_autofree char *examples = g_build_filename(BINDOX_POLICY_SOURCE_DIR, "examples", NULL);
+	g_autoptr(GError) error = NULL;
+	BindoxPolicy *p = bindox_policy_load_dirs(BINDOX_POLICY_SOURCE_DIR, examples,
+						  &test_resolver, NULL, &error);
+
+	ck_assert_msg(p != NULL, "%s", error ? error->message : "?");
+	/* 60-lockdown.xml: diag.reset is nobody's, not even host root's. */
+	ck_assert(!test_check(p, REG, "host", 0, 0, "diag.reset", NULL, NULL));
+	ck_assert(test_check(p, REG, "host", 0, 0, "diag.other", NULL, NULL));
+	ck_assert(!test_check(p, LOOKUP, "linux-adas", 201005, 0, "nav.map", NULL, NULL));
+	ck_assert(test_check(p, LOOKUP, "linux-adas", 201005, 0, "diag.log", NULL, NULL));
+	ck_assert(test_check(p, CALL, "linux-adas", 201000, 0, "nav.map", NULL, NULL));
+	/* 40-host-services.xml. */
+	ck_assert(test_check(p, REG, "host", 1000, 44, "host.camera.rear", NULL, NULL));
+	ck_assert(!test_check(p, REG, "host", 1000, 1000, "host.camera.rear", NULL, NULL));
+	ck_assert(test_check(p, CALL, "android-ivi", 110052, 0, "vehicle.status.speed", "host",
+			     NULL));
+	ck_assert(test_check(p, LOOKUP, "linux-adas", 201005, 0, "vehicle.status.reset", "host",
+			     NULL));
+	ck_assert(!test_check(p, CALL, "linux-adas", 201005, 0, "vehicle.status.reset", "host",
+			      NULL));
+	ck_assert(!test_check(p, CALL, "linux-adas", 201005, 0, "vehicle.door", "host", NULL));
+	ck_assert(test_check(p, LOOKUP, "host", 0, 0, "vendor.camera.rear", "android-ivi", NULL));
+	ck_assert(!test_check(p, LOOKUP, "host", 1000, 0, "vendor.camera.rear", "android-ivi",
+			      NULL));
+	/* 50-camera-adas.xml still holds. */
+	ck_assert(test_check(p, CALL, "linux-adas", 201000, 0, "vendor.camera.front",
+			     "android-ivi", NULL));
+	bindox_policy_free(p);
+}
+END_TEST
+
 START_TEST(test_system_resolver)
 {
 	static const char xml[] = "<bindox-policy><policy domain=\"host\" user=\"root\" group=\"root\">"
@@ -165,6 +200,7 @@ static Suite *files_suite(void)
 	tcase_add_test(tc, test_all_files_compile);
 	tcase_add_test(tc, test_default_file_is_builtin_default);
 	tcase_add_test(tc, test_camera_adas_scenario);
+	tcase_add_test(tc, test_examples_together);
 	tcase_add_test(tc, test_system_resolver);
 	suite_add_tcase(s, tc);
 	return s;
