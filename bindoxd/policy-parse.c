@@ -63,6 +63,9 @@ enum { POLICY_DOMAIN, POLICY_USER, POLICY_GROUP };
 static const char *const rule_attrs[] = { "register", "lookup", "call", "peer-domain", NULL };
 enum { RULE_REGISTER, RULE_LOOKUP, RULE_CALL, RULE_PEER_DOMAIN };
 
+G_STATIC_ASSERT(G_N_ELEMENTS(policy_attrs) - 1 <= MAX_ATTRS);
+G_STATIC_ASSERT(G_N_ELEMENTS(rule_attrs) - 1 <= MAX_ATTRS);
+
 static const uint32_t rule_actions[] = {
 	[RULE_REGISTER] = BINDOX_POLICY_ACT_REGISTER,
 	[RULE_LOOKUP] = BINDOX_POLICY_ACT_LOOKUP,
