@@ -3,7 +3,8 @@
 #
 # run-tests.sh [options] BUILD_DIR: the in-VM test entry point. Boots ONE
 # VM, runs every executable BUILD_DIR/tests/kernel/test-* (Check programs)
-# in it, each with its own timeout and cwd = BUILD_DIR (as meson test
+# and BUILD_DIR/tests/integration/test-* (scripts that print Check's summary
+# line) in it, each with its own timeout and cwd = BUILD_DIR (as meson test
 # does), then the post-checks of run-vm.sh.
 # Ends with the tally line "vm: N passed, M failed": N/M count Check's
 # individual checks (a program without a summary line counts as 1 failure)
@@ -41,8 +42,12 @@ done
 build=$(realpath "$1")
 
 tests=()
-if [[ -d $build/tests/kernel ]]; then
-	mapfile -t tests < <(find "$build/tests/kernel" -maxdepth 1 -type f \
+test_dirs=()
+for d in "$build/tests/kernel" "$build/tests/integration"; do
+	[[ -d $d ]] && test_dirs+=("$d")
+done
+if [[ ${#test_dirs[@]} -gt 0 ]]; then
+	mapfile -t tests < <(find "${test_dirs[@]}" -maxdepth 1 -type f \
 		-name 'test-*' -perm -u+x | sort)
 fi
 [[ -n ${CK_TIMEOUT_MULTIPLIER:-} ]] &&
@@ -51,7 +56,7 @@ fi
 passed=0
 failed=0
 if [[ ${#tests[@]} -eq 0 ]]; then
-	echo "FAIL: no test programs found as $build/tests/kernel/test-*"
+	echo "FAIL: no test programs found as $build/tests/{kernel,integration}/test-*"
 	failed=1
 	res=
 else

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The manager object /org/bindox/Coordinator1, interface
+ * org.bindox.Coordinator1: methods, properties and signals. Reading is open
+ * to every caller; ReloadPolicy needs euid 0, checked from the sender's
+ * credentials as the bus reports them.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "bus.h"
+#include "log.h"
+
+#ifndef BINDOX_VERSION_STRING
+#error "meson defines BINDOX_VERSION_STRING"
+#endif
+
+static int bus_property_version(sd_bus *bus, const char *path, const char *interface,
+				const char *property, sd_bus_message *reply, void *userdata,
+				sd_bus_error *error)
+{
+	return sd_bus_message_append(reply, "s", BINDOX_VERSION_STRING);
+}
+
+static int bus_property_service_count(sd_bus *bus, const char *path, const char *interface,
+				      const char *property, sd_bus_message *reply,
+				      void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append(reply, "u",
+				     (uint32_t)registry_count(coordinator_registry(m->coordinator)));
+}
+
+static int bus_property_policy_generation(sd_bus *bus, const char *path, const char *interface,
+					  const char *property, sd_bus_message *reply,
+					  void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append(reply, "t", ruleset_generation(m->ruleset));
+}
+
+static int bus_append_service(sd_bus_message *reply, const Service *s)
+{
+	char *path = bus_service_path(s->name);
+	int r;
+
+	if (!path)
+		return -ENOMEM;
+	r = sd_bus_message_append(reply, "(ssuuutto)", s->name, s->domain, (uint32_t)s->owner.pid,
+				  (uint32_t)s->owner.euid, (uint32_t)s->owner.egid,
+				  s->registered_usec, s->clients, path);
+	free(path);
+	return r;
+}
+
+static int bus_method_list_services(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+	g_autoptr(GPtrArray) all = registry_list(coordinator_registry(m->coordinator));
+	sd_bus_message *reply = NULL;
+	guint i;
+	int r;
+
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(ssuuutto)");
+	for (i = 0; r >= 0 && i < all->len; i++)
+		r = bus_append_service(reply, g_ptr_array_index(all, i));
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+static int bus_method_get_service(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+	const char *name;
+	char *path;
+	int r;
+
+	r = sd_bus_message_read(msg, "s", &name);
+	if (r < 0)
+		return r;
+	if (!registry_find(coordinator_registry(m->coordinator), name))
+		return sd_bus_error_setf(error, BUS_ERROR_NO_SUCH_SERVICE,
+					 "No service \"%s\" is registered", name);
+	path = bus_service_path(name);
+	if (!path)
+		return -ENOMEM;
+	r = sd_bus_reply_method_return(msg, "o", path);
+	free(path);
+	return r;
+}
+
+static int bus_method_list_domains(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+	g_autoptr(GPtrArray) all = domains_list(m->domains);
+	sd_bus_message *reply = NULL;
+	guint i;
+	int r;
+
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(ss)");
+	for (i = 0; r >= 0 && i < all->len; i++) {
+		const Domain *d = g_ptr_array_index(all, i);
+
+		r = sd_bus_message_append(reply, "(ss)", d->name, d->devnode ? d->devnode : "");
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+/* Mutating methods: the sender's euid must be 0, as the bus vouches for it. */
+static int bus_require_root(sd_bus_message *msg, const char *what, sd_bus_error *error)
+{
+	sd_bus_creds *creds = NULL;
+	uid_t euid = 0;
+	int r;
+
+	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &creds);
+	if (r < 0)
+		return r;
+	/* Augmented credentials are read from /proc, racily: not for decisions. */
+	if (sd_bus_creds_get_augmented_mask(creds) & SD_BUS_CREDS_EUID)
+		r = -EPERM;
+	else
+		r = sd_bus_creds_get_euid(creds, &euid);
+	sd_bus_creds_unref(creds);
+	if (r < 0 || euid != 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+					 "%s needs root (euid 0)", what);
+	return 0;
+}
+
+static int bus_method_reload_policy(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+	RulesetFailure failure;
+	int r;
+
+	r = bus_require_root(msg, "ReloadPolicy", error);
+	if (r < 0)
+		return r;
+
+	r = manager_reload_policy(m, "ReloadPolicy", &failure);
+	if (r < 0) {
+		r = sd_bus_error_setf(error,
+				      failure.kind == RULESET_FAILED_FILE ?
+					      BUS_ERROR_POLICY_INVALID :
+					      BUS_ERROR_POLICY_LOAD_FAILED,
+				      "%s; the policy in force stays (generation %" PRIu64 ")",
+				      failure.message, ruleset_generation(m->ruleset));
+		ruleset_failure_clear(&failure);
+		return r;
+	}
+	return sd_bus_reply_method_return(msg, "t", ruleset_generation(m->ruleset));
+}
+
+static int bus_method_check_access(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+	const char *domain, *action, *service;
+	g_autofree char *rule = NULL;
+	BindoxPolicyRequest req;
+	uint32_t uid, gid;
+	const Service *s;
+	bool allowed;
+	int r;
+
+	r = sd_bus_message_read(msg, "suuss", &domain, &uid, &gid, &action, &service);
+	if (r < 0)
+		return r;
+	memset(&req, 0, sizeof(req));
+	req.action = ruleset_action_from_string(action);
+	if (!req.action)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+					 "Unknown action \"%s\" (register, lookup or call)",
+					 action);
+	if (bindox_service_name_validate(service, strlen(service)) < 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+					 "Invalid service name \"%s\"", service);
+	if (bindox_service_name_validate(domain, strlen(domain)) < 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+					 "Invalid domain name \"%s\"", domain);
+
+	/* Lookups and calls go to the domain of the registered service. */
+	s = registry_find(coordinator_registry(m->coordinator), service);
+	req.domain = domain;
+	req.uid = uid;
+	req.gid = gid;
+	req.service = service;
+	req.peer_domain = (s && req.action != BINDOX_POLICY_ACT_REGISTER) ? s->domain : NULL;
+
+	allowed = ruleset_check(m->ruleset, &req, &rule);
+	return sd_bus_reply_method_return(msg, "bs", allowed, rule);
+}
+
+static const sd_bus_vtable bus_manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("Version", "s", bus_property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("ServiceCount", "u", bus_property_service_count, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("PolicyGeneration", "t", bus_property_policy_generation, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_METHOD_WITH_ARGS("ListServices", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(ssuuutto)", services),
+				bus_method_list_services, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetService", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", path),
+				bus_method_get_service, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ss)", domains),
+				bus_method_list_domains, SD_BUS_VTABLE_UNPRIVILEGED),
+	/* Unprivileged for sd-bus: bus_require_root() decides, with a clear error. */
+	SD_BUS_METHOD_WITH_ARGS("ReloadPolicy", SD_BUS_NO_ARGS, SD_BUS_RESULT("t", generation),
+				bus_method_reload_policy, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("CheckAccess",
+				SD_BUS_ARGS("s", domain, "u", uid, "u", gid, "s", action,
+					    "s", service),
+				SD_BUS_RESULT("b", allowed, "s", rule), bus_method_check_access,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("ServiceRegistered", SD_BUS_ARGS("s", name, "o", path), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("ServiceRemoved", SD_BUS_ARGS("s", name, "o", path, "s", reason),
+				0),
+	SD_BUS_SIGNAL_WITH_ARGS("PolicyReloaded", SD_BUS_ARGS("t", generation), 0),
+	SD_BUS_VTABLE_END
+};
+
+int bus_manager_add(Manager *m)
+{
+	int r;
+
+	r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, bus_manager_vtable, m);
+	if (r < 0)
+		return r;
+	/* InterfacesAdded/Removed for the service objects. */
+	return sd_bus_add_object_manager(m->bus, NULL, BUS_PATH);
+}
+
+static void bus_log_emit(int r, const char *what)
+{
+	if (r < 0)
+		log_warning("cannot emit %s: %s", what, strerror(-r));
+}
+
+void bus_emit_service_registered(Manager *m, const Service *s)
+{
+	char *path;
+
+	if (!m->bus)
+		return;
+	path = bus_service_path(s->name);
+	if (!path) {
+		bus_log_emit(-ENOMEM, "ServiceRegistered");
+		return;
+	}
+	bus_log_emit(sd_bus_emit_object_added(m->bus, path), "InterfacesAdded");
+	bus_log_emit(sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ServiceRegistered", "so",
+					s->name, path),
+		     "ServiceRegistered");
+	free(path);
+	bus_emit_service_count_changed(m);
+}
+
+void bus_emit_service_count_changed(Manager *m)
+{
+	if (!m->bus)
+		return;
+	bus_log_emit(sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE,
+						    "ServiceCount", NULL),
+		     "PropertiesChanged");
+}
+
+/* Called while @s is still registered (InterfacesRemoved needs the object). */
+void bus_emit_service_removed(Manager *m, const Service *s, ServiceRemovedReason reason)
+{
+	char *path;
+
+	if (!m->bus)
+		return;
+	path = bus_service_path(s->name);
+	if (!path) {
+		bus_log_emit(-ENOMEM, "ServiceRemoved");
+		return;
+	}
+	bus_log_emit(sd_bus_emit_object_removed(m->bus, path), "InterfacesRemoved");
+	bus_log_emit(sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ServiceRemoved", "sos",
+					s->name, path, service_removed_reason_to_string(reason)),
+		     "ServiceRemoved");
+	free(path);
+}
+
+void bus_emit_policy_reloaded(Manager *m)
+{
+	if (!m->bus)
+		return;
+	bus_log_emit(sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "PolicyReloaded", "t",
+					ruleset_generation(m->ruleset)),
+		     "PolicyReloaded");
+	bus_log_emit(sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE,
+						    "PolicyGeneration", NULL),
+		     "PropertiesChanged");
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BINDOXD_BUS_H
+#define BINDOXD_BUS_H
+
+/*
+ * The D-Bus interface (bindoxd(8) documents it): the manager object
+ * /org/bindox/Coordinator1 (bus-manager.c) and one child object per service
+ * under /org/bindox/Coordinator1/service (bus-service.c).
+ */
+
+#include "bus-names.h"
+#include "manager.h"
+
+/* bus-manager.c */
+int bus_manager_add(Manager *m);
+void bus_emit_service_registered(Manager *m, const Service *s);
+/* While @s is still registered: */
+void bus_emit_service_removed(Manager *m, const Service *s, ServiceRemovedReason reason);
+/* After the registry changed: */
+void bus_emit_service_count_changed(Manager *m);
+void bus_emit_policy_reloaded(Manager *m);
+
+/* bus-service.c */
+int bus_service_add(Manager *m);
+/* The object path of service @name (free with free()), NULL without memory. */
+char *bus_service_path(const char *name);
+
+#endif /* BINDOXD_BUS_H */

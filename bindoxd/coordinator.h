@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BINDOXD_COORDINATOR_H
+#define BINDOXD_COORDINATOR_H
+
+/*
+ * The Coordinator on a bindox device: holds handle 0, answers REGISTER,
+ * LOOKUP and UNREGISTER calls (the protocol of <bindox/coord.h>) from the
+ * registry, and removes services whose node died. It runs on the daemon's
+ * sd-event loop: the device is pollable, and each wakeup drains the queue
+ * without blocking.
+ *
+ * Decisions: a name taken gives -EEXIST (the policy format has no
+ * "replace"); register and lookup are checked against the policy in force
+ * (the driver checks them too; this gives the client the same answer and
+ * bindoxd a log line) and refused with -EACCES; UNREGISTER is for the
+ * registrant (same domain and euid) or root in its domain, else -EPERM.
+ */
+
+#include <stdint.h>
+#include <bindox/bindox.h>
+#include <systemd/sd-event.h>
+#include "policy.h"
+#include "registry.h"
+
+typedef enum {
+	SERVICE_REMOVED_UNREGISTERED,
+	SERVICE_REMOVED_DIED,
+	SERVICE_REMOVED_REVOKED,
+} ServiceRemovedReason;
+
+const char *service_removed_reason_to_string(ServiceRemovedReason reason);
+
+/* What the Coordinator tells its owner (the D-Bus side). */
+typedef struct CoordinatorHooks {
+	/* A service was added. */
+	void (*added)(void *userdata, const Service *s);
+	/* A service is about to be removed (still in the registry). */
+	void (*removing)(void *userdata, const Service *s, ServiceRemovedReason reason);
+	/* ... and now it is gone. */
+	void (*removed)(void *userdata);
+	/* The policy in force, never NULL. */
+	const BindoxPolicy *(*policy)(void *userdata);
+} CoordinatorHooks;
+
+typedef struct Coordinator Coordinator;
+
+/*
+ * Takes over @conn, which must already be the Coordinator's connection
+ * (bindox_conn_become_coordinator()). With @event, its descriptor is
+ * watched there and every message is handled as it comes; without, call
+ * coordinator_dispatch().
+ */
+int coordinator_new(BindoxConn *conn, sd_event *event, const CoordinatorHooks *hooks,
+		    void *userdata, Coordinator **out);
+
+/* Releases every handle and closes the connection. */
+Coordinator *coordinator_free(Coordinator *c);
+
+/* Handles every message queued now; returns 0 or a fatal negative errno. */
+int coordinator_dispatch(Coordinator *c);
+
+const Registry *coordinator_registry(const Coordinator *c);
+int coordinator_fd(const Coordinator *c);
+
+/*
+ * After a policy change: removes the services that @policy does not allow
+ * their owners to register any more.
+ */
+void coordinator_revoke(Coordinator *c, const BindoxPolicy *policy);
+
+#endif /* BINDOXD_COORDINATOR_H */
