@@ -44,8 +44,32 @@ static int bus_property_policy_generation(sd_bus *bus, const char *path, const c
 	return sd_bus_message_append(reply, "t", ruleset_generation(m->ruleset));
 }
 
-static int bus_append_service(sd_bus_message *reply, const Service *s)
+typedef int (*BusAppendItem)(sd_bus_message *reply, const void *item);
+
+/* Reply to @msg with an array of @element, one per item of @items. */
+static int bus_reply_array(sd_bus_message *msg, const char *element, const GPtrArray *items,
+			   BusAppendItem append)
 {
+	sd_bus_message *reply = NULL;
+	guint i;
+	int r;
+
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', element);
+	for (i = 0; r >= 0 && i < items->len; i++)
+		r = append(reply, g_ptr_array_index(items, i));
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+static int bus_append_service(sd_bus_message *reply, const void *item)
+{
+	const Service *s = item;
 	char *path = bus_service_path(s->name);
 	int r;
 
@@ -62,21 +86,8 @@ static int bus_method_list_services(sd_bus_message *msg, void *userdata, sd_bus_
 {
 	Manager *m = userdata;
 	g_autoptr(GPtrArray) all = registry_list(coordinator_registry(m->coordinator));
-	sd_bus_message *reply = NULL;
-	guint i;
-	int r;
 
-	r = sd_bus_message_new_method_return(msg, &reply);
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(ssuuutto)");
-	for (i = 0; r >= 0 && i < all->len; i++)
-		r = bus_append_service(reply, g_ptr_array_index(all, i));
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	if (r >= 0)
-		r = sd_bus_send(NULL, reply, NULL);
-	sd_bus_message_unref(reply);
-	return r;
+	return bus_reply_array(msg, "(ssuuutto)", all, bus_append_service);
 }
 
 static int bus_method_get_service(sd_bus_message *msg, void *userdata, sd_bus_error *error)
@@ -100,28 +111,19 @@ static int bus_method_get_service(sd_bus_message *msg, void *userdata, sd_bus_er
 	return r;
 }
 
+static int bus_append_domain(sd_bus_message *reply, const void *item)
+{
+	const Domain *d = item;
+
+	return sd_bus_message_append(reply, "(ss)", d->name, d->devnode ? d->devnode : "");
+}
+
 static int bus_method_list_domains(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Manager *m = userdata;
 	g_autoptr(GPtrArray) all = domains_list(m->domains);
-	sd_bus_message *reply = NULL;
-	guint i;
-	int r;
 
-	r = sd_bus_message_new_method_return(msg, &reply);
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(ss)");
-	for (i = 0; r >= 0 && i < all->len; i++) {
-		const Domain *d = g_ptr_array_index(all, i);
-
-		r = sd_bus_message_append(reply, "(ss)", d->name, d->devnode ? d->devnode : "");
-	}
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	if (r >= 0)
-		r = sd_bus_send(NULL, reply, NULL);
-	sd_bus_message_unref(reply);
-	return r;
+	return bus_reply_array(msg, "(ss)", all, bus_append_domain);
 }
 
 /* Mutating methods: the sender's euid must be 0, as the bus vouches for it. */
@@ -255,23 +257,46 @@ static void bus_log_emit(int r, const char *what)
 		log_warning("cannot emit %s: %s", what, strerror(-r));
 }
 
-void bus_emit_service_registered(Manager *m, const Service *s)
+/*
+ * The object's InterfacesAdded and ServiceRegistered (@reason NULL), or
+ * InterfacesRemoved and ServiceRemoved (while @s is still registered:
+ * InterfacesRemoved needs the object).
+ */
+static void bus_emit_service_signals(Manager *m, const Service *s, const char *reason)
 {
+	const char *member = reason ? "ServiceRemoved" : "ServiceRegistered";
 	char *path;
 
 	if (!m->bus)
 		return;
 	path = bus_service_path(s->name);
 	if (!path) {
-		bus_log_emit(-ENOMEM, "ServiceRegistered");
+		bus_log_emit(-ENOMEM, member);
 		return;
 	}
-	bus_log_emit(sd_bus_emit_object_added(m->bus, path), "InterfacesAdded");
-	bus_log_emit(sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ServiceRegistered", "so",
-					s->name, path),
-		     "ServiceRegistered");
+	if (reason) {
+		bus_log_emit(sd_bus_emit_object_removed(m->bus, path), "InterfacesRemoved");
+		bus_log_emit(sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, member, "sos",
+						s->name, path, reason),
+			     member);
+	} else {
+		bus_log_emit(sd_bus_emit_object_added(m->bus, path), "InterfacesAdded");
+		bus_log_emit(sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, member, "so",
+						s->name, path),
+			     member);
+	}
 	free(path);
+}
+
+void bus_emit_service_registered(Manager *m, const Service *s)
+{
+	bus_emit_service_signals(m, s, NULL);
 	bus_emit_service_count_changed(m);
+}
+
+void bus_emit_service_removed(Manager *m, const Service *s, ServiceRemovedReason reason)
+{
+	bus_emit_service_signals(m, s, service_removed_reason_to_string(reason));
 }
 
 void bus_emit_service_count_changed(Manager *m)
@@ -281,25 +306,6 @@ void bus_emit_service_count_changed(Manager *m)
 	bus_log_emit(sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE,
 						    "ServiceCount", NULL),
 		     "PropertiesChanged");
-}
-
-/* Called while @s is still registered (InterfacesRemoved needs the object). */
-void bus_emit_service_removed(Manager *m, const Service *s, ServiceRemovedReason reason)
-{
-	char *path;
-
-	if (!m->bus)
-		return;
-	path = bus_service_path(s->name);
-	if (!path) {
-		bus_log_emit(-ENOMEM, "ServiceRemoved");
-		return;
-	}
-	bus_log_emit(sd_bus_emit_object_removed(m->bus, path), "InterfacesRemoved");
-	bus_log_emit(sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ServiceRemoved", "sos",
-					s->name, path, service_removed_reason_to_string(reason)),
-		     "ServiceRemoved");
-	free(path);
 }
 
 void bus_emit_policy_reloaded(Manager *m)

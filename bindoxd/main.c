@@ -125,13 +125,16 @@ int main(int argc, char **argv)
 
 	(void)sd_notifyf(0, "READY=1\nSTATUS=Coordinator on %s", options.device);
 	log_info("ready: %s on the system bus", "org.bindox.Coordinator1");
+	/* The exit code: 0 for SIGTERM/SIGINT, else a failure (bus lost, device). */
 	r = sd_event_loop(m->event);
 	(void)sd_notify(0, "STOPPING=1");
 	if (r < 0)
 		log_error("event loop failed: %s", strerror(-r));
+	else if (r > 0)
+		log_error("stopping after a failure");
 	else
 		log_info("stopping");
 out:
 	manager_free(m);
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return r != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -167,7 +167,10 @@ int manager_connect_bus(Manager *m)
 		log_error("cannot own the bus name %s: %s", BUS_NAME, strerror(-r));
 		return r;
 	}
-	r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+	/* Without the bus nobody can manage us: exit, and systemd restarts us. */
+	r = sd_bus_set_exit_on_disconnect(m->bus, 1);
+	if (r >= 0)
+		r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0) {
 		log_error("cannot attach the bus to the event loop: %s", strerror(-r));
 		return r;

@@ -63,26 +63,19 @@ fail_policy() {
 }
 
 # expect NAME REGEX CMD...: CMD's output (stdout and stderr) matches REGEX.
-expect() {
-	local name=$1 regex=$2 out
-	shift 2
-	out=$("$@" 2>&1)
-	if grep -Eq -- "$regex" <<<"$out"; then
-		pass "$name"
-	else
-		fail "$name" "output of '$*' does not match /$regex/: $(head -c 600 <<<"$out")"
-	fi
-}
-
+expect() { expect_with fail "$@"; }
 # expect_policy: expect, for a check that needs the driver's policy ioctl.
-expect_policy() {
-	local name=$1 regex=$2 out
-	shift 2
+expect_policy() { expect_with fail_policy "$@"; }
+
+# expect_with FAILFN NAME REGEX CMD...
+expect_with() {
+	local failfn=$1 name=$2 regex=$3 out
+	shift 3
 	out=$("$@" 2>&1)
 	if grep -Eq -- "$regex" <<<"$out"; then
 		pass "$name"
 	else
-		fail_policy "$name" "output of '$*' does not match /$regex/: $(head -c 600 <<<"$out")"
+		"$failfn" "$name" "output of '$*' does not match /$regex/: $(head -c 600 <<<"$out")"
 	fi
 }
 
@@ -98,24 +91,18 @@ expect_status() {
 	fi
 }
 
-# check NAME CMD...: CMD succeeds within 10 s.
-check() {
-	local name=$1
-	shift
-	if wait_until 10 "$@"; then
-		pass "$name"
-	else
-		fail "$name" "'$*' failed"
-	fi
-}
+# check NAME CMD...: CMD succeeds within 10 s; check_policy: the same,
+# for a check that needs the driver's policy ioctl.
+check() { check_with fail "$@"; }
+check_policy() { check_with fail_policy "$@"; }
 
-check_policy() {
-	local name=$1
-	shift
+check_with() {
+	local failfn=$1 name=$2
+	shift 2
 	if wait_until 10 "$@"; then
 		pass "$name"
 	else
-		fail_policy "$name" "'$*' failed"
+		"$failfn" "$name" "'$*' failed"
 	fi
 }
 
