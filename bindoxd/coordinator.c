@@ -99,8 +99,13 @@ static int coordinator_register(Coordinator *c, const char *name, uint32_t handl
 		r = registry_add(c->registry, name, handle, creds, domain,
 				 (uint64_t)g_get_real_time(), &s, &subscribe);
 	if (r < 0) {
-		log_notice("register %s by pid %d uid %u domain %s refused: %s", name,
-			   (int)creds->pid, (unsigned)creds->euid, domain, bindox_strerror(r));
+		const Service *held = registry_find(c->registry, name);
+
+		/* The owner asking again is its library checking on us: no news. */
+		if (!(r == -EEXIST && held && held->owner.pid == creds->pid))
+			log_notice("register %s by pid %d uid %u domain %s refused: %s", name,
+				   (int)creds->pid, (unsigned)creds->euid, domain,
+				   bindox_strerror(r));
 		(void)bindox_handle_release(c->conn, handle);
 		return r;
 	}

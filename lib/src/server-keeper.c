@@ -8,7 +8,7 @@
  * thread of the server asks the Coordinator every BINDOX_SERVER_PROBE_NS
  * whether it still knows the first name (a LOOKUP of one's own node answers
  * -ELOOP). -ENOENT (a new Coordinator) or -ENXIO (none at all) starts a
- * re-registration of every name, retried with a doubling backoff between
+ * re-registration of every name (as does a lookup the policy refuses), retried with a doubling backoff between
  * BINDOX_SERVER_RETRY_MIN_NS and BINDOX_SERVER_RETRY_MAX_NS until a
  * Coordinator answers. The thread sleeps on a condition variable in
  * between, so stopping is immediate unless a call is under way.
@@ -240,7 +240,12 @@ static KeeperOutcome keeper_check_locked(ServerKeeper *k)
 		(void)bindox_handle_release(k->conn, handle);
 		return KEEPER_OK;
 	}
-	if (r == -ENOENT || r == -ENXIO || r == -BINDOX_EDEADPEER)
+	/*
+	 * Unknown, no Coordinator, or a policy that refuses us the lookup (so
+	 * that only registering again can tell: -EEXIST while it is known).
+	 */
+	if (r == -ENOENT || r == -ENXIO || r == -BINDOX_EDEADPEER || r == -EACCES ||
+	    r == -EPERM)
 		return keeper_reregister_locked(k);
 	/* A slow or refusing Coordinator: ask again next round. */
 	return KEEPER_OK;

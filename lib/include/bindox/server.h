@@ -46,8 +46,9 @@
  * while the server runs, one extra thread asks the Coordinator every
  * BINDOX_SERVER_PROBE_NS whether it still knows the first name (a LOOKUP,
  * which for one's own node answers -ELOOP). If the Coordinator does not
- * know it (-ENOENT) or there is none (-ENXIO), every name is registered
- * again, retried after BINDOX_SERVER_RETRY_MIN_NS, doubling up to
+ * know it (-ENOENT), there is none (-ENXIO) or policy refuses the lookup
+ * (-EACCES, -EPERM: then registering is the question, answered -EEXIST
+ * while the name is known), every name is registered again, retried after BINDOX_SERVER_RETRY_MIN_NS, doubling up to
  * BINDOX_SERVER_RETRY_MAX_NS between attempts, for as long as no
  * Coordinator answers. A name someone else took meanwhile (-EEXIST) or that
  * policy no longer allows stays unregistered. The thread sleeps between
