@@ -173,6 +173,18 @@ sys.exit(1)
 PY
 }
 
+# signal_has MEMBER TEXT...: a MEMBER signal in the log mentions every TEXT.
+signal_has() {
+	python3 - "$tmp/signals.log" "$@" <<'PY'
+import sys
+log, member, want = sys.argv[1], sys.argv[2], sys.argv[3:]
+for block in open(log).read().split("\nsignal "):
+    if f"member={member}" in block and all(w in block for w in want):
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+
 policy_generation() { coord_property PolicyGeneration | awk '{ print $2 }'; }
 
 cleanup() {
@@ -262,7 +274,10 @@ chmod 0666 "$tmp/bus.socket"
 export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$tmp/bus.socket
 
 dbus-monitor --address "$DBUS_SYSTEM_BUS_ADDRESS" \
-	"type='signal',interface='org.bindox.Coordinator1'" >"$tmp/signals.log" 2>&1 &
+	"type='signal',interface='org.bindox.Coordinator1'" \
+	"type='signal',interface='org.freedesktop.DBus.Properties',path='/org/bindox/Coordinator1'" \
+	"type='signal',interface='org.freedesktop.DBus.ObjectManager'" \
+	>"$tmp/signals.log" 2>&1 &
 pids+=($!)
 
 # The device for the plain users (the domain stays the host's); restored
@@ -301,6 +316,10 @@ ok = names == ["it.camera.front", "it.echo"] and all(x["pid"] == int(sys.argv[2]
 print("ok" if ok else s)' "$bindoxctl" "$server_pid"
 check "signal-service-registered" signal_seen ServiceRegistered it.echo \
 	/org/bindox/Coordinator1/service/it_2eecho
+check "signal-service-count-changed" signal_has PropertiesChanged '"ServiceCount"' 'uint32 2'
+check "signal-interfaces-added" signal_has InterfacesAdded \
+	'object path "/org/bindox/Coordinator1/service/it_2ecamera_2efront"' \
+	'"org.bindox.Coordinator1.Service"'
 expect "lookup-call-root" '^reply it\.echo: hello$' "$client" call it.echo hello
 expect "lookup-call-other-user" '^reply it\.camera\.front: frame 1$' \
 	"${as_user[@]}" "$client" call it.camera.front "frame 1"
@@ -385,6 +404,8 @@ else
 	fail_policy "policy-generation-grows" "PolicyGeneration $generation0 -> $generation1"
 fi
 check_policy "signal-policy-reloaded" signal_seen PolicyReloaded "$generation1"
+check_policy "signal-policy-generation-changed" signal_has PropertiesChanged \
+	'"PolicyGeneration"' "uint64 $generation1"
 expect_policy "policy-allows-user-register" '^registered it\.user\.a$' \
 	"${as_user[@]}" "$server" --plain --exit it.user.a
 expect_policy "checkaccess-names-rule" '^bs true ".*10-itest\.xml:4:[0-9]+: ' \
@@ -507,6 +528,8 @@ if wait_until 30 signal_seen ServiceRemoved it.camera.front \
 else
 	fail "server-death-all-names" "no ServiceRemoved(died) for it.camera.front"
 fi
+check "signal-interfaces-removed" signal_has InterfacesRemoved \
+	'object path "/org/bindox/Coordinator1/service/it_2eecho"'
 expect "server-death-list-empty" '^0 services$' ctl list
 expect "server-death-lookup-enoent" '^error ENOENT$' "$client" lookup it.echo
 
