@@ -1,0 +1,281 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# check-deb.sh: builds the Debian packages from a clean export of HEAD
+# ("git archive", so uncommitted changes are not in it) with
+# "dpkg-buildpackage -b -us -uc", checks each package's file list, runs
+# lintian when it is installed (errors fail, warnings are shown), installs
+# the packages with apt-get, checks that DKMS built and installed bindox.ko
+# for the newest kernel with headers and that the installed library,
+# headers and tools work, then purges them and checks that DKMS forgot the
+# module. Run as root on the host (it installs packages). Prints one
+# PASS/FAIL line per check and ends with "PASS: check-deb" or
+# "FAIL: check-deb". The work directory (BINDOX_PKG_WORK, default a new one
+# under ${TMPDIR:-/tmp}) is removed on success and kept on failure.
+#
+# DKMS state is shared with tests/vm/dkms-build.sh (same bindox/<version>):
+# this script refuses to start while bindox is known to DKMS or installed
+# as a package, and leaves neither behind.
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+checks=0
+failures=0
+pass() {
+	checks=$((checks + 1))
+	echo "PASS: $1"
+}
+fail() {
+	checks=$((checks + 1))
+	failures=$((failures + 1))
+	echo "FAIL: $1${2:+: $2}"
+}
+die() {
+	failures=$((failures + 1))
+	echo "check-deb: $*" >&2
+	echo "FAIL: check-deb"
+	exit 1
+}
+
+# ---- preconditions ----
+[[ $EUID -eq 0 ]] || die "run as root (it installs packages)"
+for tool in git dpkg-buildpackage dpkg-deb dpkg-parsechangelog apt-get dkms modinfo cc pkg-config; do
+	command -v "$tool" >/dev/null || die "$tool missing (tests/install-deps.sh)"
+done
+git -C "$repo" rev-parse --verify -q HEAD >/dev/null || die "$repo is not a git checkout with a HEAD"
+
+# Versions: meson's is the reference; the others must agree.
+ver=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$repo/meson.build" | head -n1)
+[[ -n $ver ]] || die "no version in $repo/meson.build"
+packages=(bindox-dkms libbindox1 libbindox-dev bindoxd)
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+arch=$(dpkg --print-architecture)
+
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[[ -z $status || $status == not-installed || $status == config-files ]] ||
+		die "$p is installed on this machine ($status): not touching it"
+done
+[[ ! -e /usr/src/bindox-$ver && ! -e /var/lib/dkms/bindox/$ver ]] ||
+	die "bindox/$ver is already known to DKMS (/usr/src/bindox-$ver or /var/lib/dkms/bindox/$ver): not touching it"
+
+# The kernel the postinst must build for: the newest one with headers.
+kver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -rV |
+	while read -r k; do [[ -e /lib/modules/$k/build/Makefile ]] && { echo "$k"; break; }; done)
+[[ -n $kver ]] || die "no kernel headers installed (/lib/modules/*/build)"
+
+work=${BINDOX_PKG_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/bindox-check-deb.XXXXXX")}
+mkdir -p "$work"
+src=$work/bindox-$ver
+group_existed=0
+getent group bindox >/dev/null && group_existed=1
+installed=0
+
+purge_packages() {
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=300 \
+		"${packages[@]}" >"$work/purge.log" 2>&1
+}
+cleanup() {
+	if [[ $installed -eq 1 ]]; then
+		purge_packages || echo "check-deb: purge failed, see $work/purge.log"
+	fi
+	rmdir /var/lib/dkms/bindox 2>/dev/null || true
+	if [[ $group_existed -eq 0 ]] && getent group bindox >/dev/null; then
+		groupdel bindox || true
+	fi
+	if [[ $failures -eq 0 ]]; then
+		rm -rf "$work"
+	else
+		echo "check-deb: logs and packages kept in $work"
+	fi
+}
+trap cleanup EXIT
+
+# ---- build ----
+echo "check-deb: building bindox $ver from HEAD ($(git -C "$repo" rev-parse --short HEAD)) in $src"
+rm -rf "$src"
+mkdir -p "$src"
+git -C "$repo" archive HEAD | tar -x -C "$src" || die "git archive failed"
+
+changelog_ver=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
+dkms_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$src/dkms.conf")
+spec_ver=$(sed -n 's/^Version:[[:space:]]*//p' "$src/rpm/bindox.spec" 2>/dev/null)
+if [[ $changelog_ver == "$ver" && $dkms_ver == "$ver" && ${spec_ver:-$ver} == "$ver" ]]; then
+	pass "versions agree ($ver: meson, debian/changelog, dkms.conf${spec_ver:+, rpm spec})"
+else
+	fail "versions agree" "meson $ver, debian/changelog $changelog_ver, dkms.conf $dkms_ver, rpm spec ${spec_ver:-none}"
+fi
+
+if ! (cd "$src" && dpkg-checkbuilddeps) >"$work/build.log" 2>&1; then
+	cat "$work/build.log"
+	die "build dependencies missing (tests/install-deps.sh)"
+fi
+if (cd "$src" && dpkg-buildpackage -b -us -uc) >>"$work/build.log" 2>&1; then
+	pass "dpkg-buildpackage -b"
+else
+	tail -n 40 "$work/build.log"
+	fail "dpkg-buildpackage -b" "see $work/build.log"
+	exit 1
+fi
+
+# ---- file lists ----
+declare -A deb
+deb[bindox-dkms]=$work/bindox-dkms_${ver}_all.deb
+deb[libbindox1]=$work/libbindox1_${ver}_${arch}.deb
+deb[libbindox-dev]=$work/libbindox-dev_${ver}_${arch}.deb
+deb[bindoxd]=$work/bindoxd_${ver}_${arch}.deb
+
+# expect PACKAGE PATH...: every PATH (relative to /) is in the package.
+expect() {
+	local p=$1 listing missing=() f
+	shift
+	listing=$(dpkg-deb -c "${deb[$p]}" | awk '{ print $6 }' | sed 's|^\./||; s|/$||')
+	for f in "$@"; do
+		grep -qxF "$f" <<<"$listing" || missing+=("$f")
+	done
+	if [[ ${#missing[@]} -eq 0 ]]; then
+		pass "$p contents ($# paths)"
+	else
+		fail "$p contents" "missing ${missing[*]}"
+	fi
+}
+
+for p in "${packages[@]}"; do
+	[[ -f ${deb[$p]} ]] || die "${deb[$p]} was not built"
+done
+
+usrsrc=usr/src/bindox-$ver
+mapfile -t module_files < <(cd "$src" && find module -type f | sort | sed "s|^|$usrsrc/|")
+expect bindox-dkms "$usrsrc/dkms.conf" "${module_files[@]}" \
+	lib/udev/rules.d/60-bindox.rules \
+	usr/lib/modules-load.d/bindox.conf \
+	usr/lib/sysusers.d/bindox.conf
+mapfile -t headers < <(cd "$src/lib/include" && find bindox -name '*.h' | sort | sed 's|^|usr/include/|')
+expect libbindox1 "usr/lib/$multiarch/libbindox.so.1"
+expect libbindox-dev "${headers[@]}" \
+	usr/include/bindox/uapi/linux/bindox.h \
+	"usr/lib/$multiarch/libbindox.so" \
+	"usr/lib/$multiarch/pkgconfig/bindox.pc"
+expect bindoxd usr/sbin/bindoxd usr/bin/bindoxctl \
+	lib/systemd/system/bindoxd.service \
+	usr/share/dbus-1/system.d/org.bindox.Coordinator1.conf \
+	usr/share/dbus-1/system-services/org.bindox.Coordinator1.service \
+	usr/share/bindox/policy.d/00-default.xml \
+	etc/bindox/policy.d \
+	usr/share/xml/bindox/bindox-policy.dtd \
+	usr/share/man/man8/bindoxd.8.gz \
+	usr/share/man/man1/bindoxctl.1.gz \
+	usr/share/man/man5/bindox-policy.5.gz
+
+artefacts=$(dpkg-deb -c "${deb[bindox-dkms]}" | awk '{ print $6 }' |
+	grep -E '\.(o|ko|mod|mod\.c|cmd)$|/modules\.order$|/Module\.symvers$' || true)
+if [[ -z $artefacts ]]; then
+	pass "bindox-dkms has no build artefacts"
+else
+	fail "bindox-dkms has no build artefacts" "$artefacts"
+fi
+
+# ---- lintian ----
+if command -v lintian >/dev/null; then
+	lintian "$work/bindox_${ver}_${arch}.changes" >"$work/lintian.log" 2>&1
+	grep -E '^W:' "$work/lintian.log" || true
+	errors=$(grep -E '^E:' "$work/lintian.log" || true)
+	if [[ -z $errors ]]; then
+		pass "lintian: no errors"
+	else
+		fail "lintian: no errors" "$errors"
+	fi
+else
+	echo "check-deb: lintian not installed, skipped"
+fi
+
+# ---- install ----
+if DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	-o DPkg::Lock::Timeout=300 "${deb[@]}" >"$work/install.log" 2>&1; then
+	installed=1
+	pass "apt-get install of the four packages"
+else
+	installed=1 # partly, perhaps: cleanup purges
+	tail -n 40 "$work/install.log"
+	fail "apt-get install of the four packages" "see $work/install.log"
+	exit 1
+fi
+
+status=$(dkms status -m bindox -v "$ver" -k "$kver" 2>/dev/null)
+if [[ $status == *": installed"* ]]; then
+	pass "dkms status: $status"
+else
+	fail "dkms: bindox/$ver installed for $kver" "dkms status says '${status:-nothing}'"
+	grep -A3 -i "building\|error" "$work/install.log" | head -n 20
+fi
+ko=$(find "/lib/modules/$kver/updates/dkms" -name 'bindox.ko*' -print -quit 2>/dev/null)
+if [[ -n $ko && $(modinfo -F vermagic "$ko" | cut -d' ' -f1) == "$kver" ]]; then
+	pass "bindox.ko installed for $kver"
+else
+	fail "bindox.ko installed for $kver" "${ko:-no bindox.ko under /lib/modules/$kver/updates/dkms}"
+fi
+if getent group bindox >/dev/null; then
+	pass "group bindox created"
+else
+	fail "group bindox created"
+fi
+
+# The installed development files build a program with the installed
+# library, both headers included.
+cat >"$work/try-libbindox.c" <<'EOF'
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <bindox/bindox.h>
+#include <linux/bindox.h>
+
+int main(void)
+{
+	const char *name = bindox_errno_name(-EINVAL);
+
+	printf("%s %d\n", name ? name : "(null)", BINDOX_VERSION_MAJOR);
+	return !name || strcmp(name, "EINVAL") != 0;
+}
+EOF
+# shellcheck disable=SC2046 # pkg-config's words are separate arguments
+if pc_ver=$(pkg-config --modversion bindox) && [[ $pc_ver == "$ver" ]] &&
+	cc -std=c11 -Wall -Werror -o "$work/try-libbindox" "$work/try-libbindox.c" \
+		$(pkg-config --cflags --libs bindox) >"$work/try.log" 2>&1 &&
+	"$work/try-libbindox" >>"$work/try.log" 2>&1; then
+	pass "libbindox-dev: pkg-config bindox $pc_ver, a program builds and runs"
+else
+	fail "libbindox-dev: pkg-config, build and run" "$(cat "$work/try.log" 2>/dev/null)"
+fi
+if [[ $(/usr/sbin/bindoxd --version 2>&1) == "bindoxd $ver" ]] &&
+	/usr/bin/bindoxctl --help >/dev/null; then
+	pass "bindoxd --version, bindoxctl --help"
+else
+	fail "bindoxd --version, bindoxctl --help"
+fi
+
+# ---- purge ----
+if purge_packages; then
+	installed=0
+	pass "apt-get purge"
+else
+	fail "apt-get purge" "see $work/purge.log"
+fi
+if [[ -z $(dkms status -m bindox 2>/dev/null) && ! -e /var/lib/dkms/bindox/$ver &&
+	! -e /usr/src/bindox-$ver && ! -e /lib/modules/$kver/updates/dkms/bindox.ko ]]; then
+	pass "DKMS forgot bindox after the purge"
+else
+	fail "DKMS forgot bindox after the purge" "dkms status: '$(dkms status -m bindox 2>&1)'"
+fi
+if [[ ! -e /etc/bindox && ! -e /lib/udev/rules.d/60-bindox.rules ]]; then
+	pass "purge left no files"
+else
+	fail "purge left no files" "$(ls -d /etc/bindox /lib/udev/rules.d/60-bindox.rules 2>/dev/null)"
+fi
+
+echo "check-deb: $((checks - failures)) of $checks checks passed"
+if [[ $failures -eq 0 ]]; then
+	echo "PASS: check-deb"
+else
+	echo "FAIL: check-deb"
+	exit 1
+fi
