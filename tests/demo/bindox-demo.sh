@@ -1,16 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The Bindox demo, run inside the test VM as root with the module loaded:
-# a Coordinator, a server that registers a service, and a client running as
-# another user that looks it up and calls it. Prints what each side saw.
+# The Bindox demo, run inside the test VM as root with the module loaded
+# (tests/run-demo.sh). bindoxd is the Coordinator, on a private system bus
+# (a dbus-daemon started here, DBUS_SYSTEM_BUS_ADDRESS pointing at it) with
+# a demo policy; a server registers a camera service; a client running as
+# another user looks it up and calls it; a second client, whose uid the
+# policy does not admit, is refused by the driver. Then what busctl and
+# bindoxctl show, and the driver's state.
 set -euo pipefail
 
 build=$(cd "$(dirname "$0")/../.." && pwd)
-coordinator=$build/tests/helpers/bindox-test-coordinator
+bindoxd=$build/bindoxd/bindoxd
+bindoxctl=$build/bindoxd/bindoxctl
 server=$build/tests/demo/bindox-demo-server
 client=$build/tests/demo/bindox-demo-client
+bus_policy=$build/tests/demo/org.bindox.Coordinator1.conf
 client_uid=1000
+stranger_uid=1001
 pids=()
 
 cleanup() {
@@ -22,36 +29,114 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for_file() {
-	local i
-	for i in $(seq 1 200); do
-		[[ -e $1 ]] && return 0
+wait_until() {
+	local tries=300
+	while ((tries-- > 0)); do
+		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
-	echo "demo: timed out waiting for $1" >&2
+	echo "demo: timed out waiting for: $*" >&2
 	return 1
 }
 
-echo "== module: $(modinfo -F version /sys/module/bindox 2>/dev/null || echo loaded), device $(ls -l /dev/bindox)"
-ready=$(mktemp -u /tmp/bindox-coord.XXXXXX)
-"$coordinator" --ready-file "$ready" &
-pids+=($!)
-wait_for_file "$ready"
-echo "== coordinator: pid ${pids[0]} holds handle 0"
+say() { printf '\n== %s\n' "$*"; }
+run() {
+	printf '$ %s\n' "$*"
+	"$@"
+}
 
-"$server" "$ready.server" &
-pids+=($!)
-wait_for_file "$ready.server"
+tmp=$(mktemp -d /tmp/bindox-demo.XXXXXX)
+mkdir "$tmp/policy.d" "$tmp/vendor.d"
 
-# The client runs as an ordinary user: give that user's group the device.
+say "module loaded; host device: $(ls -l /dev/bindox)"
+
+# A bus like the system bus, with bindoxd's installed D-Bus policy.
+cat >"$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$tmp/bus.socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus.Introspectable"/>
+  </policy>
+  <include>$bus_policy</include>
+</busconfig>
+EOF
+dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile >"$tmp/dbus.log" 2>&1 &
+pids+=($!)
+wait_until test -S "$tmp/bus.socket"
+export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$tmp/bus.socket
+
+# The demo policy: uid 1000 may look up and call the front camera.
+cat >"$tmp/policy.d/50-demo.xml" <<'EOF'
+<?xml version="1.0"?>
+<!-- Demo: only uid 1000 (besides root) may use the front camera. -->
+<bindox-policy>
+  <policy domain="host">
+    <deny lookup="demo.camera.*" call="demo.camera.*"/>
+  </policy>
+  <policy domain="host" user="0">
+    <allow lookup="demo.camera.*" call="demo.camera.*"/>
+  </policy>
+  <policy domain="host" user="1000">
+    <allow lookup="demo.camera.front" call="demo.camera.front"/>
+  </policy>
+</bindox-policy>
+EOF
+say "policy: $tmp/policy.d/50-demo.xml"
+cat "$tmp/policy.d/50-demo.xml"
+
+say "bindoxd becomes the Coordinator (handle 0) and loads the policy into the driver"
+"$bindoxd" --device /dev/bindox --policy-dir "$tmp/policy.d" \
+	--vendor-policy-dir "$tmp/vendor.d" >"$tmp/bindoxd.log" 2>&1 &
+pids+=($!)
+wait_until busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" call org.bindox.Coordinator1 \
+	/org/bindox/Coordinator1 org.freedesktop.DBus.Peer Ping
+sed 's/^/bindoxd: /' "$tmp/bindoxd.log"
+
+say "a server registers demo.camera.front"
+"$server" "$tmp/server.ready" &
+pids+=($!)
+wait_until test -e "$tmp/server.ready"
+
+# The clients run as ordinary users: give them the device.
 chgrp "$client_uid" /dev/bindox
-chmod 0660 /dev/bindox
-echo "== client: runs as uid $client_uid"
+chmod 0666 /dev/bindox
+say "client as uid $client_uid: lookup and call"
 setpriv --reuid="$client_uid" --regid="$client_uid" --clear-groups \
 	"$client" "frame 1 of the front camera"
 sleep 0.2
 
-echo "== driver state (/sys/kernel/debug/bindox/state):"
+say "client as uid $stranger_uid: the policy does not admit it"
+if setpriv --reuid="$stranger_uid" --regid="$stranger_uid" --clear-groups \
+	"$client" "let me see"; then
+	echo "demo: uid $stranger_uid was NOT refused" >&2
+	exit 1
+fi
+
+say "what the Coordinator shows over D-Bus"
+run busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" tree org.bindox.Coordinator1
+run busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" get-property org.bindox.Coordinator1 \
+	/org/bindox/Coordinator1 org.bindox.Coordinator1 ServiceCount PolicyGeneration
+run "$bindoxctl" list
+run "$bindoxctl" check host "$client_uid" "$client_uid" call demo.camera.front
+run "$bindoxctl" check host "$stranger_uid" "$stranger_uid" call demo.camera.front || true
+
+say "driver state (/sys/kernel/debug/bindox/state)"
 cat /sys/kernel/debug/bindox/state
-echo "== live objects (/sys/kernel/debug/bindox/counters):"
+say "live objects (/sys/kernel/debug/bindox/counters)"
 cat /sys/kernel/debug/bindox/counters
