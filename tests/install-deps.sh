@@ -16,6 +16,8 @@ pkgs=(
 	# module build, DKMS, and the test VM's kernel and initramfs
 	kmod dkms linux-image-amd64 linux-headers-amd64 qemu-system-x86
 	busybox-static cpio xz-utils
+	# packaging: Debian packages (tests/packaging/check-deb.sh), RPM spec
+	debhelper dh-dkms dpkg-dev lintian rpm
 )
 
 missing=()
