@@ -126,6 +126,53 @@ out:
 	return r;
 }
 
+/* Whether this process is chrooted, relative to init (pid 1 of our pid namespace). */
+static bool chrooted(void)
+{
+	struct stat self, init;
+
+	if (stat("/", &self) < 0 || stat("/proc/1/root/", &init) < 0)
+		return false;
+	return self.st_dev != init.st_dev || self.st_ino != init.st_ino;
+}
+
+/*
+ * The kernel refuses a new user namespace to a chrooted process, and the
+ * test VM runs commands chrooted into an overlay of the host's root. In a
+ * private mount namespace, make our root the namespace's root, the way
+ * switch_root does: step out of the chroot, move the overlay onto "/" and
+ * chroot into it. Nothing changes outside this process's namespace.
+ */
+static int leave_chroot(void)
+{
+	static const char step[] = "/tmp/.ipcbench-chroot-step";
+	int root_fd, i, r = 0;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return -errno;
+	if ((mkdir(step, 0700) < 0 && errno != EEXIST) || chdir("/") < 0 || chroot(step) < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* The working directory is outside the new root: climb to the real one. */
+	for (i = 0; i < 64; i++)
+		if (chdir("..") < 0) {
+			r = -errno;
+			goto out;
+		}
+	if (chroot(".") < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    fchdir(root_fd) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
+	    chdir("/") < 0)
+		r = -errno;
+out:
+	close(root_fd);
+	(void)rmdir(step);
+	return r;
+}
+
 typedef struct InitArg {
 	int (*fn)(void *arg);
 	void *arg;
@@ -167,8 +214,18 @@ static int keeper(const char *const *devices, const char *cgroup, int sync_w, in
 		if (r < 0)
 			return r;
 	}
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) < 0)
-		return -errno;
+	if (chrooted()) {
+		r = leave_chroot();
+		if (r < 0) {
+			fprintf(stderr, "ipcbench: container: leaving the chroot: %s\n", strerror(-r));
+			return r;
+		}
+	}
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) < 0) {
+		r = -errno;
+		fprintf(stderr, "ipcbench: container: unshare: %s\n", strerror(errno));
+		return r;
+	}
 	/* Tell the orchestrator, and wait until it has written our maps. */
 	if (write_full(sync_w, &byte, 1) < 0 || read_full(sync_r, &byte, 1) <= 0)
 		return -EPIPE;

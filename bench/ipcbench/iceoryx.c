@@ -8,10 +8,12 @@
  * writes it and publishes it (zero copy: the subscriber reads the same
  * pages); the receiver releases the chunk once it has answered. A chunk
  * cannot be published back, so the reply is a second chunk, and the two
- * sides touch (at least) two chunks' worth of pages.
+ * sides touch (at least) two chunks' worth of pages. RouDi maps and locks
+ * the whole pool when it starts, so it is counted with client and server
+ * (its memory cgroup and its PSS).
  *
- * The end: a chunk of STOP_SIZE zero bytes (every message starts with an
- * odd tag byte, see util.h).
+ * The end: a chunk of STOP_SIZE zero bytes (no message starts with a zero
+ * tag byte, see util.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +34,7 @@
 #include <iceoryx_binding_c/subscriber.h>
 #include <iceoryx_binding_c/wait_set.h>
 
+#include "cgroup.h"
 #include "method.h"
 #include "util.h"
 
@@ -152,6 +155,9 @@ static int iceoryx_prepare(const MethodParams *p, MethodAux **out)
 		char log[600];
 		int fd;
 
+		/* Its pool is the transport's memory: account it with the run. */
+		if (p->cgroup && cgroup_join(p->cgroup) < 0)
+			_exit(127);
 		/* Its chatter goes to a log in the run directory. */
 		snprintf(log, sizeof(log), "%s/roudi.log", p->run_dir);
 		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -177,6 +183,11 @@ static int iceoryx_prepare(const MethodParams *p, MethodAux **out)
 fail:
 	iceoryx_cleanup(aux);
 	return r;
+}
+
+static pid_t iceoryx_memory_holder(const MethodAux *aux)
+{
+	return aux ? aux->roudi : -1;
 }
 
 /* ---- both sides ---- */
@@ -226,7 +237,7 @@ static int iceoryx_open(const MethodParams *p, bool server, MethodSide **out)
 	s->sub = iox_sub_init(&s->sub_storage, SERVICE, instance, server ? "request" : "reply", &so);
 	s->ws = iox_ws_init(&s->ws_storage);
 	if (!s->pub || !s->sub || !s->ws ||
-	    iox_ws_attach_subscriber_state(s->ws, s->sub, SubscriberState_HAS_DATA, 0, NULL) !=
+	    iox_ws_attach_subscriber_event(s->ws, s->sub, SubscriberEvent_DATA_RECEIVED, 0, NULL) !=
 		    WaitSetResult_SUCCESS) {
 		iceoryx_close(s);
 		return -EIO;
@@ -346,6 +357,7 @@ const Method method_iceoryx = {
 	       "chunk per direction)",
 	.prepare = iceoryx_prepare,
 	.cleanup = iceoryx_cleanup,
+	.memory_holder = iceoryx_memory_holder,
 	.listen = iceoryx_listen,
 	.accept = wait_connected,
 	.serve = iceoryx_serve,

@@ -32,7 +32,8 @@
 #include "util.h"
 
 #define MAX_SIZES 16
-#define DEFAULT_PSS_INTERVAL_MS 20U
+/* Reading smaps_rollup walks the page tables: not too often under emulation. */
+#define DEFAULT_PSS_INTERVAL_MS 100U
 #define DEFAULT_RUN_TIMEOUT_S 900U
 
 typedef struct Options {
@@ -231,7 +232,8 @@ static int run_sides(Run *run)
 	ClientArg ca = { .spec = &run->spec };
 	SideReport crep = { 0 }, srep = { 0 };
 	ReadyMsg sready, cready;
-	pid_t pids[2];
+	pid_t pids[3];
+	unsigned int n_pids;
 	uint8_t go = 1;
 	int r;
 
@@ -254,7 +256,10 @@ static int run_sides(Run *run)
 
 	pids[0] = run->server;
 	pids[1] = run->client;
-	r = pss_sampler_start(pids, 2, opt->pss_interval_ms, &run->sampler);
+	n_pids = 2;
+	if (run->spec.method->memory_holder && run->spec.method->memory_holder(run->aux) > 0)
+		pids[n_pids++] = run->spec.method->memory_holder(run->aux);
+	r = pss_sampler_start(pids, n_pids, opt->pss_interval_ms, &run->sampler);
 	if (r < 0)
 		return run_fail(run, "memory sampler", r), -1;
 	r = write_full(run->go, &go, 1);
@@ -267,12 +272,13 @@ static int run_sides(Run *run)
 	run->sampler = NULL;
 	if (r < 0)
 		return run_fail(run, "client report", r), -1;
+	/* A failed client may leave the server waiting: do not wait for it. */
+	if (crep.status < 0)
+		return run_fail(run, crep.what, crep.status), -1;
 	r = read_report(run->server_ctl, &srep, run->server_samples,
 			sizeof(*run->server_samples), run->spec.iterations, deadline);
 	if (r < 0)
 		return run_fail(run, "server report", r), -1;
-	if (crep.status < 0)
-		return run_fail(run, crep.what, crep.status), -1;
 	if (srep.status < 0)
 		return run_fail(run, srep.what, srep.status), -1;
 	if (crep.n != run->spec.iterations || srep.n != run->spec.iterations)
@@ -323,6 +329,8 @@ static void run_one(const Options *opt, const Method *m, uint64_t size, const ch
 		goto out;
 	}
 	run.have_cgroup = cgroup_create(run.cgroup, sizeof(run.cgroup)) == 0;
+	if (run.have_cgroup)
+		run.spec.params.cgroup = run.cgroup;
 	if (m->prepare) {
 		r = m->prepare(&run.spec.params, &run.aux);
 		if (r < 0) {

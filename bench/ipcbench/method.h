@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +39,7 @@ typedef struct MethodParams {
 	const char *bindox_device;
 	const char *binder_device;
 	uint64_t run_id;		/* unique per run: service names, topics */
+	const char *cgroup;		/* the run's memory cgroup, or NULL */
 } MethodParams;
 
 typedef struct MethodSide MethodSide;	/* one side's state, per method */
@@ -58,6 +60,12 @@ typedef struct Method {
 	/* In the orchestrator (host side), around one run; both optional. */
 	int (*prepare)(const MethodParams *p, MethodAux **out);
 	void (*cleanup)(MethodAux *aux);
+	/*
+	 * Optional: a helper process that holds the transport's memory (a
+	 * daemon owning the shared pool), counted with client and server.
+	 * prepare() puts it into p->cgroup.
+	 */
+	pid_t (*memory_holder)(const MethodAux *aux);
 
 	/* Server side. @addr receives what the client needs to connect. */
 	int (*listen)(const MethodParams *p, MethodSide **out, char *addr);

@@ -80,9 +80,28 @@ void unmap_buffer(void *p, size_t size)
 		(void)munmap(p, size);
 }
 
+/*
+ * A plain loop of 8-byte stores, not memset(): glibc's memset uses "rep
+ * stosb" for large sizes, which QEMU's TCG (the test VM) emulates about ten
+ * times slower than plain stores (128 MiB: ~700 ms against ~70 ms), and the
+ * write is meant to cost what writing memory costs. volatile keeps the
+ * compiler from turning the loop back into a memset() call.
+ */
 void fill_message(void *buf, size_t size, uint8_t tag)
 {
-	memset(buf, tag, size);
+	uint8_t *b = buf;
+	uint64_t v = 0x0101010101010101ULL * tag;
+	volatile uint64_t *w;
+	size_t i = 0, n;
+
+	for (; i < size && ((uintptr_t)(b + i) & 7U); i++)
+		((volatile uint8_t *)b)[i] = tag;
+	w = (volatile uint64_t *)(void *)(b + i);
+	n = (size - i) / 8;
+	for (size_t k = 0; k < n; k++)
+		w[k] = v;
+	for (i += n * 8; i < size; i++)
+		((volatile uint8_t *)b)[i] = tag;
 }
 
 bool check_message(const void *buf, size_t size, uint8_t tag)

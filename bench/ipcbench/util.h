@@ -27,15 +27,18 @@ void unmap_buffer(void *p, size_t size);
 void fill_message(void *buf, size_t size, uint8_t tag);
 bool check_message(const void *buf, size_t size, uint8_t tag);
 
-/* tag of the client's message of exchange @i, and of the server's reply */
+/*
+ * Tag of the client's message of exchange @i (odd), and of the server's
+ * reply (even); never 0, which a method may use for its end marker.
+ */
 static inline uint8_t client_tag(uint64_t i)
 {
-	return (uint8_t)(2 * i + 1);
+	return (uint8_t)(2 * (i % 127) + 1);
 }
 
 static inline uint8_t server_tag(uint64_t i)
 {
-	return (uint8_t)(2 * i + 2);
+	return (uint8_t)(2 * (i % 127) + 2);
 }
 
 /* A UNIX socket address for @path; -ENAMETOOLONG if it does not fit. */

@@ -216,6 +216,7 @@ extern "C" const Method method_grpc = {
 	.max_size = INT_MAX,
 	.prepare = nullptr,
 	.cleanup = nullptr,
+	.memory_holder = nullptr,
 	.listen = grpc_listen,
 	.accept = grpc_accept,
 	.serve = grpc_serve,

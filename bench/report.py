@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Report of an ipcbench run (bench/run): latest.json, a table, the plots.
+
+report.py --machine MACHINE.json --results RESULTS.jsonl --out DIR [--command TEXT]
+
+Writes DIR/latest.json ({"machine", "results", "targets", ...}), prints the
+tables and the issue's targets, and draws DIR/fig4-latency.png,
+fig5-memory.png, fig6-cpu.png (the paper's figures 4-6: paper workload) and
+DIR/small-messages.png.
+"""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+METHOD_ORDER = ["bindox", "tcp", "udp", "uds", "grpc", "memfd", "binder", "iceoryx"]
+MiB = 1024 * 1024
+
+
+def size_label(n):
+    for unit, shift in (("G", 30), ("M", 20), ("K", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return "%d%s" % (n >> shift, unit)
+    return str(n)
+
+
+def method_key(m):
+    return METHOD_ORDER.index(m) if m in METHOD_ORDER else len(METHOD_ORDER)
+
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def ok(r):
+    return "error" not in r
+
+
+def by(results, workload):
+    rows = [r for r in results if r["workload"] == workload]
+    rows.sort(key=lambda r: (r["size_bytes"], method_key(r["method"])))
+    return rows
+
+
+def print_paper(rows):
+    print("\nPaper workload (client writes the buffer and passes it, server writes it and passes it back)")
+    print("%-5s %-8s %6s %9s %9s %9s %9s %9s %8s %9s %8s %6s" % (
+        "size", "method", "iters", "mean ms", "p50 ms", "p99 ms", "xfer p50", "writes",
+        "cpu s/it", "flt/it", "peak MiB", "xbuf"))
+    for r in rows:
+        if not ok(r):
+            print("%-5s %-8s FAILED: %s" % (size_label(r["size_bytes"]), r["method"], r["error"]))
+            continue
+        n = r["iterations"]
+        print("%-5s %-8s %6d %9.1f %9.1f %9.1f %9.2f %9.1f %8.3f %9.0f %8.0f %6.2f" % (
+            size_label(r["size_bytes"]), r["method"], n, r["iter_ms"]["mean"],
+            r["iter_ms"]["p50"], r["iter_ms"]["p99"], r["transfer_ms"]["p50"],
+            r["writes_ms"]["sum_p50"], r["cpu_s"] / n, r["minor_faults"] / n,
+            r["peak_mem_bytes"] / MiB, r["peak_mem_bytes"] / r["size_bytes"]))
+
+
+def print_small(rows):
+    print("\nSmall messages (round trip: request and reply of the size)")
+    print("%-5s %-8s %7s %10s %10s %10s %10s" % (
+        "size", "method", "iters", "p50 us", "p99 us", "mean us", "cpu us/rt"))
+    for r in rows:
+        if not ok(r):
+            print("%-5s %-8s FAILED: %s" % (size_label(r["size_bytes"]), r["method"], r["error"]))
+            continue
+        n = r["iterations"]
+        print("%-5s %-8s %7d %10.1f %10.1f %10.1f %10.1f" % (
+            size_label(r["size_bytes"]), r["method"], n, r["iter_ms"]["p50"] * 1000,
+            r["iter_ms"]["p99"] * 1000, r["iter_ms"]["mean"] * 1000, r["cpu_s"] / n * 1e6))
+
+
+def targets(rows):
+    """The issue's targets, as ratios within this run, at the smallest paper size."""
+    good = [r for r in rows if ok(r)]
+    if not good:
+        return []
+    size = min(r["size_bytes"] for r in good)
+    at = {r["method"]: r for r in good if r["size_bytes"] == size}
+    b = at.get("bindox")
+    out = []
+
+    def add(name, value, limit, better, detail):
+        passed = None if value is None else (value >= limit if better == "higher" else value <= limit)
+        out.append({"target": name, "size_bytes": size, "value": value, "limit": limit,
+                    "passed": passed, "detail": detail})
+
+    for peer in ("tcp", "uds"):
+        p = at.get(peer)
+        v = None
+        if b and p and b["transfer_ms"]["p50"] > 0:
+            v = p["transfer_ms"]["p50"] / b["transfer_ms"]["p50"]
+        add("transfer %s/bindox" % peer, v, 20.0, "higher",
+            "p50 transfer part (iteration minus both writes); at least 20x smaller than %s" % peer)
+    m = at.get("memfd")
+    v = None
+    if b and m and m["transfer_ms"]["p50"] > 0:
+        v = b["transfer_ms"]["p50"] / m["transfer_ms"]["p50"]
+    add("transfer bindox/memfd", v, 2.0, "lower", "p50 transfer part; at most 2x memfd's")
+    # The floor: the cheapest two writes measured in this run (mapped pages).
+    floor = min((r["writes_ms"]["sum_p50"] for r in at.values()), default=None)
+    v = b["iter_ms"]["p50"] / floor if b and floor else None
+    add("iteration bindox/floor", v, 1.1, "lower",
+        "p50 iteration over the floor, the cheapest p50 of the two writes alone "
+        "of any method at this size (%.1f ms)" % floor if floor else "no floor")
+    v = b["peak_mem_bytes"] / size if b else None
+    add("peak memory bindox/buffer", v, 1.1, "lower",
+        "peak memory of client and server over the buffer size (%s)" %
+        (b["peak_mem_source"] if b else "-"))
+    return out
+
+
+def print_targets(ts):
+    if not ts:
+        return
+    print("\nTargets (issue 3), at %s:" % size_label(ts[0]["size_bytes"]))
+    for t in ts:
+        state = "n/a " if t["passed"] is None else ("PASS" if t["passed"] else "FAIL")
+        val = "-" if t["value"] is None else "%.2f" % t["value"]
+        print("  %s  %-28s %8s  (limit %.1f) %s" % (state, t["target"], val, t["limit"], t["detail"]))
+
+
+def plot(rows, out_dir, machine):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("report: python3-matplotlib missing: no plots", file=sys.stderr)
+        return []
+    made = []
+    emu = " (emulated CPU: QEMU TCG)" if machine.get("emulated") else ""
+    where = "%s, kernel %s%s" % (machine.get("cpu", "?"), machine.get("kernel", "?"), emu)
+
+    def grouped(rows, value, ylabel, title, fname, log=False, hline=None):
+        rows = [r for r in rows if ok(r)]
+        if not rows:
+            return
+        sizes = sorted({r["size_bytes"] for r in rows})
+        methods = sorted({r["method"] for r in rows}, key=method_key)
+        fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(sizes) * len(methods) / 4 + 4), 4.5))
+        width = 0.8 / len(methods)
+        for i, m in enumerate(methods):
+            xs, ys = [], []
+            for j, s in enumerate(sizes):
+                r = next((r for r in rows if r["method"] == m and r["size_bytes"] == s), None)
+                if r is not None:
+                    xs.append(j + (i - (len(methods) - 1) / 2) * width)
+                    ys.append(value(r))
+            ax.bar(xs, ys, width, label=m)
+        if hline:
+            for j, s in enumerate(sizes):
+                ax.hlines(hline(s), j - 0.45, j + 0.45, colors="k", linestyles="dashed",
+                          label="buffer size" if j == 0 else None)
+        ax.set_xticks(range(len(sizes)))
+        ax.set_xticklabels([size_label(s) for s in sizes])
+        ax.set_xlabel("message size")
+        ax.set_ylabel(ylabel)
+        if log:
+            ax.set_yscale("log")
+        ax.set_title(title + "\n" + where, fontsize=9)
+        ax.legend(fontsize=8, ncol=2)
+        ax.grid(axis="y", alpha=0.3)
+        fig.tight_layout()
+        path = os.path.join(out_dir, fname)
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        made.append(path)
+
+    paper = [r for r in rows if r["workload"] == "paper"]
+    small = [r for r in rows if r["workload"] == "small"]
+    grouped(paper, lambda r: r["iter_ms"]["mean"], "mean iteration time, ms (log)",
+            "Fig. 4: latency of a message transfer iteration (both writes included)",
+            "fig4-latency.png", log=True)
+    grouped(paper, lambda r: max(r["transfer_ms"]["p50"], 1e-3), "transfer part p50, ms (log)",
+            "Transfer part: iteration minus the two writes", "fig4b-transfer.png", log=True)
+    grouped(paper, lambda r: r["peak_mem_bytes"] / MiB, "peak memory, MiB",
+            "Fig. 5: peak memory of client and server together", "fig5-memory.png",
+            hline=lambda s: s / MiB)
+    grouped(paper, lambda r: r["cpu_s"] / r["iterations"], "CPU s per iteration (user+sys)",
+            "Fig. 6: CPU of client and server together", "fig6-cpu.png")
+    grouped(small, lambda r: r["iter_ms"]["p50"] * 1000, "round trip p50, us (log)",
+            "Small messages: request/reply round trip", "small-messages.png", log=True)
+    return made
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--command", default="")
+    a = ap.parse_args()
+    with open(a.machine) as f:
+        machine = json.load(f)
+    results = load(a.results)
+    paper, small = by(results, "paper"), by(results, "small")
+    ts = targets(paper)
+    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)),
+                             "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    doc = {
+        "machine": machine,
+        "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": a.command,
+        "commit": commit or "unknown",
+        "notes": "iter_ms: client's iteration (its write, passing, server's write, passing back); "
+                 "transfer_ms: iteration minus both writes; cpu_s: user+sys of client and "
+                 "server over all timed iterations; minor_faults: both, over all timed "
+                 "iterations; peak_mem_bytes: memory cgroup memory.peak of both (PSS sum when "
+                 "no cgroup; see peak_mem_source)",
+        "results": paper + small,
+        "targets": ts,
+    }
+    os.makedirs(a.out, exist_ok=True)
+    path = os.path.join(a.out, "latest.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    print("machine: %s, kernel %s, %d CPUs, %s%s" % (
+        machine.get("cpu"), machine.get("kernel"), machine.get("cpus", 0),
+        machine.get("virtualization"), " (emulated)" if machine.get("emulated") else ""))
+    if paper:
+        print_paper(paper)
+    if small:
+        print_small(small)
+    print_targets(ts)
+    for p in plot(results, a.out, machine):
+        print("plot: %s" % p)
+    print("results: %s" % path)
+    return 0 if all(ok(r) for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
