@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# check-rpm.sh: checks rpm/bindox.spec on this Debian host, as far as that
+# goes without Fedora, from a clean export of HEAD (git archive):
+#   1. rpmspec -P parses the spec, and its Version is meson's;
+#   2. rpmbuild -bs makes the source RPM from the tarball;
+#   3. rpmbuild -bb --nodeps runs the spec's own %prep, %build, %install
+#      and %files, so that rpmbuild's check for unpackaged or missing files
+#      compares the %files lists with what "meson install" installs.
+#      Debian's rpm lacks Fedora's macros for meson and for the systemd and
+#      udev directories; they are defined here as Fedora defines them, with
+#      the directories from the same pkg-config files meson reads (on Fedora
+#      they agree with the macros). The RPMs built are for this check only.
+# Needs rpm (rpmspec, rpmbuild) and the build dependencies of meson.build.
+# Prints PASS/FAIL lines and ends with "PASS: check-rpm" or
+# "FAIL: check-rpm". The work directory (a new one under ${TMPDIR:-/tmp})
+# is removed on success and kept on failure.
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+spec_rel=rpm/bindox.spec
+checks=0
+failures=0
+pass() {
+	checks=$((checks + 1))
+	echo "PASS: $1"
+}
+fail() {
+	checks=$((checks + 1))
+	failures=$((failures + 1))
+	echo "FAIL: $1${2:+: $2}"
+}
+die() {
+	failures=$((failures + 1))
+	echo "check-rpm: $*" >&2
+	echo "FAIL: check-rpm"
+	exit 1
+}
+
+for tool in git rpmspec rpmbuild rpm meson pkg-config; do
+	command -v "$tool" >/dev/null || die "$tool missing (tests/install-deps.sh)"
+done
+git -C "$repo" rev-parse --verify -q HEAD >/dev/null || die "$repo is not a git checkout with a HEAD"
+ver=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$repo/meson.build" | head -n1)
+[[ -n $ver ]] || die "no version in $repo/meson.build"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bindox-check-rpm.XXXXXX")
+cleanup() {
+	if [[ $failures -eq 0 ]]; then
+		rm -rf "$work"
+	else
+		echo "check-rpm: logs kept in $work"
+	fi
+}
+trap cleanup EXIT
+
+top=$work/rpmbuild
+mkdir -p "$top/SOURCES"
+git -C "$repo" archive --prefix="bindox-$ver/" -o "$top/SOURCES/bindox-$ver.tar.gz" HEAD ||
+	die "git archive failed"
+tar -xzf "$top/SOURCES/bindox-$ver.tar.gz" -C "$work" "bindox-$ver/$spec_rel" ||
+	die "$spec_rel is not in HEAD"
+spec=$work/bindox-$ver/$spec_rel
+
+# ---- 1. parse ----
+if rpmspec -P "$spec" >"$work/parsed.spec" 2>"$work/rpmspec.log"; then
+	pass "rpmspec -P"
+else
+	fail "rpmspec -P" "$(cat "$work/rpmspec.log")"
+fi
+spec_ver=$(rpmspec -q --srpm --qf '%{VERSION}' "$spec" 2>/dev/null)
+if [[ $spec_ver == "$ver" ]]; then
+	pass "spec Version is meson's ($ver)"
+else
+	fail "spec Version is meson's" "spec ${spec_ver:-?}, meson $ver"
+fi
+
+# ---- 2. source RPM ----
+if rpmbuild --define "_topdir $top" -bs "$spec" >"$work/srpm.log" 2>&1 &&
+	srpm=$(find "$top/SRPMS" -name "bindox-$ver-*.src.rpm" -print -quit) &&
+	[[ -n $srpm ]] && rpm -qlp "$srpm" 2>/dev/null | grep -qx "bindox-$ver.tar.gz"; then
+	pass "rpmbuild -bs: ${srpm##*/}"
+else
+	fail "rpmbuild -bs" "$(tail -n 20 "$work/srpm.log")"
+fi
+
+# ---- 3. binary RPMs on this host ----
+pcvar() { pkg-config --variable="$2" "$1"; }
+unitdir=$(pcvar systemd systemdsystemunitdir)
+udevdir=$(pcvar udev udevdir)
+sysusersdir=$(pcvar systemd sysusersdir)
+modulesloaddir=$(pcvar systemd modulesloaddir)
+[[ -n $unitdir && -n $udevdir && -n $sysusersdir && -n $modulesloaddir ]] ||
+	die "pkg-config knows no systemd or udev directories (libsystemd-dev, systemd, udev)"
+# Fedora's %meson (macros.meson), in short: the same directories and
+# options, a build directory of its own.
+meson_setup='meson setup --buildtype=plain --prefix=%{_prefix} --libdir=%{_libdir}'
+meson_setup+=' --libexecdir=%{_libexecdir} --bindir=%{_bindir} --sbindir=%{_sbindir}'
+meson_setup+=' --includedir=%{_includedir} --datadir=%{_datadir} --mandir=%{_mandir}'
+meson_setup+=' --sysconfdir=%{_sysconfdir} --localstatedir=%{_localstatedir}'
+meson_setup+=' --wrap-mode=nodownload --auto-features=enabled . redhat-linux-build'
+defines=(
+	--define "_topdir $top"
+	--define "_unitdir $unitdir"
+	--define "_udevrulesdir $udevdir/rules.d"
+	--define "_sysusersdir $sysusersdir"
+	--define "_modulesloaddir $modulesloaddir"
+	--define "meson $meson_setup"
+	--define "meson_build meson compile -C redhat-linux-build"
+	--define "meson_install DESTDIR=%{buildroot} meson install -C redhat-linux-build --no-rebuild"
+	--define "systemd_post :"
+	--define "systemd_preun :"
+	--define "systemd_postun_with_restart :"
+)
+if rpmbuild "${defines[@]}" --nodeps -bb "$spec" >"$work/rpmbuild.log" 2>&1; then
+	pass "rpmbuild -bb: %install and %files agree"
+else
+	grep -A12 -E "^(error|RPM build errors)|Installed \(but unpackaged\)" "$work/rpmbuild.log" | head -n 30
+	fail "rpmbuild -bb" "see $work/rpmbuild.log"
+fi
+
+# expect_rpm NAME PATH...: the binary RPM NAME has every PATH.
+expect_rpm() {
+	local name=$1 file listing missing=() f
+	shift
+	file=$(find "$top/RPMS" -name "$name-$ver-*.rpm" -print -quit)
+	if [[ -z $file ]]; then
+		fail "$name RPM contents" "no $name RPM built"
+		return
+	fi
+	listing=$(rpm -qlp "$file" 2>/dev/null)
+	for f in "$@"; do
+		grep -qxF "$f" <<<"$listing" || missing+=("$f")
+	done
+	if [[ ${#missing[@]} -eq 0 ]]; then
+		pass "$name RPM contents ($# paths)"
+	else
+		fail "$name RPM contents" "missing ${missing[*]}"
+	fi
+}
+if [[ -d $top/RPMS ]]; then
+	expect_rpm bindox-dkms "/usr/src/bindox-$ver/dkms.conf" \
+		"/usr/src/bindox-$ver/module/Kbuild" \
+		"/usr/src/bindox-$ver/module/uapi/linux/bindox.h" \
+		"$udevdir/rules.d/60-bindox.rules" "$sysusersdir/bindox.conf" \
+		"$modulesloaddir/bindox.conf"
+	expect_rpm libbindox "$(rpm --eval '%{_libdir}')/libbindox.so.1"
+	expect_rpm libbindox-devel /usr/include/bindox/bindox.h \
+		/usr/include/bindox/uapi/linux/bindox.h \
+		"$(rpm --eval '%{_libdir}')/pkgconfig/bindox.pc"
+	expect_rpm bindoxd /usr/sbin/bindoxd /usr/bin/bindoxctl \
+		"$unitdir/bindoxd.service" /usr/share/bindox/policy.d/00-default.xml
+fi
+
+echo "check-rpm: $((checks - failures)) of $checks checks passed"
+if [[ $failures -eq 0 ]]; then
+	echo "PASS: check-rpm"
+else
+	echo "FAIL: check-rpm"
+	exit 1
+fi
