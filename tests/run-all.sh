@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-all.sh: install the dependencies, build everything and run every test:
-# unit tests (meson test), the DKMS build, the Debian packages
-# (tests/packaging/check-deb.sh) and the kernel tests inside one QEMU guest
-# (tests/vm/run-tests.sh). Run as root (it installs packages, uses dkms and
-# QEMU). Ends with the line "N passed, M failed", summing the individual
-# Check checks of the unit tests, 1 for the DKMS build, 1 for the packages,
-# and the VM tally; exits non-zero if anything failed. A stage that cannot run
+# unit tests (meson test), the DKMS build, the Debian packages and the RPM
+# spec (tests/packaging/check-deb.sh, check-rpm.sh) and the kernel tests
+# inside one QEMU guest (tests/vm/run-tests.sh). Run as root (it installs
+# packages, uses dkms and QEMU). Ends with the line "N passed, M failed",
+# summing the individual Check checks of the unit tests, 1 for the DKMS
+# build, 1 each for the Debian packages and the RPM spec, and the VM tally; exits non-zero if anything failed. A stage that cannot run
 # (no meson.build, a build error, ...) counts as a failure.
 # BINDOX_BUILD_DIR overrides the meson build directory (default: build).
 set -uo pipefail
@@ -103,6 +103,13 @@ fi
 # it as it found it.
 stage "Debian packages (build, lintian, install, DKMS, purge)"
 if "$repo/tests/packaging/check-deb.sh" 2>&1 | tee "$logs/check-deb.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+
+stage "RPM spec (rpmspec, source RPM, %files against meson install)"
+if "$repo/tests/packaging/check-rpm.sh" 2>&1 | tee "$logs/check-rpm.log"; then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))
