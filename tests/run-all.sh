@@ -7,8 +7,9 @@
 # inside one QEMU guest (tests/vm/run-tests.sh). Run as root (it installs
 # packages, uses dkms and QEMU). Ends with the line "N passed, M failed",
 # summing the individual Check checks of the unit tests, 1 for the DKMS
-# build, 1 each for the Debian packages and the RPM spec, and the VM tally; exits non-zero if anything failed. A stage that cannot run
-# (no meson.build, a build error, ...) counts as a failure.
+# build, 1 each for the Debian packages and the RPM spec, and the VM tally;
+# exits non-zero if anything failed. A stage that cannot run (no
+# meson.build, a build error, ...) counts as a failure.
 # BINDOX_BUILD_DIR overrides the meson build directory (default: build).
 set -uo pipefail
 
