@@ -26,21 +26,10 @@ device=/dev/bindox
 syspath=/sys/class/misc/bindox
 run_rules=/run/udev/rules.d/60-bindox.rules
 
-checks=0
-failures=0
-pass() {
-	checks=$((checks + 1))
-	echo "PASS: $1"
-}
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $1: $2"
-}
+# shellcheck source=tests/helpers/checks.sh
+. "$dir/checks.sh"
 finish() {
-	local pct=100
-	[[ $checks -gt 0 ]] && pct=$(((checks - failures) * 100 / checks))
-	echo "$pct%: Checks: $checks, Failures: $failures, Errors: 0"
+	checks_summary
 	[[ $failures -eq 0 ]]
 	exit
 }
@@ -71,6 +60,7 @@ created_run_udev=0
 created_dev_char=0
 [[ -e /dev/char ]] || created_dev_char=1
 
+# shellcheck disable=SC2317 # run by the EXIT trap
 restore() {
 	rm -f "$run_rules"
 	rm -rf /dev/bindox.d

@@ -10,43 +10,21 @@
 # headers and tools work, then purges them and checks that DKMS forgot the
 # module. Run as root on the host (it installs packages). Prints one
 # PASS/FAIL line per check and ends with "PASS: check-deb" or
-# "FAIL: check-deb". The work directory (BINDOX_PKG_WORK, default a new one
-# under ${TMPDIR:-/tmp}) is removed on success and kept on failure.
+# "FAIL: check-deb". The work directory (a new one under ${TMPDIR:-/tmp})
+# is removed on success and kept on failure.
 #
 # DKMS state is shared with tests/vm/dkms-build.sh (same bindox/<version>):
 # this script refuses to start while bindox is known to DKMS or installed
 # as a package, and leaves neither behind.
 set -uo pipefail
+# shellcheck source=tests/packaging/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-checks=0
-failures=0
-pass() {
-	checks=$((checks + 1))
-	echo "PASS: $1"
-}
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $1${2:+: $2}"
-}
-die() {
-	failures=$((failures + 1))
-	echo "check-deb: $*" >&2
-	echo "FAIL: check-deb"
-	exit 1
-}
+repo=$pkg_repo
+ver=$pkg_version
+[[ $EUID -eq 0 ]] || pkg_die "run as root (it installs packages)"
+pkg_need dpkg-buildpackage dpkg-deb dpkg-parsechangelog dpkg-architecture apt-get dkms modinfo cc pkg-config
 
-# ---- preconditions ----
-[[ $EUID -eq 0 ]] || die "run as root (it installs packages)"
-for tool in git dpkg-buildpackage dpkg-deb dpkg-parsechangelog apt-get dkms modinfo cc pkg-config; do
-	command -v "$tool" >/dev/null || die "$tool missing (tests/install-deps.sh)"
-done
-git -C "$repo" rev-parse --verify -q HEAD >/dev/null || die "$repo is not a git checkout with a HEAD"
-
-# Versions: meson's is the reference; the others must agree.
-ver=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$repo/meson.build" | head -n1)
-[[ -n $ver ]] || die "no version in $repo/meson.build"
 packages=(bindox-dkms libbindox1 libbindox-dev bindoxd)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 arch=$(dpkg --print-architecture)
@@ -54,19 +32,16 @@ arch=$(dpkg --print-architecture)
 for p in "${packages[@]}"; do
 	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[[ -z $status || $status == not-installed || $status == config-files ]] ||
-		die "$p is installed on this machine ($status): not touching it"
+		pkg_die "$p is installed on this machine ($status): not touching it"
 done
 [[ ! -e /usr/src/bindox-$ver && ! -e /var/lib/dkms/bindox/$ver ]] ||
-	die "bindox/$ver is already known to DKMS (/usr/src/bindox-$ver or /var/lib/dkms/bindox/$ver): not touching it"
+	pkg_die "bindox/$ver is already known to DKMS (/usr/src/bindox-$ver or /var/lib/dkms/bindox/$ver): not touching it"
 
 # The kernel the postinst must build for: the newest one with headers.
 kver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -rV |
 	while read -r k; do [[ -e /lib/modules/$k/build/Makefile ]] && { echo "$k"; break; }; done)
-[[ -n $kver ]] || die "no kernel headers installed (/lib/modules/*/build)"
+[[ -n $kver ]] || pkg_die "no kernel headers installed (/lib/modules/*/build)"
 
-work=${BINDOX_PKG_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/bindox-check-deb.XXXXXX")}
-mkdir -p "$work"
-src=$work/bindox-$ver
 group_existed=0
 getent group bindox >/dev/null && group_existed=1
 installed=0
@@ -75,7 +50,7 @@ purge_packages() {
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=300 \
 		"${packages[@]}" >"$work/purge.log" 2>&1
 }
-cleanup() {
+pkg_cleanup_hook() {
 	if [[ $installed -eq 1 ]]; then
 		purge_packages || echo "check-deb: purge failed, see $work/purge.log"
 	fi
@@ -83,19 +58,16 @@ cleanup() {
 	if [[ $group_existed -eq 0 ]] && getent group bindox >/dev/null; then
 		groupdel bindox || true
 	fi
-	if [[ $failures -eq 0 ]]; then
-		rm -rf "$work"
-	else
-		echo "check-deb: logs and packages kept in $work"
-	fi
 }
-trap cleanup EXIT
+pkg_workdir
+work=$pkg_work
+src=$work/bindox-$ver
 
 # ---- build ----
 echo "check-deb: building bindox $ver from HEAD ($(git -C "$repo" rev-parse --short HEAD)) in $src"
 rm -rf "$src"
 mkdir -p "$src"
-git -C "$repo" archive HEAD | tar -x -C "$src" || die "git archive failed"
+git -C "$repo" archive HEAD | tar -x -C "$src" || pkg_die "git archive failed"
 
 changelog_ver=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 dkms_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$src/dkms.conf")
@@ -108,7 +80,7 @@ fi
 
 if ! (cd "$src" && dpkg-checkbuilddeps) >"$work/build.log" 2>&1; then
 	cat "$work/build.log"
-	die "build dependencies missing (tests/install-deps.sh)"
+	pkg_die "build dependencies missing (tests/install-deps.sh)"
 fi
 if (cd "$src" && dpkg-buildpackage -b -us -uc) >>"$work/build.log" 2>&1; then
 	pass "dpkg-buildpackage -b"
@@ -141,7 +113,7 @@ expect() {
 }
 
 for p in "${packages[@]}"; do
-	[[ -f ${deb[$p]} ]] || die "${deb[$p]} was not built"
+	[[ -f ${deb[$p]} ]] || pkg_die "${deb[$p]} was not built"
 done
 
 usrsrc=usr/src/bindox-$ver
@@ -272,10 +244,4 @@ else
 	fail "purge left no files" "$(ls -d /etc/bindox /lib/udev/rules.d/60-bindox.rules 2>/dev/null)"
 fi
 
-echo "check-deb: $((checks - failures)) of $checks checks passed"
-if [[ $failures -eq 0 ]]; then
-	echo "PASS: check-deb"
-else
-	echo "FAIL: check-deb"
-	exit 1
-fi
+pkg_finish

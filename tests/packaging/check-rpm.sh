@@ -17,50 +17,22 @@
 # "FAIL: check-rpm". The work directory (a new one under ${TMPDIR:-/tmp})
 # is removed on success and kept on failure.
 set -uo pipefail
+# shellcheck source=tests/packaging/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+repo=$pkg_repo
+ver=$pkg_version
 spec_rel=rpm/bindox.spec
-checks=0
-failures=0
-pass() {
-	checks=$((checks + 1))
-	echo "PASS: $1"
-}
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $1${2:+: $2}"
-}
-die() {
-	failures=$((failures + 1))
-	echo "check-rpm: $*" >&2
-	echo "FAIL: check-rpm"
-	exit 1
-}
-
-for tool in git rpmspec rpmbuild rpm meson pkg-config; do
-	command -v "$tool" >/dev/null || die "$tool missing (tests/install-deps.sh)"
-done
-git -C "$repo" rev-parse --verify -q HEAD >/dev/null || die "$repo is not a git checkout with a HEAD"
-ver=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$repo/meson.build" | head -n1)
-[[ -n $ver ]] || die "no version in $repo/meson.build"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/bindox-check-rpm.XXXXXX")
-cleanup() {
-	if [[ $failures -eq 0 ]]; then
-		rm -rf "$work"
-	else
-		echo "check-rpm: logs kept in $work"
-	fi
-}
-trap cleanup EXIT
+pkg_need rpmspec rpmbuild rpm meson pkg-config
+pkg_workdir
+work=$pkg_work
 
 top=$work/rpmbuild
 mkdir -p "$top/SOURCES"
 git -C "$repo" archive --prefix="bindox-$ver/" -o "$top/SOURCES/bindox-$ver.tar.gz" HEAD ||
-	die "git archive failed"
+	pkg_die "git archive failed"
 tar -xzf "$top/SOURCES/bindox-$ver.tar.gz" -C "$work" "bindox-$ver/$spec_rel" ||
-	die "$spec_rel is not in HEAD"
+	pkg_die "$spec_rel is not in HEAD"
 spec=$work/bindox-$ver/$spec_rel
 
 # ---- 1. parse ----
@@ -92,7 +64,7 @@ udevdir=$(pcvar udev udevdir)
 sysusersdir=$(pcvar systemd sysusersdir)
 modulesloaddir=$(pcvar systemd modulesloaddir)
 [[ -n $unitdir && -n $udevdir && -n $sysusersdir && -n $modulesloaddir ]] ||
-	die "pkg-config knows no systemd or udev directories (libsystemd-dev, systemd, udev)"
+	pkg_die "pkg-config knows no systemd or udev directories (libsystemd-dev, systemd, udev)"
 # Fedora's %meson (macros.meson), in short: the same directories and
 # options, a build directory of its own.
 meson_setup='meson setup --buildtype=plain --prefix=%{_prefix} --libdir=%{_libdir}'
@@ -153,10 +125,4 @@ if [[ -d $top/RPMS ]]; then
 		"$unitdir/bindoxd.service" /usr/share/bindox/policy.d/00-default.xml
 fi
 
-echo "check-rpm: $((checks - failures)) of $checks checks passed"
-if [[ $failures -eq 0 ]]; then
-	echo "PASS: check-rpm"
-else
-	echo "FAIL: check-rpm"
-	exit 1
-fi
+pkg_finish
