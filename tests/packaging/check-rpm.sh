@@ -94,22 +94,14 @@ fi
 
 # expect_rpm NAME PATH...: the binary RPM NAME has every PATH.
 expect_rpm() {
-	local name=$1 file listing missing=() f
+	local name=$1 file
 	shift
 	file=$(find "$top/RPMS" -name "$name-$ver-*.rpm" -print -quit)
 	if [[ -z $file ]]; then
 		fail "$name RPM contents" "no $name RPM built"
 		return
 	fi
-	listing=$(rpm -qlp "$file" 2>/dev/null)
-	for f in "$@"; do
-		grep -qxF "$f" <<<"$listing" || missing+=("$f")
-	done
-	if [[ ${#missing[@]} -eq 0 ]]; then
-		pass "$name RPM contents ($# paths)"
-	else
-		fail "$name RPM contents" "missing ${missing[*]}"
-	fi
+	pkg_expect "$name RPM contents" "$@" < <(rpm -qlp "$file" 2>/dev/null)
 }
 if [[ -d $top/RPMS ]]; then
 	expect_rpm bindox-dkms "/usr/src/bindox-$ver/dkms.conf" \

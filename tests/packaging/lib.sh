@@ -10,6 +10,9 @@
 #                           ${TMPDIR:-/tmp}, removed at exit when nothing
 #                           failed and kept (with its logs) otherwise;
 #                           pkg_cleanup_hook, if defined, runs first
+#   pkg_expect LABEL PATH...  pass if every PATH is a line of stdin (a
+#                           package's file list), else fail naming the others;
+#                           feed it with < <(...), not a pipe (the counters)
 #   pkg_finish              the closing lines; exit status 1 on failures
 
 pkg_name=${0##*/}
@@ -53,6 +56,20 @@ pkg_workdir() {
 	pkg_work=$(mktemp -d "${TMPDIR:-/tmp}/bindox-$pkg_name.XXXXXX") ||
 		pkg_die "cannot make a work directory"
 	trap pkg_exit EXIT
+}
+
+pkg_expect() {
+	local label=$1 listing missing=() f
+	shift
+	listing=$(cat)
+	for f in "$@"; do
+		grep -qxF "$f" <<<"$listing" || missing+=("$f")
+	done
+	if [[ ${#missing[@]} -eq 0 ]]; then
+		pass "$label ($# paths)"
+	else
+		fail "$label" "missing ${missing[*]}"
+	fi
 }
 
 pkg_finish() {
