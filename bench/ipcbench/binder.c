@@ -142,6 +142,36 @@ static int error_of(uint32_t cmd)
 	}
 }
 
+/*
+ * Write the queued commands, read the returns and go through them: the
+ * routine ones here, the others through @fn, which returns the size of
+ * their payload or a negative errno.
+ */
+static int read_returns(MethodSide *s,
+			ssize_t (*fn)(MethodSide *s, uint32_t cmd, const uint8_t *payload, void *ctx),
+			void *ctx)
+{
+	size_t got = 0, pos = 0;
+	int r = binder_io(s, true, &got);
+
+	if (r < 0)
+		return r;
+	while (pos + sizeof(uint32_t) <= got) {
+		uint32_t cmd;
+		ssize_t n;
+
+		memcpy(&cmd, s->rbuf + pos, sizeof(cmd));
+		pos += sizeof(cmd);
+		n = handle_common(s, cmd, s->rbuf + pos);
+		if (n < 0)
+			n = fn(s, cmd, s->rbuf + pos, ctx);
+		if (n < 0)
+			return (int)n;
+		pos += (size_t)n;
+	}
+	return 0;
+}
+
 static void binder_close(MethodSide *s)
 {
 	if (!s)
@@ -291,43 +321,31 @@ static int serve_transaction(MethodSide *s, ServeState *st, const struct binder_
 	return 0;
 }
 
+static ssize_t serve_return(MethodSide *s, uint32_t cmd, const uint8_t *payload, void *ctx)
+{
+	struct binder_transaction_data tr;
+	int r;
+
+	if (cmd != BR_TRANSACTION)
+		return error_of(cmd);
+	memcpy(&tr, payload, sizeof(tr));
+	r = serve_transaction(s, ctx, &tr);
+	return r < 0 ? r : (ssize_t)sizeof(tr);
+}
+
 static int binder_serve(MethodSide *s, MessageFn fn, void *userdata)
 {
 	ServeState st = { .fn = fn, .userdata = userdata };
+	size_t got = 0;
 
 	while (!st.stop) {
-		size_t got = 0, pos = 0;
-		int r = binder_io(s, true, &got);
+		int r = read_returns(s, serve_return, &st);
 
 		if (r < 0)
 			return r;
-		while (pos + sizeof(uint32_t) <= got) {
-			uint32_t cmd;
-			ssize_t n;
-
-			memcpy(&cmd, s->rbuf + pos, sizeof(cmd));
-			pos += sizeof(cmd);
-			n = handle_common(s, cmd, s->rbuf + pos);
-			if (n < 0 && cmd == BR_TRANSACTION) {
-				struct binder_transaction_data tr;
-
-				memcpy(&tr, s->rbuf + pos, sizeof(tr));
-				r = serve_transaction(s, &st, &tr);
-				if (r < 0)
-					return r;
-				n = sizeof(tr);
-			} else if (n < 0) {
-				return error_of(cmd);
-			}
-			pos += (size_t)n;
-		}
 	}
 	/* Send the last reply (to the stop). */
-	{
-		size_t got = 0;
-
-		return binder_io(s, false, &got);
-	}
+	return binder_io(s, false, &got);
 }
 
 /* ---- client ---- */
@@ -338,6 +356,23 @@ static int binder_connect(const MethodParams *p, const char *addr, MethodSide **
 
 	q.binder_device = addr;
 	return binder_side_new(&q, out);
+}
+
+typedef struct TransactState {
+	struct binder_transaction_data *reply;
+	bool done;
+} TransactState;
+
+static ssize_t transact_return(MethodSide *s, uint32_t cmd, const uint8_t *payload, void *ctx)
+{
+	TransactState *st = ctx;
+
+	if (cmd != BR_REPLY)
+		return error_of(cmd);
+	memcpy(st->reply, payload, sizeof(*st->reply));
+	s->pending_free = st->reply->data.ptr.buffer;
+	st->done = true;
+	return sizeof(*st->reply);
 }
 
 /*
@@ -354,32 +389,17 @@ static int transact(MethodSide *s, uint32_t code, const void *data, size_t size,
 		.data_size = size,
 		.data.ptr.buffer = (binder_uintptr_t)(uintptr_t)data,
 	};
+	TransactState st = { .reply = reply_out };
 
 	push_free(s);
 	push_cmd(s, BC_TRANSACTION, &tr, sizeof(tr));
-	for (;;) {
-		size_t got = 0, pos = 0;
-		int r = binder_io(s, true, &got);
+	while (!st.done) {
+		int r = read_returns(s, transact_return, &st);
 
 		if (r < 0)
 			return r;
-		while (pos + sizeof(uint32_t) <= got) {
-			uint32_t cmd;
-			ssize_t n;
-
-			memcpy(&cmd, s->rbuf + pos, sizeof(cmd));
-			pos += sizeof(cmd);
-			n = handle_common(s, cmd, s->rbuf + pos);
-			if (n < 0 && cmd == BR_REPLY) {
-				memcpy(reply_out, s->rbuf + pos, sizeof(*reply_out));
-				s->pending_free = reply_out->data.ptr.buffer;
-				return reply_out->flags & TF_STATUS_CODE ? -EREMOTEIO : 0;
-			}
-			if (n < 0)
-				return error_of(cmd);
-			pos += (size_t)n;
-		}
 	}
+	return reply_out->flags & TF_STATUS_CODE ? -EREMOTEIO : 0;
 }
 
 static int binder_send(MethodSide *s)

@@ -11,17 +11,24 @@
 
 #include "util.h"
 
-int uds_listen_path(const char *path)
+/* A UNIX stream socket and the address of @path, or a negative errno. */
+static int unix_socket(const char *path, struct sockaddr_un *sa)
 {
-	struct sockaddr_un sa;
-	int fd, r;
+	int fd, r = unix_addr(sa, path);
 
-	r = unix_addr(&sa, path);
 	if (r < 0)
 		return r;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+int uds_listen_path(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = unix_socket(path, &sa), r;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	(void)unlink(path);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
 		r = -errno;
@@ -34,14 +41,10 @@ int uds_listen_path(const char *path)
 int uds_connect_path(const char *path)
 {
 	struct sockaddr_un sa;
-	int fd, r;
+	int fd = unix_socket(path, &sa), r;
 
-	r = unix_addr(&sa, path);
-	if (r < 0)
-		return r;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		r = -errno;
 		close(fd);
