@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mapping buffers: mmap on the device fd, and the checked page faults.
+ */
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/sched.h>
+#include <linux/shmem_fs.h>
+#include "buffer.h"
+#include "compat.h"
+#include "proc.h"
+
+static void bindox_buffer_vm_open(struct vm_area_struct *vma)
+{
+	bindox_hold_ref(vma->vm_private_data);
+}
+
+static void bindox_buffer_vm_close(struct vm_area_struct *vma)
+{
+	bindox_hold_unref(vma->vm_private_data);
+}
+
+/*
+ * A page is about to be mapped: the hold must be ACTIVE. The check is made
+ * with the page locked, and the fault code keeps it locked until the page
+ * table entry is in place: that is what bindox_buffer_revoke() waits for.
+ */
+static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
+{
+	struct bindox_hold *hold = vmf->vma->vm_private_data;
+	struct bindox_buffer *buffer = hold->buffer;
+	struct address_space *mapping = buffer->file->f_mapping;
+	struct page *page;
+
+	if (vmf->pgoff >= buffer->pages || !bindox_hold_may_read(hold))
+		return VM_FAULT_SIGBUS;
+	/* Every page exists (swapped in at worst): nothing is allocated. */
+	page = shmem_read_mapping_page_gfp(mapping, vmf->pgoff,
+					   mapping_gfp_mask(mapping));
+	if (IS_ERR(page))
+		return vmf_error(PTR_ERR(page));
+	lock_page(page);
+	if (page->mapping != mapping || !bindox_hold_may_read(hold)) {
+		unlock_page(page);
+		put_page(page);
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = page;
+	return VM_FAULT_LOCKED;
+}
+
+/*
+ * A page is about to become writable (a shared mapping with this hook maps
+ * pages read-only first). Checked with the page locked, as above.
+ */
+static vm_fault_t bindox_buffer_page_mkwrite(struct vm_fault *vmf)
+{
+	struct bindox_hold *hold = vmf->vma->vm_private_data;
+	struct page *page = vmf->page;
+
+	lock_page(page);
+	if (page->mapping != hold->buffer->file->f_mapping ||
+	    !bindox_hold_may_write(hold)) {
+		unlock_page(page);
+		return VM_FAULT_SIGBUS;
+	}
+	return VM_FAULT_LOCKED;
+}
+
+static int bindox_buffer_vm_mprotect(struct vm_area_struct *vma,
+				     unsigned long start, unsigned long end,
+				     unsigned long newflags)
+{
+	if ((newflags & VM_WRITE) &&
+	    !bindox_hold_may_write(vma->vm_private_data))
+		return -EACCES;
+	return 0;
+}
+
+static const struct vm_operations_struct bindox_buffer_vm_ops = {
+	.open = bindox_buffer_vm_open,
+	.close = bindox_buffer_vm_close,
+	.fault = bindox_buffer_fault,
+	.page_mkwrite = bindox_buffer_page_mkwrite,
+	.mprotect = bindox_buffer_vm_mprotect,
+};
+
+/**
+ * bindox_buffer_mmap() - map a buffer: mmap(2) on the device fd
+ * @file:	the device file
+ * @vma:	the new mapping; vm_pgoff is the id (offset = id * PAGE_SIZE)
+ *
+ * Only MAP_SHARED, from the start of the buffer, at most its size. The
+ * mapping becomes a mapping of the buffer's tmpfs file; pages come in
+ * through bindox_buffer_fault(). A hold that may not write cannot map
+ * writable, nor mprotect() the mapping writable later.
+ *
+ * Return: 0; -EINVAL for an unknown id, a private mapping or a length over
+ * the size; -EACCES if the hold no longer gives access, or for a writable
+ * mapping of a buffer the proc may not write.
+ */
+int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct bindox_proc *proc = file->private_data;
+	struct bindox_hold *hold;
+	int err = 0;
+
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_pgoff > U32_MAX)
+		return -EINVAL;
+	mutex_lock(&proc->lock);
+	hold = bindox_hold_ref(bindox_hold_lookup(proc, vma->vm_pgoff));
+	mutex_unlock(&proc->lock);
+	if (!hold)
+		return -EINVAL;
+
+	if (vma_pages(vma) > hold->buffer->pages)
+		err = -EINVAL;
+	else if (!bindox_hold_may_read(hold))
+		err = -EACCES;
+	else if (!bindox_hold_may_write(hold) && (vma->vm_flags & VM_WRITE))
+		err = -EACCES;
+	if (err) {
+		bindox_hold_unref(hold);
+		return err;
+	}
+	if (!bindox_hold_may_write(hold))
+		bindox_vm_flags_mod(vma, 0, VM_MAYWRITE);
+	/* VM_DONTEXPAND also keeps the mapping from being merged. */
+	bindox_vm_flags_mod(vma, VM_DONTEXPAND, 0);
+	vma->vm_ops = &bindox_buffer_vm_ops;
+	vma->vm_private_data = hold;
+	vma->vm_pgoff = 0;
+	vma_set_file(vma, hold->buffer->file);
+	return 0;
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/**
+ * bindox_buffer_get_unmapped_area() - where a buffer mapping goes
+ * @file:	the device file
+ * @addr:	hint
+ * @len:	length
+ * @pgoff:	the id (not a position in the buffer)
+ * @flags:	mmap flags
+ *
+ * A buffer is mapped from its start: align as for offset 0, so that every
+ * huge page of it is mapped with one PMD.
+ *
+ * Return: the address, or a negative errno.
+ */
+unsigned long bindox_buffer_get_unmapped_area(struct file *file,
+					      unsigned long addr,
+					      unsigned long len,
+					      unsigned long pgoff,
+					      unsigned long flags)
+{
+	return thp_get_unmapped_area(file, addr, len, 0, flags);
+}
+#endif
