@@ -31,6 +31,7 @@ static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
 	struct bindox_hold *hold = vmf->vma->vm_private_data;
 	struct bindox_buffer *buffer = hold->buffer;
 	struct address_space *mapping = buffer->file->f_mapping;
+	struct folio *folio;
 	struct page *page;
 
 	if (vmf->pgoff >= buffer->pages || !bindox_hold_may_read(hold))
@@ -40,10 +41,12 @@ static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
 					   mapping_gfp_mask(mapping));
 	if (IS_ERR(page))
 		return vmf_error(PTR_ERR(page));
-	lock_page(page);
-	if (page->mapping != mapping || !bindox_hold_may_read(hold)) {
-		unlock_page(page);
-		put_page(page);
+	/* A huge page's lock and mapping are its folio's. */
+	folio = page_folio(page);
+	folio_lock(folio);
+	if (folio->mapping != mapping || !bindox_hold_may_read(hold)) {
+		folio_unlock(folio);
+		folio_put(folio);
 		return VM_FAULT_SIGBUS;
 	}
 	vmf->page = page;
@@ -57,12 +60,12 @@ static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
 static vm_fault_t bindox_buffer_page_mkwrite(struct vm_fault *vmf)
 {
 	struct bindox_hold *hold = vmf->vma->vm_private_data;
-	struct page *page = vmf->page;
+	struct folio *folio = page_folio(vmf->page);
 
-	lock_page(page);
-	if (page->mapping != hold->buffer->file->f_mapping ||
+	folio_lock(folio);
+	if (folio->mapping != hold->buffer->file->f_mapping ||
 	    !bindox_hold_may_write(hold)) {
-		unlock_page(page);
+		folio_unlock(folio);
 		return VM_FAULT_SIGBUS;
 	}
 	return VM_FAULT_LOCKED;
