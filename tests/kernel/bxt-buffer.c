@@ -364,14 +364,26 @@ unsigned long bxb_param_get_ck(const char *name)
 	return v;
 }
 
-void bxb_param_set_ck(const char *name, unsigned long value)
+int bxb_param_set(const char *name, unsigned long value)
 {
 	char path[128];
 	FILE *f;
+	int r = 0;
 
 	snprintf(path, sizeof(path), "/sys/module/bindox/parameters/%s", name);
 	f = fopen(path, "we");
-	ck_assert_msg(f, "%s: %s", path, strerror(errno));
-	ck_assert_int_gt(fprintf(f, "%lu\n", value), 0);
-	ck_assert_int_eq(fclose(f), 0);
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%lu\n", value) < 0)
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+void bxb_param_set_ck(const char *name, unsigned long value)
+{
+	int r = bxb_param_set(name, value);
+
+	ck_assert_msg(r == 0, "setting %s: %s", name, bxt_errname(r));
 }

@@ -89,4 +89,5 @@ int bxb_info(int fd, uint32_t id, struct bindox_buffer_info *info);
 
 /* Read and write a module parameter of bindox.ko. */
 unsigned long bxb_param_get_ck(const char *name);
+int bxb_param_set(const char *name, unsigned long value);
 void bxb_param_set_ck(const char *name, unsigned long value);
