@@ -183,6 +183,14 @@ struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
 		err = PTR_ERR(buffer->file);
 		goto unpin;
 	}
+	/*
+	 * The file is only the memory. Mappings lead to it (vma->vm_file),
+	 * and remap_file_pages() or MADV_REMOVE would map it afresh or punch
+	 * holes into it without asking the driver: it must be neither
+	 * readable nor writable as a file.
+	 */
+	buffer->file->f_mode &= ~(FMODE_READ | FMODE_WRITE | FMODE_CAN_READ |
+				  FMODE_CAN_WRITE);
 	err = bindox_buffer_populate(buffer);
 	if (err)
 		goto unfile;

@@ -41,11 +41,14 @@
  *
  * Mappings are VMAs of the buffer's tmpfs file (vma_set_file()), so that
  * rmap, reclaim and /proc/self/pagemap see ordinary shared file pages; each
- * VMA holds a reference to its hold. Page frames are the same for every
- * holder: nothing is ever copied.
+ * VMA holds its hold (for the rights) and the buffer (for the memory). The
+ * tmpfs file itself can be neither read nor written, so that nothing
+ * reaches the memory around these checks. Page frames are the same for
+ * every holder: nothing is ever copied.
  *
- * Lifetime: a buffer is referenced by its holds, by messages carrying it and
- * (through holds) by mappings; it is freed with the last reference. It pins
+ * Lifetime: a buffer is referenced by the holds in proc tables (until they
+ * are released or MOVED: a moved id does not keep the memory), by messages
+ * carrying it and by mappings; it is freed with the last reference. It pins
  * the module through a file of its own (@pin), because a mapping can
  * outlive every bindox file descriptor.
  */
@@ -91,7 +94,9 @@ enum bindox_hold_state {
 
 struct bindox_hold {
 	struct kref kref;
-	struct bindox_buffer *buffer;	/* ref */
+	/* ref while in the table and not MOVED; under the proc's lock */
+	struct bindox_buffer *buffer;
+	u64 size;			/* the buffer's, for BINDOX_IOC_BUFFER_INFO */
 	u32 id;
 	atomic_t state;			/* enum bindox_hold_state */
 };
@@ -125,12 +130,14 @@ void bindox_buffer_table_init(struct bindox_buffer_table *table);
 void bindox_buffer_table_release(struct bindox_proc *proc);
 struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
 				    struct bindox_buffer *buffer);
-enum bindox_hold_state bindox_hold_remove(struct bindox_proc *proc,
-					  struct bindox_hold *hold);
+struct bindox_buffer *bindox_hold_remove(struct bindox_proc *proc,
+					 struct bindox_hold *hold,
+					 bool *was_active);
 struct bindox_hold *bindox_hold_lookup(struct bindox_proc *proc, u32 id);
 void bindox_hold_free(struct kref *kref);
-bool bindox_hold_may_read(struct bindox_hold *hold);
-bool bindox_hold_may_write(struct bindox_hold *hold);
+bool bindox_hold_may_read(const struct bindox_hold *hold);
+bool bindox_hold_may_write(const struct bindox_hold *hold,
+			   const struct bindox_buffer *buffer);
 long bindox_buffer_ioctl(struct bindox_proc *proc, unsigned int cmd,
 			 void __user *uarg);
 
@@ -151,7 +158,8 @@ int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
 			      struct bindox_proc *sender,
 			      const struct bindox_object *obj);
 int bindox_buffer_xfer_revoke(struct bindox_txn *txn);
-void bindox_buffer_xfer_commit(struct bindox_txn *txn);
+void bindox_buffer_xfer_commit(struct bindox_txn *txn,
+			       struct bindox_proc *sender);
 int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
 				 struct bindox_proc *proc,
 				 struct bindox_object *obj);

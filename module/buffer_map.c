@@ -5,20 +5,41 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/shmem_fs.h>
+#include <linux/slab.h>
 #include "buffer.h"
 #include "compat.h"
 #include "proc.h"
 
+/*
+ * What a mapping holds: the hold it was made through (its rights) and the
+ * buffer (its memory, even once the hold let go of it). Shared by the VMAs
+ * a mapping is split into or copied to by fork().
+ */
+struct bindox_buffer_map {
+	refcount_t refs;
+	struct bindox_hold *hold;	/* ref */
+	struct bindox_buffer *buffer;	/* ref */
+};
+
 static void bindox_buffer_vm_open(struct vm_area_struct *vma)
 {
-	bindox_hold_ref(vma->vm_private_data);
+	struct bindox_buffer_map *map = vma->vm_private_data;
+
+	refcount_inc(&map->refs);
 }
 
 static void bindox_buffer_vm_close(struct vm_area_struct *vma)
 {
-	bindox_hold_unref(vma->vm_private_data);
+	struct bindox_buffer_map *map = vma->vm_private_data;
+
+	if (!refcount_dec_and_test(&map->refs))
+		return;
+	bindox_hold_unref(map->hold);
+	bindox_buffer_unref(map->buffer);
+	kfree(map);
 }
 
 /*
@@ -28,13 +49,12 @@ static void bindox_buffer_vm_close(struct vm_area_struct *vma)
  */
 static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
 {
-	struct bindox_hold *hold = vmf->vma->vm_private_data;
-	struct bindox_buffer *buffer = hold->buffer;
-	struct address_space *mapping = buffer->file->f_mapping;
+	struct bindox_buffer_map *map = vmf->vma->vm_private_data;
+	struct address_space *mapping = map->buffer->file->f_mapping;
 	struct folio *folio;
 	struct page *page;
 
-	if (vmf->pgoff >= buffer->pages || !bindox_hold_may_read(hold))
+	if (vmf->pgoff >= map->buffer->pages || !bindox_hold_may_read(map->hold))
 		return VM_FAULT_SIGBUS;
 	/* Every page exists (swapped in at worst): nothing is allocated. */
 	page = shmem_read_mapping_page_gfp(mapping, vmf->pgoff,
@@ -44,7 +64,7 @@ static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
 	/* A huge page's lock and mapping are its folio's. */
 	folio = page_folio(page);
 	folio_lock(folio);
-	if (folio->mapping != mapping || !bindox_hold_may_read(hold)) {
+	if (folio->mapping != mapping || !bindox_hold_may_read(map->hold)) {
 		folio_unlock(folio);
 		folio_put(folio);
 		return VM_FAULT_SIGBUS;
@@ -59,12 +79,12 @@ static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
  */
 static vm_fault_t bindox_buffer_page_mkwrite(struct vm_fault *vmf)
 {
-	struct bindox_hold *hold = vmf->vma->vm_private_data;
+	struct bindox_buffer_map *map = vmf->vma->vm_private_data;
 	struct folio *folio = page_folio(vmf->page);
 
 	folio_lock(folio);
-	if (folio->mapping != hold->buffer->file->f_mapping ||
-	    !bindox_hold_may_write(hold)) {
+	if (folio->mapping != map->buffer->file->f_mapping ||
+	    !bindox_hold_may_write(map->hold, map->buffer)) {
 		folio_unlock(folio);
 		return VM_FAULT_SIGBUS;
 	}
@@ -75,8 +95,10 @@ static int bindox_buffer_vm_mprotect(struct vm_area_struct *vma,
 				     unsigned long start, unsigned long end,
 				     unsigned long newflags)
 {
+	struct bindox_buffer_map *map = vma->vm_private_data;
+
 	if ((newflags & VM_WRITE) &&
-	    !bindox_hold_may_write(vma->vm_private_data))
+	    !bindox_hold_may_write(map->hold, map->buffer))
 		return -EACCES;
 	return 0;
 }
@@ -106,35 +128,47 @@ static const struct vm_operations_struct bindox_buffer_vm_ops = {
 int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct bindox_proc *proc = file->private_data;
+	struct bindox_buffer_map *map;
 	struct bindox_hold *hold;
 	int err = 0;
 
 	if (!(vma->vm_flags & VM_SHARED) || vma->vm_pgoff > U32_MAX)
 		return -EINVAL;
+	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
+	if (!map)
+		return -ENOMEM;
+	refcount_set(&map->refs, 1);
 	mutex_lock(&proc->lock);
-	hold = bindox_hold_ref(bindox_hold_lookup(proc, vma->vm_pgoff));
+	hold = bindox_hold_lookup(proc, vma->vm_pgoff);
+	if (hold) {
+		map->hold = bindox_hold_ref(hold);
+		map->buffer = bindox_buffer_ref(hold->buffer);
+	}
 	mutex_unlock(&proc->lock);
-	if (!hold)
-		return -EINVAL;
 
-	if (vma_pages(vma) > hold->buffer->pages)
+	if (!hold)
 		err = -EINVAL;
-	else if (!bindox_hold_may_read(hold))
+	else if (!map->buffer || !bindox_hold_may_read(hold))
 		err = -EACCES;
-	else if (!bindox_hold_may_write(hold) && (vma->vm_flags & VM_WRITE))
+	else if (vma_pages(vma) > map->buffer->pages)
+		err = -EINVAL;
+	else if (!bindox_hold_may_write(hold, map->buffer) &&
+		 (vma->vm_flags & VM_WRITE))
 		err = -EACCES;
 	if (err) {
-		bindox_hold_unref(hold);
+		bindox_hold_unref(map->hold);
+		bindox_buffer_unref(map->buffer);
+		kfree(map);
 		return err;
 	}
-	if (!bindox_hold_may_write(hold))
+	if (!bindox_hold_may_write(hold, map->buffer))
 		bindox_vm_flags_mod(vma, 0, VM_MAYWRITE);
 	/* VM_DONTEXPAND also keeps the mapping from being merged. */
 	bindox_vm_flags_mod(vma, VM_DONTEXPAND, 0);
 	vma->vm_ops = &bindox_buffer_vm_ops;
-	vma->vm_private_data = hold;
+	vma->vm_private_data = map;
 	vma->vm_pgoff = 0;
-	vma_set_file(vma, hold->buffer->file);
+	vma_set_file(vma, map->buffer->file);
 	return 0;
 }
 

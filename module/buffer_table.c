@@ -32,7 +32,7 @@ void bindox_buffer_table_init(struct bindox_buffer_table *table)
  *
  * Return: true while the hold is ACTIVE.
  */
-bool bindox_hold_may_read(struct bindox_hold *hold)
+bool bindox_hold_may_read(const struct bindox_hold *hold)
 {
 	return atomic_read(&hold->state) == BINDOX_HOLD_ACTIVE;
 }
@@ -40,13 +40,15 @@ bool bindox_hold_may_read(struct bindox_hold *hold)
 /**
  * bindox_hold_may_write() - whether a hold may write its buffer
  * @hold:	the hold
+ * @buffer:	its buffer (a reference the caller holds)
  *
  * Return: true while the hold is ACTIVE and the buffer is not sealed.
  */
-bool bindox_hold_may_write(struct bindox_hold *hold)
+bool bindox_hold_may_write(const struct bindox_hold *hold,
+			   const struct bindox_buffer *buffer)
 {
 	return bindox_hold_may_read(hold) &&
-	       !test_bit(BINDOX_BUFFER_SEALED, &hold->buffer->flags);
+	       !test_bit(BINDOX_BUFFER_SEALED, &buffer->flags);
 }
 
 /**
@@ -83,6 +85,7 @@ struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
 	kref_init(&hold->kref);
 	atomic_set(&hold->state, BINDOX_HOLD_ACTIVE);
 	hold->buffer = bindox_buffer_ref(buffer);
+	hold->size = buffer->size;
 	table->n_holds++;
 	bindox_stat_inc(BINDOX_STAT_HOLDS);
 	return hold;
@@ -105,23 +108,26 @@ struct bindox_hold *bindox_hold_lookup(struct bindox_proc *proc, u32 id)
  * bindox_hold_remove() - take an id out of its proc's table
  * @proc:	the proc; its lock is held
  * @hold:	the hold, in the table; the table's reference is dropped
+ * @was_active:	set if the hold was ACTIVE: the caller then revokes
+ *		(bindox_buffer_revoke()), once the lock is dropped
  *
- * The caller revokes (bindox_buffer_revoke()) if the hold was ACTIVE, once
- * the lock is dropped.
- *
- * Return: the state the hold was in.
+ * Return: the hold's reference to its buffer, for the caller to drop, or
+ * NULL for a MOVED hold.
  */
-enum bindox_hold_state bindox_hold_remove(struct bindox_proc *proc,
-					  struct bindox_hold *hold)
+struct bindox_buffer *bindox_hold_remove(struct bindox_proc *proc,
+					 struct bindox_hold *hold,
+					 bool *was_active)
 {
-	enum bindox_hold_state old;
+	struct bindox_buffer *buffer = hold->buffer;
 
 	lockdep_assert_held(&proc->lock);
 	xa_erase(&proc->buffers.holds, hold->id);
 	proc->buffers.n_holds--;
-	old = atomic_xchg(&hold->state, BINDOX_HOLD_RELEASED);
+	*was_active = atomic_xchg(&hold->state, BINDOX_HOLD_RELEASED) ==
+		      BINDOX_HOLD_ACTIVE;
+	hold->buffer = NULL;
 	bindox_hold_unref(hold);
-	return old;
+	return buffer;
 }
 
 /**
@@ -132,7 +138,7 @@ void bindox_hold_free(struct kref *kref)
 {
 	struct bindox_hold *hold = container_of(kref, struct bindox_hold, kref);
 
-	bindox_buffer_unref(hold->buffer);
+	bindox_buffer_unref(hold->buffer);	/* NULL once out of the table */
 	kfree(hold);
 	bindox_stat_dec(BINDOX_STAT_HOLDS);
 }
@@ -143,10 +149,10 @@ void bindox_hold_free(struct kref *kref)
  */
 static int bindox_hold_release(struct bindox_proc *proc, u32 id)
 {
-	enum bindox_hold_state old;
 	struct bindox_buffer *buffer;
 	struct bindox_hold *hold;
 	unsigned long index = 0;
+	bool was_active;
 
 	mutex_lock(&proc->lock);
 	if (id)
@@ -158,10 +164,9 @@ static int bindox_hold_release(struct bindox_proc *proc, u32 id)
 		mutex_unlock(&proc->lock);
 		return -EINVAL;
 	}
-	buffer = bindox_buffer_ref(hold->buffer);
-	old = bindox_hold_remove(proc, hold);
+	buffer = bindox_hold_remove(proc, hold, &was_active);
 	mutex_unlock(&proc->lock);
-	if (old == BINDOX_HOLD_ACTIVE)
+	if (was_active)
 		bindox_buffer_revoke(buffer, false);
 	bindox_buffer_unref(buffer);
 	return 0;
@@ -226,13 +231,13 @@ static int bindox_buffer_info_ioctl(struct bindox_proc *proc,
 	hold = bindox_hold_lookup(proc, args.id);
 	if (hold) {
 		args.flags = 0;
-		if (bindox_hold_may_write(hold))
-			args.flags |= BINDOX_BUF_WRITABLE;
-		if (test_bit(BINDOX_BUFFER_SEALED, &hold->buffer->flags))
-			args.flags |= BINDOX_BUF_SEALED;
-		if (atomic_read(&hold->state) == BINDOX_HOLD_MOVED)
+		if (!hold->buffer)
 			args.flags |= BINDOX_BUF_MOVED;
-		args.size = hold->buffer->size;
+		else if (test_bit(BINDOX_BUFFER_SEALED, &hold->buffer->flags))
+			args.flags |= BINDOX_BUF_SEALED;
+		else if (bindox_hold_may_write(hold, hold->buffer))
+			args.flags |= BINDOX_BUF_WRITABLE;
+		args.size = hold->size;
 		args.offset = (u64)args.id << PAGE_SHIFT;
 	}
 	mutex_unlock(&proc->lock);

@@ -94,21 +94,31 @@ int bindox_buffer_xfer_revoke(struct bindox_txn *txn)
 /**
  * bindox_buffer_xfer_commit() - the message left: moves are final
  * @txn:	a message just queued, or a reply just handed to its caller
+ * @sender:	its sender; its lock is not held
  *
- * The senders' holds turn MOVED; from now on the buffers belong to the
- * message, and to its receiver once delivered.
+ * The sender's holds turn MOVED and let go of the memory; from now on the
+ * buffers belong to the message, and to its receiver once delivered.
  */
-void bindox_buffer_xfer_commit(struct bindox_txn *txn)
+void bindox_buffer_xfer_commit(struct bindox_txn *txn,
+			       struct bindox_proc *sender)
 {
 	u32 i;
 
-	for (i = 0; txn->bufs && i < txn->n_objs; i++) {
+	if (!txn->bufs)
+		return;
+	mutex_lock(&sender->lock);
+	for (i = 0; i < txn->n_objs; i++) {
 		struct bindox_hold *from = txn->bufs[i].from;
 
-		if (from)
-			atomic_cmpxchg(&from->state, BINDOX_HOLD_SENDING,
-				       BINDOX_HOLD_MOVED);
+		if (from && atomic_cmpxchg(&from->state, BINDOX_HOLD_SENDING,
+					   BINDOX_HOLD_MOVED) ==
+			    BINDOX_HOLD_SENDING) {
+			/* The message holds the buffer: never the last ref. */
+			bindox_buffer_unref(from->buffer);
+			from->buffer = NULL;
+		}
 	}
+	mutex_unlock(&sender->lock);
 }
 
 /**
@@ -136,7 +146,7 @@ int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
 	xfer->to = bindox_hold_ref(hold);
 	obj->value = hold->id;
 	obj->flags = xfer->mode;
-	if (bindox_hold_may_write(hold))
+	if (bindox_hold_may_write(hold, xfer->buffer))
 		obj->flags |= BINDOX_BUF_WRITABLE;
 	obj->size = xfer->buffer->size;
 	return 0;
@@ -160,8 +170,12 @@ void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
 	lockdep_assert_held(&proc->lock);
 	if (!to)
 		return;
-	if (bindox_hold_lookup(proc, to->id) == to)
-		bindox_hold_remove(proc, to);
+	if (bindox_hold_lookup(proc, to->id) == to) {
+		bool was_active;
+
+		/* The message holds the buffer: never the last ref. */
+		bindox_buffer_unref(bindox_hold_remove(proc, to, &was_active));
+	}
 	xfer->to = bindox_hold_unref(to);
 }
 

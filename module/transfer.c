@@ -78,7 +78,7 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		bindox_txn_unref(txn);
 		goto fail;
 	}
-	bindox_buffer_xfer_commit(txn);
+	bindox_buffer_xfer_commit(txn, proc);
 	return txn;
 fail:
 	bindox_txn_unref(txn);
@@ -464,7 +464,7 @@ static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 	if (verdict)
 		reply = bindox_txn_unref(reply);
 	else
-		bindox_buffer_xfer_commit(reply);
+		bindox_buffer_xfer_commit(reply, proc);
 	bindox_txn_complete(call, reply, verdict);
 	bindox_txn_unref(call);		/* the in-flight table's reference */
 out:

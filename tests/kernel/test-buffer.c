@@ -25,6 +25,21 @@ static bool faulted(int sig)
 	return sig == SIGBUS || sig == SIGSEGV;
 }
 
+/*
+ * Two ways to the memory behind a mapping that skip mmap(2) on the device:
+ * remap_file_pages() maps the mapping's file afresh, MADV_REMOVE punches a
+ * hole into it. Both must fail. 0 or -errno.
+ */
+static int bypass_remap(void *p, size_t size)
+{
+	return remap_file_pages(p, size, 0, 0, 0) ? -errno : 0;
+}
+
+static int bypass_punch(void *p, size_t size)
+{
+	return madvise(p, size, MADV_REMOVE) ? -errno : 0;
+}
+
 START_TEST(alloc_is_zeroed_and_writable)
 {
 	BindoxConn *c = bxt_conn_ck();
@@ -104,6 +119,9 @@ START_TEST(move_is_zero_copy_and_revokes_the_sender)
 	ck_assert(mmap(NULL, SIZE, PROT_READ, MAP_SHARED, bindox_conn_fd(c),
 		       (off_t)id * 4096) == MAP_FAILED);
 	ck_assert_int_eq(errno, EACCES);
+	/* Nor can it reach the memory behind its old mapping some other way. */
+	ck_assert_int_eq(bypass_remap(p, SIZE), -EACCES);
+	ck_assert_int_eq(bypass_punch(p, SIZE), -EBADF);
 	bindox_buffer_release(b);
 
 	/* It came back: the server's data, the same frames, writable again. */
@@ -235,6 +253,9 @@ START_TEST(share_seals_for_everyone)
 	ck_assert(mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, bindox_conn_fd(c),
 		       (off_t)bindox_buffer_id(b) * 4096) == MAP_FAILED);
 	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(bypass_punch(p, SIZE), -EBADF);
+	ck_assert_int_eq(bypass_remap(p, SIZE), -EACCES);
+	ck_assert_uint_eq(p[SIZE / 2], 0x5E);
 	/* Sharing again is fine; it stays sealed. */
 	BXT_OK(bxb_call(c, h[0], BXB_INSPECT, 0, b, BINDOX_BUFFER_SHARE, &rep, NULL));
 	ck_assert_int_eq(rep.status, 0);
