@@ -314,7 +314,35 @@ void bxb_server_start_ck(BxbServer *s)
 void bxb_server_kill_ck(BxbServer *s)
 {
 	bxt_kill_ck(s->pid);
+	s->pid = 0;
 	close(s->rep[0]);
+}
+
+void bxb_env_up_ck(BxbEnv *e, int n_servers)
+{
+	int i;
+
+	ck_assert_int_le(n_servers, BXB_SERVERS_MAX);
+	memset(e, 0, sizeof(*e));
+	e->coord = bxt_coord_spawn_ck();
+	e->c = bxt_conn_ck();
+	e->n = n_servers;
+	for (i = 0; i < n_servers; i++) {
+		bxb_server_start_ck(&e->srv[i]);
+		BXT_OK(bxt_lookup(bindox_conn_fd(e->c), e->srv[i].name, &e->h[i]));
+	}
+}
+
+void bxb_env_down_ck(BxbEnv *e)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->srv[i].pid > 0)
+			bxb_server_kill_ck(&e->srv[i]);
+	bindox_conn_close(e->c);
+	bxt_coord_kill_ck(e->coord);
+	bxt_assert_no_leaks();
 }
 
 int bxb_call(BindoxConn *c, uint32_t h, uint32_t cmd, uint32_t arg, BindoxBuffer *b,

@@ -73,8 +73,23 @@ typedef struct BxbServer {
 
 /* Start a server child (a Coordinator must run); returns once registered. */
 void bxb_server_start_ck(BxbServer *s);
-/* Kill it. */
+/* Kill it (pid 0 afterwards). */
 void bxb_server_kill_ck(BxbServer *s);
+
+#define BXB_SERVERS_MAX 2
+
+/* The usual setup: a Coordinator, a connection, servers and handles to them. */
+typedef struct BxbEnv {
+	pid_t coord;
+	BindoxConn *c;
+	int n;
+	BxbServer srv[BXB_SERVERS_MAX];
+	uint32_t h[BXB_SERVERS_MAX];
+} BxbEnv;
+
+void bxb_env_up_ck(BxbEnv *e, int n_servers);
+/* Kill the servers still running, close, stop the Coordinator, no leaks. */
+void bxb_env_down_ck(BxbEnv *e);
 
 /*
  * Call the server at handle @h: @cmd, @arg, and @b (NULL: none) in @mode.

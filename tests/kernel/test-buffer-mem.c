@@ -40,15 +40,13 @@ static BxtCounters counters_ck(void)
 
 START_TEST(quota_per_process)
 {
-	pid_t co = bxt_coord_spawn_ck();
-	BindoxConn *c = bxt_conn_ck(), *c2 = bxt_conn_ck();
 	BindoxBuffer *a = NULL, *b = NULL, *x = NULL;
-	BxbServer srv;
+	BindoxConn *c, *c2 = bxt_conn_ck();
 	BxbReport rep;
-	uint32_t h = 0;
+	BxbEnv e;
 
-	bxb_server_start_ck(&srv);
-	BXT_OK(bxt_lookup(bindox_conn_fd(c), srv.name, &h));
+	bxb_env_up_ck(&e, 1);
+	c = e.c;
 	bxb_param_set_ck("max_proc_buffer_bytes", 8 * BXB_MIB);
 
 	BXT_ERR(bindox_buffer_alloc(c, 8 * BXB_MIB + 1, &x), EDQUOT);
@@ -61,22 +59,19 @@ START_TEST(quota_per_process)
 	bindox_buffer_release(x);
 
 	/* The allocator pays while the buffer lives, wherever it went. */
-	BXT_OK(bxb_call(c, h, BXB_INSPECT, 1, a, BINDOX_BUFFER_MOVE, &rep, NULL));
+	BXT_OK(bxb_call(c, e.h[0], BXB_INSPECT, 1, a, BINDOX_BUFFER_MOVE, &rep, NULL));
 	ck_assert_int_eq(rep.status, 0);
 	bindox_buffer_release(a);
 	BXT_ERR(bindox_buffer_alloc(c, 4096, &x), EDQUOT);
-	BXT_OK(bxb_call(c, h, BXB_DROP, 0, NULL, 0, &rep, NULL));
+	BXT_OK(bxb_call(c, e.h[0], BXB_DROP, 0, NULL, 0, &rep, NULL));
 	ck_assert_int_eq(rep.kept, 0);
 	BXT_OK(bindox_buffer_alloc(c, 6 * BXB_MIB, &a));
 	ck_assert_int_eq(counters_ck().buffer_bytes, 8 * BXB_MIB);
 
 	bindox_buffer_release(a);
 	bindox_buffer_release(b);
-	bxb_server_kill_ck(&srv);
 	bindox_conn_close(c2);
-	bindox_conn_close(c);
-	bxt_coord_kill_ck(co);
-	bxt_assert_no_leaks();
+	bxb_env_down_ck(&e);
 }
 END_TEST
 
@@ -295,22 +290,19 @@ static int sender_child(void *arg)
 
 START_TEST(buffers_go_when_holders_die)
 {
-	pid_t co = bxt_coord_spawn_ck(), pid;
 	struct bindox_buffer_alloc a = { .size = 4 * BXB_MIB };
-	BindoxConn *c = bxt_conn_ck();
-	uint32_t h = 0;
 	uint64_t sum;
-	int i;
-	BxbServer srv;
 	BxbReport rep;
+	BxbEnv be;
 	Sender s;
 	BxtEnv e;
 	BxtBuf m;
+	pid_t pid;
+	int i;
 
 	/* A buffer outlives its allocator while someone else holds it. */
-	bxb_server_start_ck(&srv);
-	BXT_OK(bxt_lookup(bindox_conn_fd(c), srv.name, &h));
-	memcpy(s.name, srv.name, sizeof(s.name));
+	bxb_env_up_ck(&be, 1);
+	memcpy(s.name, be.srv[0].name, sizeof(s.name));
 	bxt_pipe_ck(s.done);
 	pid = bxt_spawn_ck(sender_child, &s);
 	sum = bxt_get_ck(s.done[0]);
@@ -320,15 +312,13 @@ START_TEST(buffers_go_when_holders_die)
 		bxt_sleep_ms(10);
 	ck_assert_int_eq(counters_ck().buffers, 1);
 	ck_assert_int_eq(counters_ck().buffer_bytes, 8 * BXB_MIB);
-	BXT_OK(bxb_call(c, h, BXB_RECHECK, 0, NULL, 0, &rep, NULL));
+	BXT_OK(bxb_call(be.c, be.h[0], BXB_RECHECK, 0, NULL, 0, &rep, NULL));
 	ck_assert_int_eq(rep.status, 0);
 	ck_assert_uint_eq(rep.sum, sum);
 	ck_assert_uint_eq(rep.byte[2], 0x0D);
-	BXT_OK(bxb_call(c, h, BXB_DROP, 0, NULL, 0, &rep, NULL));
+	BXT_OK(bxb_call(be.c, be.h[0], BXB_DROP, 0, NULL, 0, &rep, NULL));
 	ck_assert_int_eq(counters_ck().buffers, 0);
-	bxb_server_kill_ck(&srv);
-	bindox_conn_close(c);
-	bxt_coord_kill_ck(co);
+	bxb_env_down_ck(&be);
 
 	/* A buffer in a message nobody receives goes with the receiver. */
 	bxt_env_up_ck(&e, 0xD1E);
@@ -353,19 +343,15 @@ START_TEST(large_buffer_fault_counts)
 	size_t mib = env ? strtoul(env, NULL, 10) : 256, size = mib * BXB_MIB;
 	/* At most two faults per 2 MiB page, plus slack for the test itself. */
 	long limit = (long)(size / (2 * BXB_MIB)) * 2 + 64, small = (long)(size / 4096);
-	pid_t co = bxt_coord_spawn_ck();
-	BindoxConn *c = bxt_conn_ck();
 	BindoxBuffer *b = NULL, *back = NULL;
 	int64_t t0, t_alloc, t_fill;
 	long f0, f_fill, f_again;
-	BxbServer srv;
 	BxbReport rep;
-	uint32_t h = 0;
+	BxbEnv e;
 
-	bxb_server_start_ck(&srv);
-	BXT_OK(bxt_lookup(bindox_conn_fd(c), srv.name, &h));
+	bxb_env_up_ck(&e, 1);
 	t0 = bxt_now_ns();
-	BXT_OK(bindox_buffer_alloc(c, size, &b));
+	BXT_OK(bindox_buffer_alloc(e.c, size, &b));
 	t_alloc = bxt_now_ns() - t0;
 
 	f0 = bxb_minflt();
@@ -374,7 +360,7 @@ START_TEST(large_buffer_fault_counts)
 	t_fill = bxt_now_ns() - t0;
 	f_fill = bxb_minflt() - f0;
 
-	BXT_OK(bxb_call(c, h, BXB_FILL_RETURN, 0xA2, b, BINDOX_BUFFER_MOVE, &rep, &back));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_FILL_RETURN, 0xA2, b, BINDOX_BUFFER_MOVE, &rep, &back));
 	ck_assert_int_eq(rep.status, 0);
 	ck_assert_ptr_nonnull(back);
 	bindox_buffer_release(b);
@@ -393,7 +379,7 @@ START_TEST(large_buffer_fault_counts)
 	ck_assert_msg(f_again <= limit, "%ld faults for the second fill", f_again);
 
 	/* A read-only receiver: reading all of it costs as little. */
-	BXT_OK(bxb_call(c, h, BXB_INSPECT, 0, back, BINDOX_BUFFER_SHARE, &rep, NULL));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_INSPECT, 0, back, BINDOX_BUFFER_SHARE, &rep, NULL));
 	ck_assert_int_eq(rep.status, 0);
 	ck_assert_uint_eq(rep.byte[2], 0xA3);
 	fprintf(stderr, "a sealed %zu MiB buffer: the receiver read all of it with %lld faults\n",
@@ -401,10 +387,7 @@ START_TEST(large_buffer_fault_counts)
 	ck_assert_msg(rep.faults <= limit, "%lld faults for the reader", (long long)rep.faults);
 
 	bindox_buffer_release(back);
-	bxb_server_kill_ck(&srv);
-	bindox_conn_close(c);
-	bxt_coord_kill_ck(co);
-	bxt_assert_no_leaks();
+	bxb_env_down_ck(&e);
 }
 END_TEST
 

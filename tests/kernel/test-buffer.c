@@ -75,20 +75,17 @@ END_TEST
 
 START_TEST(move_is_zero_copy_and_revokes_the_sender)
 {
-	pid_t co = bxt_coord_spawn_ck();
-	BindoxConn *c = bxt_conn_ck();
 	struct bindox_buffer_info info;
 	uint64_t pfn[BXB_PROBES], pfn_back[BXB_PROBES];
 	BindoxBuffer *b = NULL, *back = NULL;
-	BxbServer srv;
 	BxbReport rep;
-	uint32_t h = 0, id;
+	BxbEnv e;
 	uint8_t *p;
+	uint32_t id;
 	int i;
 
-	bxb_server_start_ck(&srv);
-	BXT_OK(bxt_lookup(bindox_conn_fd(c), srv.name, &h));
-	BXT_OK(bindox_buffer_alloc(c, SIZE, &b));
+	bxb_env_up_ck(&e, 1);
+	BXT_OK(bindox_buffer_alloc(e.c, SIZE, &b));
 	p = bindox_buffer_data(b);
 	memset(p, 0x11, SIZE);
 	bxb_probe_pfns(p, SIZE, pfn);
@@ -97,7 +94,7 @@ START_TEST(move_is_zero_copy_and_revokes_the_sender)
 	id = bindox_buffer_id(b);
 
 	/* The server fills it with 0x22 and moves it back. */
-	BXT_OK(bxb_call(c, h, BXB_FILL_RETURN, 0x22, b, BINDOX_BUFFER_MOVE, &rep, &back));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_FILL_RETURN, 0x22, b, BINDOX_BUFFER_MOVE, &rep, &back));
 	ck_assert_msg(rep.status == 0, "server failed at line %d: %s", rep.line,
 		      bxt_errname(rep.status));
 	ck_assert(rep.writable);
@@ -114,9 +111,9 @@ START_TEST(move_is_zero_copy_and_revokes_the_sender)
 	ck_assert_uint_eq(bxb_pfn(p), 0);
 	ck_assert(faulted(bxb_access_signal(p, true)));
 	ck_assert(faulted(bxb_access_signal(p, false)));
-	BXT_OK(bxb_info(bindox_conn_fd(c), id, &info));
+	BXT_OK(bxb_info(bindox_conn_fd(e.c), id, &info));
 	ck_assert_uint_eq(info.flags, BINDOX_BUF_MOVED);
-	ck_assert(mmap(NULL, SIZE, PROT_READ, MAP_SHARED, bindox_conn_fd(c),
+	ck_assert(mmap(NULL, SIZE, PROT_READ, MAP_SHARED, bindox_conn_fd(e.c),
 		       (off_t)id * 4096) == MAP_FAILED);
 	ck_assert_int_eq(errno, EACCES);
 	/* Nor can it reach the memory behind its old mapping some other way. */
@@ -137,29 +134,21 @@ START_TEST(move_is_zero_copy_and_revokes_the_sender)
 	memset(p, 0x33, SIZE);
 	ck_assert_uint_eq(p[SIZE - 1], 0x33);
 	bindox_buffer_release(back);
-
-	bxb_server_kill_ck(&srv);
-	bindox_conn_close(c);
-	bxt_coord_kill_ck(co);
-	bxt_assert_no_leaks();
+	bxb_env_down_ck(&e);
 }
 END_TEST
 
 START_TEST(move_sender_cannot_change_what_receiver_reads)
 {
-	pid_t co = bxt_coord_spawn_ck();
-	BindoxConn *c = bxt_conn_ck();
 	BindoxBuffer *b = NULL;
-	BxbServer srv;
 	BxbReport rep, again;
-	uint32_t h = 0;
+	BxbEnv e;
 	uint8_t *p;
 	pid_t writer;
 	int status, i;
 
-	bxb_server_start_ck(&srv);
-	BXT_OK(bxt_lookup(bindox_conn_fd(c), srv.name, &h));
-	BXT_OK(bindox_buffer_alloc(c, SIZE, &b));
+	bxb_env_up_ck(&e, 1);
+	BXT_OK(bindox_buffer_alloc(e.c, SIZE, &b));
 	p = bindox_buffer_data(b);
 	memset(p, 0x44, SIZE);
 
@@ -178,7 +167,7 @@ START_TEST(move_sender_cannot_change_what_receiver_reads)
 		bxt_sleep_ms(1);
 
 	/* Moved while being written: the writer faults at once. */
-	BXT_OK(bxb_call(c, h, BXB_INSPECT, 1, b, BINDOX_BUFFER_MOVE, &rep, NULL));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_INSPECT, 1, b, BINDOX_BUFFER_MOVE, &rep, NULL));
 	ck_assert_int_eq(rep.status, 0);
 	status = bxt_waitpid(writer, BXT_LONG_MS);
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS,
@@ -186,45 +175,35 @@ START_TEST(move_sender_cannot_change_what_receiver_reads)
 
 	/* What the receiver read is what it keeps reading. */
 	bxt_sleep_ms(200);
-	BXT_OK(bxb_call(c, h, BXB_RECHECK, 0, NULL, 0, &again, NULL));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_RECHECK, 0, NULL, 0, &again, NULL));
 	ck_assert_int_eq(again.status, 0);
 	ck_assert_uint_eq(again.sum, rep.sum);
 	for (i = 0; i < BXB_PROBES; i++)
 		ck_assert_uint_eq(again.byte[i], rep.byte[i]);
-
-	bxb_server_kill_ck(&srv);
 	bindox_buffer_release(b);
-	bindox_conn_close(c);
-	bxt_coord_kill_ck(co);
-	bxt_assert_no_leaks();
+	bxb_env_down_ck(&e);
 }
 END_TEST
 
 START_TEST(share_seals_for_everyone)
 {
-	pid_t co = bxt_coord_spawn_ck();
-	BindoxConn *c = bxt_conn_ck();
 	struct bindox_buffer_info info;
 	uint64_t pfn[BXB_PROBES];
 	BindoxBuffer *b = NULL;
-	BxbServer srv[2];
 	BxbReport rep;
-	uint32_t h[2] = { 0, 0 };
+	BxbEnv e;
 	uint8_t *p;
 	int i, k;
 
-	for (k = 0; k < 2; k++) {
-		bxb_server_start_ck(&srv[k]);
-		BXT_OK(bxt_lookup(bindox_conn_fd(c), srv[k].name, &h[k]));
-	}
-	BXT_OK(bindox_buffer_alloc(c, SIZE, &b));
+	bxb_env_up_ck(&e, 2);
+	BXT_OK(bindox_buffer_alloc(e.c, SIZE, &b));
 	p = bindox_buffer_data(b);
 	memset(p, 0x5E, SIZE);
 	bxb_probe_pfns(p, SIZE, pfn);
 
 	/* Several receivers, each keeping it mapped read-only. */
 	for (k = 0; k < 2; k++) {
-		BXT_OK(bxb_call(c, h[k], BXB_INSPECT, 1, b, BINDOX_BUFFER_SHARE, &rep, NULL));
+		BXT_OK(bxb_call(e.c, e.h[k], BXB_INSPECT, 1, b, BINDOX_BUFFER_SHARE, &rep, NULL));
 		ck_assert_msg(rep.status == 0, "server %d failed at line %d: %s", k, rep.line,
 			      bxt_errname(rep.status));
 		ck_assert(!rep.writable);
@@ -241,7 +220,7 @@ START_TEST(share_seals_for_everyone)
 	}
 
 	/* The sender still reads, but its writable mapping faults on write. */
-	BXT_OK(bxb_info(bindox_conn_fd(c), bindox_buffer_id(b), &info));
+	BXT_OK(bxb_info(bindox_conn_fd(e.c), bindox_buffer_id(b), &info));
 	ck_assert_uint_eq(info.flags, BINDOX_BUF_SEALED);
 	ck_assert_int_eq(bxb_access_signal(p, false), 0);
 	ck_assert_uint_eq(p[SIZE / 2], 0x5E);
@@ -250,23 +229,18 @@ START_TEST(share_seals_for_everyone)
 	ck_assert_int_eq(mprotect(p, SIZE, PROT_READ), 0);
 	ck_assert_int_eq(mprotect(p, SIZE, PROT_READ | PROT_WRITE), -1);
 	ck_assert_int_eq(errno, EACCES);
-	ck_assert(mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, bindox_conn_fd(c),
+	ck_assert(mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, bindox_conn_fd(e.c),
 		       (off_t)bindox_buffer_id(b) * 4096) == MAP_FAILED);
 	ck_assert_int_eq(errno, EACCES);
 	ck_assert_int_eq(bypass_punch(p, SIZE), -EBADF);
 	ck_assert_int_eq(bypass_remap(p, SIZE), -EACCES);
 	ck_assert_uint_eq(p[SIZE / 2], 0x5E);
 	/* Sharing again is fine; it stays sealed. */
-	BXT_OK(bxb_call(c, h[0], BXB_INSPECT, 0, b, BINDOX_BUFFER_SHARE, &rep, NULL));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_INSPECT, 0, b, BINDOX_BUFFER_SHARE, &rep, NULL));
 	ck_assert_int_eq(rep.status, 0);
 	ck_assert_uint_eq(rep.kept, 1);
-
-	for (k = 0; k < 2; k++)
-		bxb_server_kill_ck(&srv[k]);
 	bindox_buffer_release(b);
-	bindox_conn_close(c);
-	bxt_coord_kill_ck(co);
-	bxt_assert_no_leaks();
+	bxb_env_down_ck(&e);
 }
 END_TEST
 
@@ -397,18 +371,14 @@ END_TEST
 
 START_TEST(failed_move_gives_the_buffer_back)
 {
-	pid_t co = bxt_coord_spawn_ck();
-	BindoxConn *c = bxt_conn_ck();
 	struct bindox_buffer_info info;
 	BindoxMsg *m = NULL, *r = NULL;
 	BindoxBuffer *b = NULL;
-	BxbServer srv;
-	uint32_t h = 0;
+	BxbEnv e;
 	uint8_t *p;
 
-	bxb_server_start_ck(&srv);
-	BXT_OK(bxt_lookup(bindox_conn_fd(c), srv.name, &h));
-	BXT_OK(bindox_buffer_alloc(c, SIZE, &b));
+	bxb_env_up_ck(&e, 1);
+	BXT_OK(bindox_buffer_alloc(e.c, SIZE, &b));
 	p = bindox_buffer_data(b);
 	memset(p, 0x12, SIZE);
 	BXT_OK(bindox_msg_new(&m));
@@ -416,27 +386,25 @@ START_TEST(failed_move_gives_the_buffer_back)
 	BXT_OK(bindox_msg_append_buffer(m, b, BINDOX_BUFFER_MOVE));
 
 	/* The Coordinator takes no buffers: refused before it is queued. */
-	BXT_ERR(bindox_call(c, BINDOX_HANDLE_COORDINATOR, m, r, BXT_LONG_NS), EINVAL);
-	BXT_OK(bxb_info(bindox_conn_fd(c), bindox_buffer_id(b), &info));
+	BXT_ERR(bindox_call(e.c, BINDOX_HANDLE_COORDINATOR, m, r, BXT_LONG_NS), EINVAL);
+	BXT_OK(bxb_info(bindox_conn_fd(e.c), bindox_buffer_id(b), &info));
 	ck_assert_uint_eq(info.flags, BINDOX_BUF_WRITABLE);
 	/* Its mapping was revoked for the attempt and works again. */
 	p[0] = 0x13;
 	ck_assert_uint_eq(p[SIZE - 1], 0x12);
 
 	/* A dead peer: the same. */
-	bxb_server_kill_ck(&srv);
-	BXT_ERR(bindox_call(c, h, m, r, BXT_LONG_NS), BINDOX_EDEADPEER);
-	BXT_ERR(bindox_send_oneway(c, h, m), BINDOX_EDEADPEER);
-	BXT_OK(bxb_info(bindox_conn_fd(c), bindox_buffer_id(b), &info));
+	bxb_server_kill_ck(&e.srv[0]);
+	BXT_ERR(bindox_call(e.c, e.h[0], m, r, BXT_LONG_NS), BINDOX_EDEADPEER);
+	BXT_ERR(bindox_send_oneway(e.c, e.h[0], m), BINDOX_EDEADPEER);
+	BXT_OK(bxb_info(bindox_conn_fd(e.c), bindox_buffer_id(b), &info));
 	ck_assert_uint_eq(info.flags, BINDOX_BUF_WRITABLE);
 	memset(p, 0x14, SIZE);
 
 	bindox_msg_free(m);
 	bindox_msg_free(r);
 	bindox_buffer_release(b);
-	bindox_conn_close(c);
-	bxt_coord_kill_ck(co);
-	bxt_assert_no_leaks();
+	bxb_env_down_ck(&e);
 }
 END_TEST
 

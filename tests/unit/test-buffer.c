@@ -14,6 +14,7 @@
 #include <bindox/bindox.h>
 #include "conn-private.h"
 #include "fake-driver.h"
+#include "fake-pair.h"
 #include "msg-private.h"
 #include "test-util.h"
 
@@ -22,29 +23,18 @@ static size_t page;
 
 static void setup(void)
 {
-	fake_driver_reset();
+	fake_pair_open(&server_conn, &client_conn);
 	fake_driver_set_buffer_quota(UINT64_MAX);
 	fake_driver_fail_mmap(0);
 	page = (size_t)sysconf(_SC_PAGESIZE);
-	ck_assert_int_eq(bindox_conn_open("/dev/null", &server_conn), 0);
-	ck_assert_int_eq(bindox_conn_open("/dev/null", &client_conn), 0);
-	ck_assert_int_eq(bindox_conn_become_coordinator(server_conn), 0);
 }
 
 static void teardown(void)
 {
-	fake_driver_reset();
-	server_conn = bindox_conn_close(server_conn);
-	client_conn = bindox_conn_close(client_conn);
+	fake_pair_close(&server_conn, &client_conn);
 }
 
-static BindoxMsg *msg_new(void)
-{
-	BindoxMsg *m = NULL;
-
-	ck_assert_int_eq(bindox_msg_new(&m), 0);
-	return m;
-}
+#define msg_new fake_msg_new_ck
 
 static BindoxBuffer *alloc_filled(BindoxConn *c, size_t size, int byte)
 {
