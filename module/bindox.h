@@ -35,12 +35,14 @@
  * No user memory is touched while a proc lock is held, so that a fault
  * never runs under it.
  *
- * Buffers add the kernel's locks of their tmpfs file: the page (folio) lock,
- * taken by the fault handlers and by bindox_buffer_revoke(), and the
- * mapping's i_mmap_rwsem, taken by unmap_mapping_range(). The fault
- * handlers take no bindox lock (under the page lock they only read a hold's
- * state and the buffer's flags, both atomic), and revoking runs with no
- * bindox lock held, so these locks never nest with the ones above.
+ * Buffers add buffer->seal_lock (mutex, around sealing and its
+ * revocation) and the kernel's locks of their tmpfs file: the page (folio)
+ * lock, taken by the fault handlers and by bindox_buffer_revoke(), and the
+ * mapping's i_mmap_rwsem, taken by unmap_mapping_range(); both nest inside
+ * seal_lock. The fault handlers take no bindox lock (under the page lock
+ * they only read a hold's state and the buffer's flags, both atomic), and
+ * sealing and revoking run with no other bindox lock held, so these locks
+ * never nest with the ones above.
  */
 
 #include <linux/types.h>

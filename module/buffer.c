@@ -168,6 +168,7 @@ struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
 		goto uncharge;
 	}
 	kref_init(&buffer->kref);
+	mutex_init(&buffer->seal_lock);
 	buffer->size = bytes;
 	buffer->pages = bytes >> PAGE_SHIFT;
 	buffer->pin = anon_inode_getfile("[bindox-buffer]",
@@ -206,6 +207,7 @@ unfile:
 unpin:
 	fput(buffer->pin);
 free:
+	mutex_destroy(&buffer->seal_lock);
 	kfree(buffer);
 uncharge:
 	atomic64_sub(bytes, &proc->domain->buffer_bytes);
@@ -233,6 +235,7 @@ void bindox_buffer_free(struct kref *kref)
 	atomic64_sub(buffer->size, &bindox_buffer_bytes);
 	bindox_proc_unref(buffer->charged);
 	bindox_domain_unref(buffer->domain);
+	mutex_destroy(&buffer->seal_lock);
 	kfree(buffer);
 	bindox_stat_dec(BINDOX_STAT_BUFFERS);
 	fput(pin);
@@ -242,12 +245,27 @@ void bindox_buffer_free(struct kref *kref)
  * bindox_buffer_seal() - make a buffer read-only for everybody, for good
  * @buffer:	the buffer
  *
- * Return: true if this call sealed it (the caller revokes), false if it
- * was sealed already.
+ * Seals and revokes every writable mapping. Returns only once that is
+ * done (also when another thread sealed it first), so that a message
+ * sharing the buffer is queued only when nobody can write it any more. A
+ * page pinned for DMA leaves the buffer sealed but not clean: the next
+ * call checks the pins again.
+ *
+ * Return: 0, or -EBUSY while a page is pinned.
  */
-bool bindox_buffer_seal(struct bindox_buffer *buffer)
+int bindox_buffer_seal(struct bindox_buffer *buffer)
 {
-	return !test_and_set_bit(BINDOX_BUFFER_SEALED, &buffer->flags);
+	int err = 0;
+
+	mutex_lock(&buffer->seal_lock);
+	if (!test_bit(BINDOX_BUFFER_SEALED_CLEAN, &buffer->flags)) {
+		set_bit(BINDOX_BUFFER_SEALED, &buffer->flags);
+		err = bindox_buffer_revoke(buffer, true);
+		if (!err)
+			set_bit(BINDOX_BUFFER_SEALED_CLEAN, &buffer->flags);
+	}
+	mutex_unlock(&buffer->seal_lock);
+	return err;
 }
 
 /**

@@ -55,6 +55,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -79,11 +80,13 @@ struct bindox_buffer {
 	pgoff_t pages;
 	struct bindox_proc *charged;	/* ref: the allocator, its quota pays */
 	struct bindox_domain *domain;	/* ref: its domain, likewise */
-	unsigned long flags;		/* BINDOX_BUFFER_SEALED: set once */
+	unsigned long flags;		/* BINDOX_BUFFER_*, set once */
+	struct mutex seal_lock;		/* serializes bindox_buffer_seal() */
 };
 
 /* Bits of bindox_buffer.flags. */
-#define BINDOX_BUFFER_SEALED	0
+#define BINDOX_BUFFER_SEALED	0	/* nobody may write any more */
+#define BINDOX_BUFFER_SEALED_CLEAN 1	/* and no writer is left: revoked */
 
 enum bindox_hold_state {
 	BINDOX_HOLD_ACTIVE,
@@ -123,7 +126,7 @@ void bindox_buffers_exit(void);
 struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size);
 void bindox_buffer_free(struct kref *kref);
 int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_pins);
-bool bindox_buffer_seal(struct bindox_buffer *buffer);
+int bindox_buffer_seal(struct bindox_buffer *buffer);
 
 /* buffer_table.c: holds and the buffer ioctls */
 void bindox_buffer_table_init(struct bindox_buffer_table *table);

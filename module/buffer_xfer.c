@@ -83,10 +83,10 @@ int bindox_buffer_xfer_revoke(struct bindox_txn *txn)
 			continue;
 		if (xfer->mode == BINDOX_BUF_MOVE)
 			err = bindox_buffer_revoke(buffer,
-						   !test_bit(BINDOX_BUFFER_SEALED,
+						   !test_bit(BINDOX_BUFFER_SEALED_CLEAN,
 							     &buffer->flags));
-		else if (bindox_buffer_seal(buffer))
-			err = bindox_buffer_revoke(buffer, true);
+		else
+			err = bindox_buffer_seal(buffer);
 	}
 	return err;
 }
