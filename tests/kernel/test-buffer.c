@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -244,6 +245,72 @@ START_TEST(share_seals_for_everyone)
 }
 END_TEST
 
+typedef struct Sharer {
+	BxbEnv *e;
+	int k;
+	BindoxBuffer *b;
+	BxbReport rep;
+	int r;
+	pthread_t thread;
+} Sharer;
+
+static void *sharer_run(void *arg)
+{
+	Sharer *s = arg;
+
+	s->r = bxb_call(s->e->c, s->e->h[s->k], BXB_INSPECT, 1, s->b, BINDOX_BUFFER_SHARE,
+			&s->rep, NULL);
+	return NULL;
+}
+
+START_TEST(share_from_two_threads_while_written)
+{
+	BindoxBuffer *b = NULL;
+	Sharer sh[2];
+	BxbReport again;
+	BxbEnv e;
+	uint8_t *p;
+	pid_t writer;
+	int status, k;
+
+	bxb_env_up_ck(&e, 2);
+	BXT_OK(bindox_buffer_alloc(e.c, SIZE, &b));
+	p = bindox_buffer_data(b);
+	writer = fork();
+	ck_assert_int_ge(writer, 0);
+	if (writer == 0) {
+		uint8_t v = 1;
+
+		signal(SIGBUS, SIG_DFL);
+		for (;; v++)
+			memset(p, v, SIZE);
+	}
+	while (*(volatile uint8_t *)(p + SIZE - 1) == 0)
+		bxt_sleep_ms(1);
+
+	/* Whichever share seals it, neither message leaves before the writer is out. */
+	for (k = 0; k < 2; k++) {
+		sh[k] = (Sharer){ .e = &e, .k = k, .b = b };
+		ck_assert_int_eq(pthread_create(&sh[k].thread, NULL, sharer_run, &sh[k]), 0);
+	}
+	for (k = 0; k < 2; k++) {
+		BXT_OK(bxt_join(sh[k].thread, BXT_LONG_MS, NULL));
+		BXT_OK(sh[k].r);
+		ck_assert_int_eq(sh[k].rep.status, 0);
+	}
+	status = bxt_waitpid(writer, BXT_LONG_MS);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	ck_assert_uint_eq(sh[0].rep.sum, sh[1].rep.sum);
+	bxt_sleep_ms(100);
+	for (k = 0; k < 2; k++) {
+		BXT_OK(bxb_call(e.c, e.h[k], BXB_RECHECK, 0, NULL, 0, &again, NULL));
+		ck_assert_uint_eq(again.sum, sh[k].rep.sum);
+	}
+	bindox_buffer_release(b);
+	bxb_env_down_ck(&e);
+}
+END_TEST
+
 /* A process that was never handed a buffer: guessing ids gets it nothing. */
 static int guesser(void *arg)
 {
@@ -449,6 +516,7 @@ int main(void)
 	tcase_add_test(tc, move_is_zero_copy_and_revokes_the_sender);
 	tcase_add_test(tc, move_sender_cannot_change_what_receiver_reads);
 	tcase_add_test(tc, share_seals_for_everyone);
+	tcase_add_test(tc, share_from_two_threads_while_written);
 	tcase_add_test(tc, ungranted_ids_are_refused);
 	tcase_add_test(tc, bad_objects_and_mappings_are_refused);
 	tcase_add_test(tc, failed_move_gives_the_buffer_back);
