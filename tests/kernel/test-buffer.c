@@ -41,6 +41,27 @@ static int bypass_punch(void *p, size_t size)
 	return madvise(p, size, MADV_REMOVE) ? -errno : 0;
 }
 
+/*
+ * A child of the sender (it shares the mapping) that rewrites all of it
+ * with @first, @first + 1, ... until it faults. Returns once its first
+ * write has landed (the last byte is no longer @initial).
+ */
+static pid_t writer_start(uint8_t *p, uint8_t initial, uint8_t first)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		for (;; first++)
+			memset(p, first, SIZE);
+	}
+	while (*(volatile uint8_t *)(p + SIZE - 1) == initial)
+		bxt_sleep_ms(1);
+	return pid;
+}
+
 START_TEST(alloc_is_zeroed_and_writable)
 {
 	BindoxConn *c = bxt_conn_ck();
@@ -153,19 +174,7 @@ START_TEST(move_sender_cannot_change_what_receiver_reads)
 	p = bindox_buffer_data(b);
 	memset(p, 0x44, SIZE);
 
-	/* A child of the sender (it shares the mapping) keeps rewriting it. */
-	writer = fork();
-	ck_assert_int_ge(writer, 0);
-	if (writer == 0) {
-		uint8_t v = 0x66;
-
-		signal(SIGBUS, SIG_DFL);
-		signal(SIGSEGV, SIG_DFL);
-		for (;; v ^= 1)
-			memset(p, v, SIZE);
-	}
-	while (*(volatile uint8_t *)(p + SIZE - 1) == 0x44)
-		bxt_sleep_ms(1);
+	writer = writer_start(p, 0x44, 0x66);
 
 	/* Moved while being written: the writer faults at once. */
 	BXT_OK(bxb_call(e.c, e.h[0], BXB_INSPECT, 1, b, BINDOX_BUFFER_MOVE, &rep, NULL));
@@ -276,17 +285,7 @@ START_TEST(share_from_two_threads_while_written)
 	bxb_env_up_ck(&e, 2);
 	BXT_OK(bindox_buffer_alloc(e.c, SIZE, &b));
 	p = bindox_buffer_data(b);
-	writer = fork();
-	ck_assert_int_ge(writer, 0);
-	if (writer == 0) {
-		uint8_t v = 1;
-
-		signal(SIGBUS, SIG_DFL);
-		for (;; v++)
-			memset(p, v, SIZE);
-	}
-	while (*(volatile uint8_t *)(p + SIZE - 1) == 0)
-		bxt_sleep_ms(1);
+	writer = writer_start(p, 0, 1);
 
 	/* Whichever share seals it, neither message leaves before the writer is out. */
 	for (k = 0; k < 2; k++) {
