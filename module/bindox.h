@@ -14,12 +14,18 @@
  * a one-way message or a reply. A *death* is a subscription to a node's death,
  * owned by the subscriber's handle.
  *
+ * A *buffer* is memory for Mapping Delivery (buffer.h); a *hold* is a proc's
+ * id for a buffer, in the proc's buffer table; each mapping of a buffer holds
+ * its hold.
+ *
  * Every object is reference counted; a pointer stored in another object holds
  * a reference, except death->proc (the death lives inside the proc's handle
  * table and dies with it).
  *
  * Lock order (a lock may only be taken while holding locks above it):
  *
+ *   0. mm->mmap_lock     (the kernel's, held around bindox_buffer_mmap() and
+ *                         the buffer fault handlers)
  *   1. bindox_procs_lock (mutex, global list of procs, for debugfs)
  *   2. proc->lock        (mutex; never two procs' locks at once)
  *   3. node->lock        (spinlock)
@@ -28,6 +34,15 @@
  *
  * No user memory is touched while a proc lock is held, so that a fault
  * never runs under it.
+ *
+ * Buffers add buffer->seal_lock (mutex, around sealing and its
+ * revocation) and the kernel's locks of their tmpfs file: the page (folio)
+ * lock, taken by the fault handlers and by bindox_buffer_revoke(), and the
+ * mapping's i_mmap_rwsem, taken by unmap_mapping_range(); both nest inside
+ * seal_lock. The fault handlers take no bindox lock (under the page lock
+ * they only read a hold's state and the buffer's flags, both atomic), and
+ * sealing and revoking run with no other bindox lock held, so these locks
+ * never nest with the ones above.
  */
 
 #include <linux/types.h>

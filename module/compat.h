@@ -6,10 +6,22 @@
 #ifndef __BINDOX_COMPAT_H
 #define __BINDOX_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "bindox needs Linux 6.1 or later"
 #endif
+
+/* Linux 6.3 made vm_flags read-only and added vm_flags_mod(). */
+static inline void bindox_vm_flags_mod(struct vm_area_struct *vma,
+				       vm_flags_t set, vm_flags_t clear)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
 
 #endif /* __BINDOX_COMPAT_H */

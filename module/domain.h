@@ -23,6 +23,7 @@ struct bindox_domain {
 	char name[32];			/* device name */
 	char label[32];			/* name in policy rules */
 	struct miscdevice misc;
+	atomic64_t buffer_bytes;	/* bytes of live buffers, for the quota */
 };
 
 struct bindox_domain *bindox_domain_new(u32 id, const char *name,

@@ -9,6 +9,7 @@
 #include <linux/poll.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/bindox.h>
+#include "buffer.h"
 #include "coordinator.h"
 #include "domain.h"
 #include "file.h"
@@ -119,6 +120,10 @@ static long bindox_ioctl(struct file *file, unsigned int cmd,
 		return bindox_ioctl_death(proc, uarg, false);
 	case BINDOX_IOC_POLICY_LOAD:
 		return bindox_policy_load(proc, uarg);
+	case BINDOX_IOC_BUFFER_ALLOC:
+	case BINDOX_IOC_BUFFER_RELEASE:
+	case BINDOX_IOC_BUFFER_INFO:
+		return bindox_buffer_ioctl(proc, cmd, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -135,5 +140,7 @@ const struct file_operations bindox_fops = {
 	.poll = bindox_poll,
 	.unlocked_ioctl = bindox_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = bindox_buffer_mmap,
+	.get_unmapped_area = bindox_buffer_get_unmapped_area,
 	.llseek = no_llseek,
 };

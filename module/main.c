@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include "bindox.h"
+#include "buffer.h"
 #include "compat.h"
 #include "domain.h"
 #include "policy.h"
@@ -28,14 +29,20 @@ static int __init bindox_init(void)
 {
 	int err;
 
+	err = bindox_buffers_init();
+	if (err)
+		return err;
 	bindox_host_domain = bindox_domain_new(0, "bindox", "host", true);
-	if (!bindox_host_domain)
+	if (!bindox_host_domain) {
+		bindox_buffers_exit();
 		return -ENOMEM;
+	}
 	bindox_debugfs_init();
 	err = bindox_domain_register(bindox_host_domain);
 	if (err) {
 		bindox_debugfs_exit();
 		bindox_host_domain = bindox_domain_unref(bindox_host_domain);
+		bindox_buffers_exit();
 		return err;
 	}
 	return 0;
@@ -47,6 +54,7 @@ static void __exit bindox_exit(void)
 	bindox_host_domain = bindox_domain_unref(bindox_host_domain);
 	bindox_policy_exit();
 	bindox_debugfs_exit();
+	bindox_buffers_exit();
 }
 
 module_init(bindox_init);

@@ -54,6 +54,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 		return NULL;
 	}
 	init_waitqueue_head(&proc->wait);
+	bindox_buffer_table_init(&proc->buffers);
 	bindox_stat_inc(BINDOX_STAT_PROCS);
 
 	mutex_lock(&bindox_procs_lock);
@@ -137,6 +138,7 @@ void bindox_proc_release(struct bindox_proc *proc)
 
 	bindox_coordinator_drop(proc);
 	bindox_proc_detach(proc, &txns, &nodes);
+	bindox_buffer_table_release(proc);
 
 	list_for_each_entry_safe(work, tmp, &txns, entry) {
 		struct bindox_txn *txn = container_of(work, struct bindox_txn,

@@ -30,6 +30,7 @@
 #include <linux/rbtree.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
+#include "buffer.h"
 
 struct bindox_domain;
 
@@ -62,6 +63,7 @@ struct bindox_proc {
 	struct xarray inflight;		/* call slot -> received txn */
 	u32 call_seq;			/* high half of the next call id */
 	wait_queue_head_t wait;		/* receivers and poll() */
+	struct bindox_buffer_table buffers;	/* under @lock but .bytes */
 };
 
 struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,

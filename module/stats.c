@@ -8,6 +8,7 @@
 #include "stats.h"
 
 atomic_t bindox_stats[BINDOX_STAT_COUNT];
+atomic64_t bindox_buffer_bytes;
 
 static const char * const bindox_stat_names[BINDOX_STAT_COUNT] = {
 	[BINDOX_STAT_PROCS] = "procs",
@@ -15,6 +16,8 @@ static const char * const bindox_stat_names[BINDOX_STAT_COUNT] = {
 	[BINDOX_STAT_HANDLES] = "handles",
 	[BINDOX_STAT_TXNS] = "transactions",
 	[BINDOX_STAT_DEATHS] = "deaths",
+	[BINDOX_STAT_BUFFERS] = "buffers",
+	[BINDOX_STAT_HOLDS] = "buffer_ids",
 };
 
 static struct dentry *bindox_debugfs_dir;
@@ -26,6 +29,8 @@ static int counters_show(struct seq_file *m, void *unused)
 	for (i = 0; i < BINDOX_STAT_COUNT; i++)
 		seq_printf(m, "%s %d\n", bindox_stat_names[i],
 			   atomic_read(&bindox_stats[i]));
+	seq_printf(m, "buffer_bytes %lld\n",
+		   (long long)atomic64_read(&bindox_buffer_bytes));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);

@@ -19,10 +19,14 @@ enum bindox_stat {
 	BINDOX_STAT_HANDLES,
 	BINDOX_STAT_TXNS,
 	BINDOX_STAT_DEATHS,
+	BINDOX_STAT_BUFFERS,
+	BINDOX_STAT_HOLDS,
 	BINDOX_STAT_COUNT,
 };
 
 extern atomic_t bindox_stats[BINDOX_STAT_COUNT];
+/* Bytes of live buffers ("buffer_bytes"). */
+extern atomic64_t bindox_buffer_bytes;
 
 static inline void bindox_stat_inc(enum bindox_stat s)
 {

@@ -5,6 +5,7 @@
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
+#include "buffer.h"
 #include "handle.h"
 #include "node.h"
 #include "proc.h"
@@ -77,6 +78,7 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		bindox_txn_unref(txn);
 		goto fail;
 	}
+	bindox_buffer_xfer_commit(txn, proc);
 	return txn;
 fail:
 	bindox_txn_unref(txn);
@@ -461,6 +463,8 @@ static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 		verdict = bindox_coordinator_check_reply(call, reply);
 	if (verdict)
 		reply = bindox_txn_unref(reply);
+	else
+		bindox_buffer_xfer_commit(reply, proc);
 	bindox_txn_complete(call, reply, verdict);
 	bindox_txn_unref(call);		/* the in-flight table's reference */
 out:

@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include "buffer.h"
 #include "domain.h"
 #include "handle.h"
 #include "node.h"
@@ -102,6 +103,12 @@ static int bindox_txn_resolve(struct bindox_txn *txn,
 		}
 		min_offset = off + obj_size;
 		obj = txn->data + off;
+		if (obj->type == BINDOX_OBJ_BUFFER) {
+			err = bindox_buffer_xfer_attach(txn, i, sender, obj);
+			if (err)
+				break;
+			continue;
+		}
 		if (obj->flags || obj->reserved) {
 			err = -EINVAL;
 			break;
@@ -156,6 +163,8 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 	err = bindox_txn_copy_in(txn, payload);
 	if (!err)
 		err = bindox_txn_resolve(txn, sender);
+	if (!err)
+		err = bindox_buffer_xfer_revoke(txn);
 	if (err) {
 		bindox_txn_unref(txn);
 		return ERR_PTR(err);
@@ -179,6 +188,7 @@ void bindox_txn_free(struct kref *kref)
 
 	for (i = 0; i < txn->n_objs; i++)
 		bindox_node_unref(txn->objs[i]);
+	bindox_buffer_xfer_free(txn);
 	kfree(txn->objs);
 	kvfree(txn->offsets);
 	if (txn->data != txn->inline_data)
@@ -233,6 +243,8 @@ static void bindox_txn_untranslate_first(struct bindox_txn *txn,
 
 		if (obj->type == BINDOX_OBJ_HANDLE)
 			bindox_handle_put(proc, obj->value);
+		else if (obj->type == BINDOX_OBJ_BUFFER)
+			bindox_buffer_xfer_untranslate(txn, i, proc);
 	}
 }
 
@@ -257,6 +269,14 @@ int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc)
 		struct bindox_node *node = txn->objs[i];
 		u32 id;
 
+		if (obj->type == BINDOX_OBJ_BUFFER) {
+			err = bindox_buffer_xfer_translate(txn, i, proc, obj);
+			if (err) {
+				bindox_txn_untranslate_first(txn, proc, i);
+				return err;
+			}
+			continue;
+		}
 		if (node->owner == proc) {
 			obj->type = BINDOX_OBJ_NODE;
 			obj->value = node->cookie;

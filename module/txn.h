@@ -33,6 +33,7 @@
 #include <uapi/linux/bindox.h>
 #include "proc.h"
 
+struct bindox_buffer_xfer;
 struct bindox_node;
 
 enum bindox_txn_state {
@@ -62,7 +63,8 @@ struct bindox_txn {
 	u32 data_size;
 	u32 n_objs;
 	u64 *offsets;
-	struct bindox_node **objs;	/* one ref per object */
+	struct bindox_node **objs;	/* one ref per node or handle object */
+	struct bindox_buffer_xfer *bufs; /* per object, NULL without buffers */
 
 	/* calls only */
 	u32 reply_data_cap;

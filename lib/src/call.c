@@ -36,7 +36,10 @@ int bindox_call(BindoxConn *c, uint32_t handle, const BindoxMsg *req, BindoxMsg 
 	if (r < 0)
 		return r;
 
-	return bindox_msg_payload_finish(reply, &args.reply);
+	r = bindox_msg_payload_finish(reply, &args.reply);
+	if (r == 0)
+		reply->conn = c;
+	return r;
 }
 
 int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg)

@@ -3,10 +3,13 @@
 
 /*
  * The connection object and the one place where libbindox talks to the
- * driver. bindox_conn_ioctl() is implemented in ioctl-linux.c for the real
- * library; the unit tests link a fake driver in its place.
+ * driver. bindox_conn_ioctl(), bindox_conn_mmap() and bindox_conn_munmap()
+ * are implemented in ioctl-linux.c for the real library; the unit tests link
+ * a fake driver in their place.
  */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <bindox/conn.h>
 
@@ -27,3 +30,22 @@ struct BindoxConn {
  * Return: 0 on success, the negative errno otherwise.
  */
 int bindox_conn_ioctl(int fd, unsigned long request, void *arg);
+
+/**
+ * bindox_conn_mmap() - map a buffer: mmap(2) MAP_SHARED on the descriptor
+ * @fd:		file descriptor
+ * @size:	bytes
+ * @offset:	the buffer's offset (id times the page size)
+ * @writable:	PROT_READ | PROT_WRITE rather than PROT_READ
+ * @out:	the address
+ *
+ * Return: 0 or the negative errno.
+ */
+int bindox_conn_mmap(int fd, size_t size, uint64_t offset, bool writable, void **out);
+
+/**
+ * bindox_conn_munmap() - undo bindox_conn_mmap()
+ * @p:		the address
+ * @size:	the size mapped
+ */
+void bindox_conn_munmap(void *p, size_t size);

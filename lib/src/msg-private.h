@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/bindox.h>
+#include <bindox/conn.h>
 #include <bindox/msg.h>
 
 struct BindoxMsg {
@@ -34,6 +35,8 @@ struct BindoxMsg {
 	uint64_t id;
 	uint64_t cookie;
 	BindoxCreds creds;
+	/* The connection a message was received on, for its buffers. */
+	BindoxConn *conn;
 };
 
 /* Grow the data buffer to hold at least @cap bytes (<= BINDOX_MAX_DATA_SIZE). */
@@ -41,6 +44,9 @@ int bindox_msg_grow_data(BindoxMsg *m, size_t cap);
 
 /* Grow the offsets array to hold at least @cap entries (<= BINDOX_MAX_OBJECTS). */
 int bindox_msg_grow_offsets(BindoxMsg *m, size_t cap);
+
+/* Append an object: pad to 8 bytes, record the offset, write it. */
+int bindox_msg_append_object(BindoxMsg *m, uint32_t type, uint32_t flags, uint64_t value);
 
 /* Describe @m's content for sending. @m may be NULL: an empty payload. */
 void bindox_msg_payload_for_send(const BindoxMsg *m, struct bindox_payload *p);

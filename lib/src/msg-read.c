@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include "msg-private.h"
 #include "util.h"
@@ -109,6 +110,28 @@ fail:
 	return r;
 }
 
+/*
+ * Nodes and handles have no flags and no size; a buffer has its mode
+ * (exactly one of MOVE and SHARE), maybe WRITABLE, and its size once
+ * delivered.
+ */
+static bool msg_object_valid(const struct bindox_object *obj)
+{
+	const uint32_t modes = BINDOX_BUF_MOVE | BINDOX_BUF_SHARE;
+
+	switch (obj->type) {
+	case BINDOX_OBJ_NODE:
+	case BINDOX_OBJ_HANDLE:
+		return obj->flags == 0 && obj->reserved == 0;
+	case BINDOX_OBJ_BUFFER:
+		return (obj->flags & ~(modes | BINDOX_BUF_WRITABLE)) == 0 &&
+		       ((obj->flags & modes) == BINDOX_BUF_MOVE ||
+			(obj->flags & modes) == BINDOX_BUF_SHARE);
+	default:
+		return false;
+	}
+}
+
 /* Validate object @index of @m and copy it out; does not move the cursor. */
 static int msg_object_at(const BindoxMsg *m, size_t index, struct bindox_object *out,
 			 size_t *offset)
@@ -124,8 +147,7 @@ static int msg_object_at(const BindoxMsg *m, size_t index, struct bindox_object 
 		return -EBADMSG;
 
 	memcpy(&obj, m->data + at, sizeof(obj));
-	if ((obj.type != BINDOX_OBJ_NODE && obj.type != BINDOX_OBJ_HANDLE) || obj.flags != 0 ||
-	    obj.reserved != 0)
+	if (!msg_object_valid(&obj))
 		return -EBADMSG;
 
 	if (out)

@@ -96,9 +96,9 @@ int bindox_msg_append_string(BindoxMsg *m, const char *s)
 	return 0;
 }
 
-static int msg_append_object(BindoxMsg *m, uint32_t type, uint64_t value)
+int bindox_msg_append_object(BindoxMsg *m, uint32_t type, uint32_t flags, uint64_t value)
 {
-	struct bindox_object obj = { .type = type, .value = value };
+	struct bindox_object obj = { .type = type, .flags = flags, .value = value };
 	size_t at, pad;
 	int r;
 
@@ -124,10 +124,10 @@ static int msg_append_object(BindoxMsg *m, uint32_t type, uint64_t value)
 
 int bindox_msg_append_handle(BindoxMsg *m, uint32_t handle)
 {
-	return msg_append_object(m, BINDOX_OBJ_HANDLE, handle);
+	return bindox_msg_append_object(m, BINDOX_OBJ_HANDLE, 0, handle);
 }
 
 int bindox_msg_append_node(BindoxMsg *m, uint64_t cookie)
 {
-	return msg_append_object(m, BINDOX_OBJ_NODE, cookie);
+	return bindox_msg_append_object(m, BINDOX_OBJ_NODE, 0, cookie);
 }

@@ -47,6 +47,7 @@ void bindox_msg_reset(BindoxMsg *m)
 	m->id = 0;
 	m->cookie = 0;
 	memset(&m->creds, 0, sizeof(m->creds));
+	m->conn = NULL;
 }
 
 int bindox_msg_grow_data(BindoxMsg *m, size_t cap)

@@ -46,7 +46,10 @@ int bindox_recv(BindoxConn *c, BindoxMsg *msg, int64_t timeout_ns)
 		if (r < 0)
 			return r;
 
-		return bindox_msg_payload_finish(msg, &args.msg);
+		r = bindox_msg_payload_finish(msg, &args.msg);
+		if (r == 0)
+			msg->conn = c;
+		return r;
 	}
 }
 
@@ -102,7 +105,10 @@ int bindox_reply_recv(BindoxConn *c, uint64_t *reply_id, const BindoxMsg *reply,
 		if (r < 0)
 			return r;
 
-		return bindox_msg_payload_finish(next, &args.msg);
+		r = bindox_msg_payload_finish(next, &args.msg);
+		if (r == 0)
+			next->conn = c;
+		return r;
 	}
 }
 

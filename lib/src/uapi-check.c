@@ -20,7 +20,10 @@ _Static_assert(sizeof(struct bindox_handle_args) == 8, "bindox_handle_args layou
 _Static_assert(sizeof(struct bindox_death_args) == 16, "bindox_death_args layout");
 _Static_assert(sizeof(struct bindox_coord_request) == 8, "bindox_coord_request layout");
 _Static_assert(sizeof(struct bindox_coord_reply) == 8, "bindox_coord_reply layout");
+_Static_assert(sizeof(struct bindox_buffer_alloc) == 24, "bindox_buffer_alloc layout");
+_Static_assert(sizeof(struct bindox_buffer_info) == 24, "bindox_buffer_info layout");
 
+_Static_assert(offsetof(struct bindox_object, size) == 16, "object.size");
 _Static_assert(offsetof(struct bindox_transaction, payload) == 8, "transaction.payload");
 _Static_assert(offsetof(struct bindox_message, payload) == 48, "message.payload");
 _Static_assert(offsetof(struct bindox_call_args, reply) == 32, "call_args.reply");

@@ -74,15 +74,16 @@ void bxt_setup(void)
 	for (;;) {
 		r = bxt_counters_read(&c);
 		ck_assert_msg(r == 0, "cannot read " BXT_COUNTERS ": %s", bxt_errname(r));
-		if (!c.procs && !c.nodes && !c.handles && !c.transactions && !c.deaths)
+		if (bxt_counters_zero(&c))
 			return;
 		if (bxt_now_ns() > end)
 			break;
 		bxt_sleep_ms(20);
 	}
 	ck_abort_msg("objects left over before the test: procs %ld nodes %ld handles %ld "
-		     "transactions %ld deaths %ld",
-		     c.procs, c.nodes, c.handles, c.transactions, c.deaths);
+		     "transactions %ld deaths %ld buffers %ld buffer_ids %ld buffer_bytes %ld",
+		     c.procs, c.nodes, c.handles, c.transactions, c.deaths, c.buffers,
+		     c.buffer_ids, c.buffer_bytes);
 }
 
 /* ---- counters and state ---- */
@@ -110,9 +111,21 @@ int bxt_counters_read(BxtCounters *c)
 			c->transactions = v;
 		else if (!strcmp(name, "deaths"))
 			c->deaths = v;
+		else if (!strcmp(name, "buffers"))
+			c->buffers = v;
+		else if (!strcmp(name, "buffer_ids"))
+			c->buffer_ids = v;
+		else if (!strcmp(name, "buffer_bytes"))
+			c->buffer_bytes = v;
 	}
 	fclose(f);
-	return n == 5 ? 0 : -EBADMSG;
+	return n == 8 ? 0 : -EBADMSG;
+}
+
+bool bxt_counters_zero(const BxtCounters *c)
+{
+	return !c->procs && !c->nodes && !c->handles && !c->transactions && !c->deaths &&
+	       !c->buffers && !c->buffer_ids && !c->buffer_bytes;
 }
 
 /* Taint flags of a kernel warning (W), an oops (D) or a bad page (B). */
@@ -134,15 +147,17 @@ void bxt_assert_no_leaks(void)
 
 	for (;;) {
 		BXT_OK(bxt_counters_read(&c));
-		if (!c.procs && !c.nodes && !c.handles && !c.transactions && !c.deaths)
+		if (bxt_counters_zero(&c))
 			return;
 		if (bxt_now_ns() > end)
 			break;
 		bxt_sleep_ms(20);
 	}
 	ck_abort_msg("leak: with every fd closed the counters read procs %ld nodes %ld "
-		     "handles %ld transactions %ld deaths %ld",
-		     c.procs, c.nodes, c.handles, c.transactions, c.deaths);
+		     "handles %ld transactions %ld deaths %ld buffers %ld buffer_ids %ld "
+		     "buffer_bytes %ld",
+		     c.procs, c.nodes, c.handles, c.transactions, c.deaths, c.buffers,
+		     c.buffer_ids, c.buffer_bytes);
 }
 
 int bxt_state_queued(void)

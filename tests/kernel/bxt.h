@@ -79,9 +79,12 @@ void bxt_setup(void);
 
 typedef struct BxtCounters {
 	long procs, nodes, handles, transactions, deaths;
+	long buffers, buffer_ids, buffer_bytes;
 } BxtCounters;
 
 int bxt_counters_read(BxtCounters *c);
+/* Whether every counter is zero. */
+bool bxt_counters_zero(const BxtCounters *c);
 /*
  * Wait (up to 10 s) until every counter is zero; fail with their values.
  * Also fails if the kernel is tainted by a warning, an oops or a bad page.

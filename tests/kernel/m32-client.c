@@ -14,7 +14,8 @@
  *     a handle to a new node of the server's;
  *  4. receive a call from the server on our node and answer it with
  *     REPLY_RECV (timeout 0: EAGAIN after the reply went out);
- *  5. a one-way message to the server's new node;
+ *  5. a one-way message to the server's new node, moving a 3 MiB buffer
+ *     (allocated, mmap()ed and filled here; afterwards our id is MOVED);
  *  6. EFAULT for a pointer above 4 GiB, EAGAIN/ETIMEDOUT on an empty queue;
  *  7. death (un)subscription and handle release.
  */
@@ -26,11 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/bindox.h>
 
 #define MY_COOKIE 0x3232ULL
 #define SERVER_NEW_COOKIE 0x6464ULL
+#define BUF_SIZE (3U * 1024U * 1024U)
 
 _Static_assert(sizeof(void *) == 4, "build this with -m32");
 
@@ -100,6 +103,9 @@ int main(int argc, char **argv)
 	struct bindox_handle_args ha;
 	struct bindox_death_args da;
 	struct bindox_object o;
+	struct bindox_buffer_alloc ba = { .size = BUF_SIZE };
+	struct bindox_buffer_info bi;
+	uint8_t *buf;
 	const char *name;
 	uint32_t size, n, h, hn;
 	pid_t server_pid;
@@ -194,13 +200,33 @@ int main(int argc, char **argv)
 	CHECK_ERR(xioctl(fd, BINDOX_IOC_REPLY_RECV, &rr), -EAGAIN);
 	CHECK(rr.reply_id == 0);
 
-	/* 5. One-way to the server's new node. */
+	/* 5. One-way to the server's new node, moving a buffer. */
+	CHECK_ERR(xioctl(fd, BINDOX_IOC_BUFFER_ALLOC, &ba), 0);
+	CHECK(ba.size == BUF_SIZE && ba.id != 0 && ba.offset == (uint64_t)ba.id * 4096);
+	buf = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)ba.offset);
+	CHECK(buf != MAP_FAILED);
+	memset(buf, 0x32, BUF_SIZE);
+	memcpy(buf, "m32-buffer", 10);
+	memset(data, 0, sizeof(data));
+	memcpy(data, "m32-oneway", 10);
+	n = 0;
+	size = put_obj(data, 10, offs, &n, BINDOX_OBJ_BUFFER, ba.id);
+	((struct bindox_object *)(data + offs[0]))->flags = BINDOX_BUF_MOVE;
 	memset(&tx, 0, sizeof(tx));
 	tx.handle = hn;
 	tx.flags = BINDOX_TF_ONEWAY;
-	tx.payload.data_ptr = ptr("m32-oneway");
-	tx.payload.data_size = 10;
+	tx.payload.data_ptr = ptr(data);
+	tx.payload.offsets_ptr = ptr(offs);
+	tx.payload.data_size = size;
+	tx.payload.offsets_count = n;
 	CHECK_ERR(xioctl(fd, BINDOX_IOC_SEND, &tx), 0);
+	bi = (struct bindox_buffer_info){ .id = ba.id };
+	CHECK_ERR(xioctl(fd, BINDOX_IOC_BUFFER_INFO, &bi), 0);
+	CHECK(bi.flags == BINDOX_BUF_MOVED && bi.size == BUF_SIZE);
+	bi = (struct bindox_buffer_info){ .id = ba.id };
+	CHECK_ERR(xioctl(fd, BINDOX_IOC_BUFFER_RELEASE, &bi), 0);
+	munmap(buf, BUF_SIZE);
+	tx.payload.offsets_count = 0;
 
 	/* 6. Errors through the compat path. */
 	tx.payload.data_ptr = 0xdead00000000ULL;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "bxt.h"
 
@@ -58,6 +59,7 @@ START_TEST(m32_client_and_m64_server)
 	struct bindox_object o;
 	BxtBuf b, r;
 	uint32_t hc;
+	uint8_t *p;
 	Exec x;
 	pid_t pid;
 
@@ -101,12 +103,22 @@ START_TEST(m32_client_and_m64_server)
 	ck_assert_int_eq(m.sender_pid, pid);
 	ck_assert(r.size == 10 && !memcmp(r.data, "m32-answer", 10));
 
-	/* Its one-way message to our new node. */
+	/* Its one-way message to our new node, with the buffer it moved. */
 	bxt_buf_init(&b);
 	BXT_OK(bxt_recv(srv, &b, &m, BXT_LONG_NS));
 	ck_assert_uint_eq(m.type, BINDOX_MSG_ONEWAY);
 	ck_assert_uint_eq(m.cookie, SERVER_NEW_COOKIE);
-	ck_assert(b.size == 10 && !memcmp(b.data, "m32-oneway", 10));
+	ck_assert(b.size == 16 + sizeof(o) && !memcmp(b.data, "m32-oneway", 10));
+	ck_assert_uint_eq(b.n, 1);
+	o = bxt_buf_obj_at(&b, 0);
+	ck_assert_uint_eq(o.type, BINDOX_OBJ_BUFFER);
+	ck_assert_uint_eq(o.flags, BINDOX_BUF_MOVE | BINDOX_BUF_WRITABLE);
+	ck_assert_uint_eq(o.size, 3 * 1024 * 1024);
+	p = mmap(NULL, o.size, PROT_READ, MAP_SHARED, srv, (off_t)o.value * 4096);
+	ck_assert(p != MAP_FAILED);
+	ck_assert(!memcmp(p, "m32-buffer", 10));
+	ck_assert_uint_eq(p[o.size - 1], 0x32);
+	munmap(p, o.size);
 
 	bxt_reap_ck(pid);
 	/* Its file is closed: its node is dead. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/bindox.h>
 #include "conn-private.h"
+#include "fake-buffers.h"
 #include "fake-driver.h"
 
 #define FAKE_MAX_PROCS 32
@@ -88,7 +89,7 @@ static struct {
 	FakeCall *calls;
 	uint64_t next_id;
 	uint32_t major, minor;
-	unsigned int ioctls[16];
+	unsigned int ioctls[32];
 } fake = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
@@ -215,6 +216,17 @@ static int fake_payload_copy(FakeProc *sender, FakeProc *receiver, const struct 
 		    m->n_data - at < sizeof(obj))
 			goto einval;
 		memcpy(&obj, m->data + at, sizeof(obj));
+		nodes[i] = NULL;
+		end = at + sizeof(obj);
+		if (obj.type == BINDOX_OBJ_BUFFER) {
+			int r = fake_buffers_check(sender->fd, &obj);
+
+			if (r < 0) {
+				fake_msg_free(m);
+				return r;
+			}
+			continue;
+		}
 		if (obj.flags || obj.reserved)
 			goto einval;
 		if (obj.type == BINDOX_OBJ_NODE)
@@ -224,12 +236,17 @@ static int fake_payload_copy(FakeProc *sender, FakeProc *receiver, const struct 
 			nodes[i] = fake_handle_node(sender, obj.value);
 		else
 			goto einval;
-		end = at + sizeof(obj);
 	}
 
 	for (i = 0; i < m->n_offsets; i++) {
 		struct bindox_object obj = { 0 };
 
+		if (!nodes[i]) {
+			memcpy(&obj, m->data + m->offsets[i], sizeof(obj));
+			fake_buffers_deliver(sender->fd, receiver->fd, &obj);
+			memcpy(m->data + m->offsets[i], &obj, sizeof(obj));
+			continue;
+		}
 		if (nodes[i]->owner == receiver) {
 			obj.type = BINDOX_OBJ_NODE;
 			obj.value = nodes[i]->cookie;
@@ -593,6 +610,7 @@ static void fake_proc_kill_locked(FakeProc *p)
 		fake.coordinator = NULL;
 		fake.coordinator_node = NULL;
 	}
+	fake_buffers_drop(p->fd);
 	memset(p, 0, sizeof(*p));
 	pthread_cond_broadcast(&fake.cond);
 }
@@ -626,7 +644,7 @@ int bindox_conn_ioctl(int fd, unsigned long request, void *arg)
 	int r;
 
 	pthread_mutex_lock(&fake.lock);
-	fake.ioctls[_IOC_NR(request) & 15]++;
+	fake.ioctls[_IOC_NR(request) & 31]++;
 
 	if (request == BINDOX_IOC_VERSION) {
 		r = fake_ioc_version(fd, arg);
@@ -674,7 +692,7 @@ int bindox_conn_ioctl(int fd, unsigned long request, void *arg)
 		r = fake_ioc_death(p, arg, false);
 		break;
 	default:
-		r = -ENOTTY;
+		r = fake_buffers_ioctl(fd, request, arg);
 		break;
 	}
 
@@ -779,7 +797,7 @@ unsigned int fake_driver_count_ioctls(unsigned int nr)
 	unsigned int n;
 
 	pthread_mutex_lock(&fake.lock);
-	n = fake.ioctls[nr & 15];
+	n = fake.ioctls[nr & 31];
 	pthread_mutex_unlock(&fake.lock);
 	return n;
 }

@@ -48,3 +48,14 @@ unsigned int fake_driver_count_queued(int fd);
 
 /* Number of BINDOX_IOC_* calls seen for @nr (the ioctl number's low byte). */
 unsigned int fake_driver_count_ioctls(unsigned int nr);
+
+/* ---- buffers (fake-buffers.c) ---- */
+
+/* Live buffers, over all processes. */
+unsigned int fake_driver_count_buffers(void);
+/* Buffer ids in @fd's table (moved ones included). */
+unsigned int fake_driver_count_buffer_ids(int fd);
+/* Allocations above @bytes fail with -EDQUOT (UINT64_MAX: no quota). */
+void fake_driver_set_buffer_quota(uint64_t bytes);
+/* bindox_conn_mmap() fails with @error from now on (0: works again). */
+void fake_driver_fail_mmap(int error);

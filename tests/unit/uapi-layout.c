@@ -24,13 +24,16 @@
 	S(bindox_handle_args)          \
 	S(bindox_death_args)           \
 	S(bindox_coord_request)        \
-	S(bindox_coord_reply)
+	S(bindox_coord_reply)          \
+	S(bindox_buffer_alloc)         \
+	S(bindox_buffer_info)
 
 #define LAYOUT_FIELDS(F)                                \
 	F(bindox_object, type)                          \
 	F(bindox_object, flags)                         \
 	F(bindox_object, value)                         \
 	F(bindox_object, reserved)                      \
+	F(bindox_object, size)                          \
 	F(bindox_payload, data_ptr)                     \
 	F(bindox_payload, offsets_ptr)                  \
 	F(bindox_payload, data_size)                    \
@@ -68,7 +71,15 @@
 	F(bindox_coord_request, op)                     \
 	F(bindox_coord_request, name_len)               \
 	F(bindox_coord_reply, status)                   \
-	F(bindox_coord_reply, reserved)
+	F(bindox_coord_reply, reserved)                 \
+	F(bindox_buffer_alloc, size)                    \
+	F(bindox_buffer_alloc, flags)                   \
+	F(bindox_buffer_alloc, id)                      \
+	F(bindox_buffer_alloc, offset)                  \
+	F(bindox_buffer_info, id)                       \
+	F(bindox_buffer_info, flags)                    \
+	F(bindox_buffer_info, size)                     \
+	F(bindox_buffer_info, offset)
 
 #ifdef LAYOUT_CHECK
 
@@ -85,6 +96,8 @@ _Static_assert(BINDOX_IOC_CALL == IOC_CALL, "BINDOX_IOC_CALL differs");
 _Static_assert(BINDOX_IOC_RECV == IOC_RECV, "BINDOX_IOC_RECV differs");
 _Static_assert(BINDOX_IOC_REPLY_RECV == IOC_REPLY_RECV, "BINDOX_IOC_REPLY_RECV differs");
 _Static_assert(BINDOX_IOC_SET_COORDINATOR == IOC_SET_COORDINATOR, "SET_COORDINATOR differs");
+_Static_assert(BINDOX_IOC_BUFFER_ALLOC == IOC_BUFFER_ALLOC, "BUFFER_ALLOC differs");
+_Static_assert(BINDOX_IOC_BUFFER_INFO == IOC_BUFFER_INFO, "BUFFER_INFO differs");
 
 typedef int layout_check_unused;
 
@@ -103,6 +116,8 @@ int main(void)
 	printf("#define IOC_RECV %#xU\n", (unsigned int)BINDOX_IOC_RECV);
 	printf("#define IOC_REPLY_RECV %#xU\n", (unsigned int)BINDOX_IOC_REPLY_RECV);
 	printf("#define IOC_SET_COORDINATOR %#xU\n", (unsigned int)BINDOX_IOC_SET_COORDINATOR);
+	printf("#define IOC_BUFFER_ALLOC %#xU\n", (unsigned int)BINDOX_IOC_BUFFER_ALLOC);
+	printf("#define IOC_BUFFER_INFO %#xU\n", (unsigned int)BINDOX_IOC_BUFFER_INFO);
 	return 0;
 }
 

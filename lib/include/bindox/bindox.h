@@ -9,7 +9,9 @@
  * (&BindoxConn), builds and reads messages (&BindoxMsg), performs calls,
  * one-way sends and receives (bindox/transact.h), speaks the Coordinator
  * protocol (bindox/coord.h), manages handles and death notifications
- * (bindox/handle.h) and runs multi-threaded servers (&BindoxServer).
+ * (bindox/handle.h), passes large payloads without copying them
+ * (&BindoxBuffer, bindox/buffer.h) and runs multi-threaded servers
+ * (&BindoxServer).
  *
  * Conventions, everywhere:
  *
@@ -29,6 +31,7 @@
  *   BINDOX_MAX_DATA_SIZE and BINDOX_EDEADPEER, are used as they are.
  */
 
+#include <bindox/buffer.h>
 #include <bindox/conn.h>
 #include <bindox/coord.h>
 #include <bindox/error.h>

@@ -43,14 +43,23 @@ enum bindox_object_type {
 	BINDOX_OBJ_NODE = 1,
 	/* A handle in the sender's table; the receiver gets its own handle. */
 	BINDOX_OBJ_HANDLE = 2,
+	/*
+	 * A Mapping Delivery buffer in the sender's buffer table, sent with
+	 * BINDOX_BUF_MOVE or BINDOX_BUF_SHARE in @flags. The receiver gets an
+	 * id in its own buffer table (see "Buffers" below).
+	 */
+	BINDOX_OBJ_BUFFER = 3,
 };
 
 /**
  * struct bindox_object - an object embedded in message data
  * @type:	enum bindox_object_type
- * @flags:	must be 0
- * @value:	BINDOX_OBJ_NODE: the owner's cookie; BINDOX_OBJ_HANDLE: the handle
- * @reserved:	must be 0
+ * @flags:	BINDOX_OBJ_BUFFER: BINDOX_BUF_* (see below); otherwise 0
+ * @value:	BINDOX_OBJ_NODE: the owner's cookie; BINDOX_OBJ_HANDLE: the
+ *		handle; BINDOX_OBJ_BUFFER: the buffer's id
+ * @reserved:	must be 0 when sending
+ * @size:	the same field: a delivered BINDOX_OBJ_BUFFER carries the
+ *		buffer's size in bytes here (0 for every other object)
  *
  * Objects sit at 8-byte aligned offsets inside the data, in increasing order,
  * without overlapping each other.
@@ -59,7 +68,10 @@ struct bindox_object {
 	__u32 type;
 	__u32 flags;
 	__u64 value;
-	__u64 reserved;
+	union {
+		__u64 reserved;
+		__u64 size;
+	};
 };
 
 /**
@@ -345,7 +357,85 @@ struct bindox_policy_load {
  *  HANDLE_RELEASE: EINVAL for an unknown handle or handle 0.
  *  DEATH_SUBSCRIBE: one subscription per handle (EBUSY for a second);
  *	a node that is already dead is reported at once.
+ *  BUFFER_ALLOC: EDQUOT over a byte quota (max_proc_buffer_bytes,
+ *	max_domain_buffer_bytes), ENOSPC over the id quota (max_buffers),
+ *	ENOMEM, EINTR (a fatal signal while the memory is allocated).
+ *  CALL, SEND, REPLY_RECV with buffer objects: EINVAL for an unknown or
+ *	moved id, EBUSY for an id being moved by another message or an open
+ *	buffer with pages pinned for DMA. RECV, REPLY_RECV: ENOSPC when the
+ *	receiver's buffer ids would exceed max_buffers (the message stays).
+ *  mmap(2) of a buffer: EINVAL (unknown id, MAP_PRIVATE, longer than the
+ *	buffer), EACCES (moved or released id, or PROT_WRITE without the
+ *	right to write).
  */
+
+/*
+ * Buffers (Mapping Delivery): large payloads that are never copied. A buffer
+ * is memory the driver allocates (zeroed, charged to the allocating
+ * process's memory cgroup and to its per-process and per-domain quotas) and
+ * that processes map with mmap(2) on their device fd: MAP_SHARED, at offset
+ * id * page size, any length up to the buffer's size, always from its start.
+ * The driver checks every mapping and every page fault.
+ *
+ * A process reaches a buffer only through an id in its own buffer table,
+ * given by BINDOX_IOC_BUFFER_ALLOC or by receiving a BINDOX_OBJ_BUFFER
+ * object; ids mean nothing in another process. Who may do what:
+ *
+ *  - A new buffer is *open*: its only holder may read and write it.
+ *  - BINDOX_BUF_MOVE: ownership passes to the receiver. From the moment the
+ *    message is built, the sender's mappings are revoked: any later access
+ *    through them faults (SIGBUS), and its id stays reserved, marked
+ *    BINDOX_BUF_MOVED, until it releases it. The receiver may write if the
+ *    buffer is open (BINDOX_BUF_WRITABLE in the delivered flags). If the
+ *    send fails before the message is queued (or a reply cannot be handed
+ *    over), the sender keeps the buffer.
+ *  - BINDOX_BUF_SHARE: the buffer is sealed, for good, even if the send
+ *    fails: nobody can write it any more (writes through existing mappings
+ *    fault, mprotect(PROT_WRITE) fails with EACCES). The sender keeps
+ *    reading it; each receiver gets a read-only id of its own.
+ *  - Moving or sealing an open buffer fails with EBUSY while any of its
+ *    pages is pinned for DMA (e.g. registered with io_uring), since a pin
+ *    would outlive the revocation.
+ *  - BINDOX_IOC_BUFFER_RELEASE drops an id; a mapping of it faults from then
+ *    on. The memory is freed when the last id, message and mapping is gone
+ *    (a process's ids go when its file is released).
+ */
+#define BINDOX_BUF_MOVE		(1U << 0)	/* object flag in: ownership passes */
+#define BINDOX_BUF_SHARE	(1U << 1)	/* object flag in: seal, share read-only */
+#define BINDOX_BUF_WRITABLE	(1U << 2)	/* out: the holder may write */
+#define BINDOX_BUF_SEALED	(1U << 3)	/* out: sealed, read-only for all */
+#define BINDOX_BUF_MOVED	(1U << 4)	/* out: moved away, only release is left */
+
+/**
+ * struct bindox_buffer_alloc - BINDOX_IOC_BUFFER_ALLOC
+ * @size:	in: bytes wanted, at least 1; out: the size, rounded up to
+ *		the page size (over the quota: EDQUOT)
+ * @flags:	must be 0
+ * @id:		out: the buffer's id in the caller's table
+ * @offset:	out: the mmap(2) offset of the buffer (id * page size)
+ */
+struct bindox_buffer_alloc {
+	__u64 size;
+	__u32 flags;
+	__u32 id;
+	__u64 offset;
+};
+
+/**
+ * struct bindox_buffer_info - BINDOX_IOC_BUFFER_INFO and _RELEASE
+ * @id:		in: a buffer id in the caller's table
+ * @flags:	INFO out: BINDOX_BUF_WRITABLE, _SEALED, _MOVED; RELEASE: must
+ *		be 0
+ * @size:	INFO out: the size in bytes; RELEASE: must be 0
+ * @offset:	INFO out: the mmap(2) offset; RELEASE: must be 0
+ */
+struct bindox_buffer_info {
+	__u32 id;
+	__u32 flags;
+	__u64 size;
+	__u64 offset;
+};
+
 #define BINDOX_IOC_MAGIC	0xb7
 
 #define BINDOX_IOC_VERSION	_IOWR(BINDOX_IOC_MAGIC, 0x00, struct bindox_version)
@@ -359,6 +449,9 @@ struct bindox_policy_load {
 #define BINDOX_IOC_DEATH_SUBSCRIBE _IOWR(BINDOX_IOC_MAGIC, 0x07, struct bindox_death_args)
 #define BINDOX_IOC_DEATH_UNSUBSCRIBE _IOWR(BINDOX_IOC_MAGIC, 0x08, struct bindox_death_args)
 #define BINDOX_IOC_POLICY_LOAD	_IOWR(BINDOX_IOC_MAGIC, 0x09, struct bindox_policy_load)
+#define BINDOX_IOC_BUFFER_ALLOC	_IOWR(BINDOX_IOC_MAGIC, 0x10, struct bindox_buffer_alloc)
+#define BINDOX_IOC_BUFFER_RELEASE _IOWR(BINDOX_IOC_MAGIC, 0x11, struct bindox_buffer_info)
+#define BINDOX_IOC_BUFFER_INFO	_IOWR(BINDOX_IOC_MAGIC, 0x12, struct bindox_buffer_info)
 
 /*
  * The Coordinator protocol: the data of a call to handle 0. The driver

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buffers: the memory behind Mapping Delivery, its quotas, and revoking
+ * access to it.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mount.h>
+#include <linux/overflow.h>
+#include <linux/pagemap.h>
+#include <linux/pagevec.h>
+#include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include "buffer.h"
+#include "domain.h"
+#include "proc.h"
+#include "stats.h"
+
+unsigned long bindox_max_proc_buffer_bytes = 4UL << 30;
+module_param_named(max_proc_buffer_bytes, bindox_max_proc_buffer_bytes,
+		   ulong, 0644);
+MODULE_PARM_DESC(max_proc_buffer_bytes,
+		 "Most bytes of buffers one open file may have allocated");
+
+unsigned long bindox_max_domain_buffer_bytes = 16UL << 30;
+module_param_named(max_domain_buffer_bytes, bindox_max_domain_buffer_bytes,
+		   ulong, 0644);
+MODULE_PARM_DESC(max_domain_buffer_bytes,
+		 "Most bytes of buffers the processes of one domain may have allocated");
+
+static struct vfsmount *bindox_buffer_mnt;
+
+/* The file that pins the module for a buffer: it needs no operations. */
+static const struct file_operations bindox_buffer_pin_fops = {
+	.owner = THIS_MODULE,
+	.llseek = noop_llseek,
+};
+
+/**
+ * bindox_buffers_init() - mount the private tmpfs that backs buffers
+ *
+ * With huge=within_size, every whole 2 MiB of a buffer is a huge page. If
+ * the kernel cannot do that, buffers use small pages.
+ *
+ * Return: 0 or a negative errno.
+ */
+int bindox_buffers_init(void)
+{
+	struct file_system_type *type = get_fs_type("tmpfs");
+	char huge_opt[] = "huge=within_size";	/* parsed in place */
+	struct vfsmount *mnt;
+
+	/* tmpfs is built in: the reference get_fs_type() took is a no-op. */
+	if (!type)
+		return -ENODEV;
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, huge_opt);
+	if (IS_ERR(mnt)) {
+		pr_notice("bindox: buffers without huge pages (%ld)\n",
+			  PTR_ERR(mnt));
+		mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, NULL);
+	}
+	if (IS_ERR(mnt))
+		return PTR_ERR(mnt);
+	bindox_buffer_mnt = mnt;
+	return 0;
+}
+
+/**
+ * bindox_buffers_exit() - unmount the private tmpfs
+ */
+void bindox_buffers_exit(void)
+{
+	kern_unmount(bindox_buffer_mnt);
+}
+
+/* Add @bytes to a quota's usage, or fail with -EDQUOT leaving it alone. */
+static int bindox_quota_charge(atomic64_t *used, u64 bytes,
+			       unsigned long limit)
+{
+	s64 now;
+
+	if (bytes > limit)
+		return -EDQUOT;
+	now = atomic64_add_return(bytes, used);
+	if (now < 0 || (u64)now > limit) {
+		atomic64_sub(bytes, used);
+		return -EDQUOT;
+	}
+	return 0;
+}
+
+static int bindox_buffer_charge(struct bindox_proc *proc, u64 bytes)
+{
+	int err;
+
+	err = bindox_quota_charge(&proc->buffers.bytes, bytes,
+				  READ_ONCE(bindox_max_proc_buffer_bytes));
+	if (err)
+		return err;
+	err = bindox_quota_charge(&proc->domain->buffer_bytes, bytes,
+				  READ_ONCE(bindox_max_domain_buffer_bytes));
+	if (err)
+		atomic64_sub(bytes, &proc->buffers.bytes);
+	return err;
+}
+
+/*
+ * Allocate every page now, in the allocating task: zeroed by tmpfs, charged
+ * to this task's memory cgroup. Huge pages are allocated whole, so one
+ * lookup covers 512 pages.
+ */
+static int bindox_buffer_populate(struct bindox_buffer *buffer)
+{
+	struct address_space *mapping = buffer->file->f_mapping;
+	gfp_t gfp = mapping_gfp_mask(mapping) | __GFP_RETRY_MAYFAIL |
+		    __GFP_NOWARN;
+	pgoff_t index = 0;
+
+	while (index < buffer->pages) {
+		struct folio *folio;
+		struct page *page;
+
+		page = shmem_read_mapping_page_gfp(mapping, index, gfp);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		folio = page_folio(page);
+		index = folio_next_index(folio);
+		folio_put(folio);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * bindox_buffer_new() - allocate a buffer for a proc
+ * @proc:	the allocating proc; its and its domain's quotas pay
+ * @size:	bytes wanted, at least 1; rounded up to the page size
+ *
+ * Return: the buffer with one reference, or an ERR_PTR: -EINVAL for 0,
+ * -EDQUOT over a quota, -ENOMEM, -EINTR on a fatal signal.
+ */
+struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
+{
+	struct bindox_buffer *buffer;
+	u64 bytes;
+	int err;
+
+	if (!size)
+		return ERR_PTR(-EINVAL);
+	if (check_add_overflow(size, (u64)PAGE_SIZE - 1, &bytes))
+		return ERR_PTR(-EDQUOT);
+	bytes &= PAGE_MASK;
+	if (bytes > MAX_LFS_FILESIZE)
+		return ERR_PTR(-EDQUOT);
+	err = bindox_buffer_charge(proc, bytes);
+	if (err)
+		return ERR_PTR(err);
+
+	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL_ACCOUNT);
+	if (!buffer) {
+		err = -ENOMEM;
+		goto uncharge;
+	}
+	kref_init(&buffer->kref);
+	mutex_init(&buffer->seal_lock);
+	buffer->size = bytes;
+	buffer->pages = bytes >> PAGE_SHIFT;
+	buffer->pin = anon_inode_getfile("[bindox-buffer]",
+					 &bindox_buffer_pin_fops, NULL,
+					 O_RDONLY);
+	if (IS_ERR(buffer->pin)) {
+		err = PTR_ERR(buffer->pin);
+		goto free;
+	}
+	buffer->file = shmem_file_setup_with_mnt(bindox_buffer_mnt,
+						 "bindox-buffer", bytes, 0);
+	if (IS_ERR(buffer->file)) {
+		err = PTR_ERR(buffer->file);
+		goto unpin;
+	}
+	/*
+	 * The file is only the memory. Mappings lead to it (vma->vm_file),
+	 * and remap_file_pages() or MADV_REMOVE would map it afresh or punch
+	 * holes into it without asking the driver: it must be neither
+	 * readable nor writable as a file.
+	 */
+	buffer->file->f_mode &= ~(FMODE_READ | FMODE_WRITE | FMODE_CAN_READ |
+				  FMODE_CAN_WRITE);
+	err = bindox_buffer_populate(buffer);
+	if (err)
+		goto unfile;
+
+	buffer->charged = bindox_proc_ref(proc);
+	buffer->domain = bindox_domain_ref(proc->domain);
+	bindox_stat_inc(BINDOX_STAT_BUFFERS);
+	atomic64_add(bytes, &bindox_buffer_bytes);
+	return buffer;
+
+unfile:
+	fput(buffer->file);
+unpin:
+	fput(buffer->pin);
+free:
+	mutex_destroy(&buffer->seal_lock);
+	kfree(buffer);
+uncharge:
+	atomic64_sub(bytes, &proc->domain->buffer_bytes);
+	atomic64_sub(bytes, &proc->buffers.bytes);
+	return ERR_PTR(err);
+}
+
+/**
+ * bindox_buffer_free() - kref release function of a buffer
+ * @kref:	the buffer's kref
+ *
+ * The memory goes with the last reference to the tmpfs file (mappings hold
+ * their own). Dropping @pin last lets the module go, once the VFS has
+ * released that file, outside this code.
+ */
+void bindox_buffer_free(struct kref *kref)
+{
+	struct bindox_buffer *buffer = container_of(kref, struct bindox_buffer,
+						    kref);
+	struct file *pin = buffer->pin;
+
+	fput(buffer->file);
+	atomic64_sub(buffer->size, &buffer->charged->buffers.bytes);
+	atomic64_sub(buffer->size, &buffer->domain->buffer_bytes);
+	atomic64_sub(buffer->size, &bindox_buffer_bytes);
+	bindox_proc_unref(buffer->charged);
+	bindox_domain_unref(buffer->domain);
+	mutex_destroy(&buffer->seal_lock);
+	kfree(buffer);
+	bindox_stat_dec(BINDOX_STAT_BUFFERS);
+	fput(pin);
+}
+
+/**
+ * bindox_buffer_seal() - make a buffer read-only for everybody, for good
+ * @buffer:	the buffer
+ *
+ * Seals and revokes every writable mapping. Returns only once that is
+ * done (also when another thread sealed it first), so that a message
+ * sharing the buffer is queued only when nobody can write it any more. A
+ * page pinned for DMA leaves the buffer sealed but not clean: the next
+ * call checks the pins again.
+ *
+ * Return: 0, or -EBUSY while a page is pinned.
+ */
+int bindox_buffer_seal(struct bindox_buffer *buffer)
+{
+	int err = 0;
+
+	mutex_lock(&buffer->seal_lock);
+	if (!test_bit(BINDOX_BUFFER_SEALED_CLEAN, &buffer->flags)) {
+		set_bit(BINDOX_BUFFER_SEALED, &buffer->flags);
+		err = bindox_buffer_revoke(buffer, true);
+		if (!err)
+			set_bit(BINDOX_BUFFER_SEALED_CLEAN, &buffer->flags);
+	}
+	mutex_unlock(&buffer->seal_lock);
+	return err;
+}
+
+/**
+ * bindox_buffer_revoke() - make access rights that were taken away stick
+ * @buffer:	the buffer, after a hold left ACTIVE or the buffer was sealed
+ * @check_pins:	whether pages pinned for DMA make this fail
+ *
+ * Zap every mapping; then lock and unlock every page, which waits for the
+ * faults that checked the old rights (they keep the page locked until
+ * their page table entry is in place); then zap again. Faults that start
+ * later see the new rights. Nothing to do while nobody maps the buffer.
+ *
+ * Return: 0, or -EBUSY if @check_pins and a page is pinned.
+ */
+int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_pins)
+{
+	struct address_space *mapping = buffer->file->f_mapping;
+	struct folio_batch fbatch;
+	pgoff_t index = 0;
+	bool mapped, busy = false;
+	unsigned int i;
+
+	/* Order the change of rights before looking for mappings. */
+	smp_mb();
+	i_mmap_lock_read(mapping);
+	mapped = mapping_mapped(mapping);
+	i_mmap_unlock_read(mapping);
+	if (!mapped && !check_pins)
+		return 0;
+
+	if (mapped)
+		unmap_mapping_range(mapping, 0, 0, 1);
+	folio_batch_init(&fbatch);
+	while (filemap_get_folios(mapping, &index, (pgoff_t)-1, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch); i++) {
+			struct folio *folio = fbatch.folios[i];
+
+			if (mapped) {
+				folio_lock(folio);
+				folio_unlock(folio);
+			}
+			if (check_pins && folio_maybe_dma_pinned(folio))
+				busy = true;
+		}
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	if (mapped)
+		unmap_mapping_range(mapping, 0, 0, 1);
+	return busy ? -EBUSY : 0;
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __BINDOX_BUFFER_H
+#define __BINDOX_BUFFER_H
+
+/**
+ * DOC: Buffers (Mapping Delivery)
+ *
+ * A *buffer* is memory for large payloads that travel without a copy. It is
+ * a file on the driver's private tmpfs mount (``huge=within_size``), so that
+ * every whole 2 MiB of it is one transparent huge page and a mapping of
+ * 1 GiB costs 512 page faults, not 262,144. The pages are allocated and
+ * zeroed when the buffer is created, in the allocating task, which charges
+ * them to its memory cgroup; the allocating proc's and domain's byte quotas
+ * pay for the buffer until it is freed.
+ *
+ * A *hold* is a proc's claim on a buffer: an id in the proc's buffer table
+ * (&struct bindox_buffer_table) and the right to map the buffer. Ids are
+ * per proc, like handles. A hold is ACTIVE (may map; may write if the
+ * buffer is not sealed), SENDING (being moved in a message that is not yet
+ * queued: no access), MOVED (moved away: no access, only the id is left
+ * until the proc releases it) or RELEASED (out of the table).
+ *
+ * Invariant: a buffer that is not sealed has exactly one ACTIVE or SENDING
+ * hold, and only that hold may write. Sending with BINDOX_BUF_MOVE turns the
+ * sender's hold SENDING while the message is built; once it is queued (or a
+ * reply is handed over) the hold is MOVED, and if that never happens it
+ * turns ACTIVE again when the message is freed. The receiver gets a new
+ * ACTIVE hold when the message is delivered. Sending with BINDOX_BUF_SHARE
+ * seals the buffer for good; holds never gain the right to write.
+ *
+ * Access is checked in three places: bindox_buffer_mmap() (the hold must be
+ * ACTIVE, a writable mapping needs the right to write, a read-only mapping
+ * loses VM_MAYWRITE), the page fault handlers (every page that is mapped,
+ * and every page that is made writable, is checked with the page locked)
+ * and the mprotect hook. *Revoking* (a hold leaving ACTIVE, or a seal)
+ * changes the state first and then zaps every mapping of the buffer, locks
+ * and unlocks each of its pages (a fault that checked the old state still
+ * holds the page lock until its page table entry is in place) and zaps
+ * again. Moving or sealing an open buffer also fails with -EBUSY if a page
+ * is pinned for DMA, which no zap can revoke.
+ *
+ * Mappings are VMAs of the buffer's tmpfs file (vma_set_file()), so that
+ * rmap, reclaim and /proc/self/pagemap see ordinary shared file pages; each
+ * VMA holds its hold (for the rights) and the buffer (for the memory). The
+ * tmpfs file itself can be neither read nor written, so that nothing
+ * reaches the memory around these checks. Page frames are the same for
+ * every holder: nothing is ever copied.
+ *
+ * Lifetime: a buffer is referenced by the holds in proc tables (until they
+ * are released or MOVED: a moved id does not keep the memory), by messages
+ * carrying it and by mappings; it is freed with the last reference. It pins
+ * the module through a file of its own (@pin), because a mapping can
+ * outlive every bindox file descriptor.
+ */
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct bindox_domain;
+struct bindox_object;
+struct bindox_proc;
+struct bindox_txn;
+struct file;
+struct seq_file;
+struct vm_area_struct;
+
+/* Quotas, module parameters. */
+extern unsigned long bindox_max_proc_buffer_bytes;
+extern unsigned long bindox_max_domain_buffer_bytes;
+extern unsigned int bindox_max_buffers;
+
+struct bindox_buffer {
+	struct kref kref;
+	struct file *file;		/* tmpfs file: the memory */
+	struct file *pin;		/* pins the module */
+	u64 size;			/* bytes, a multiple of PAGE_SIZE */
+	pgoff_t pages;
+	struct bindox_proc *charged;	/* ref: the allocator, its quota pays */
+	struct bindox_domain *domain;	/* ref: its domain, likewise */
+	unsigned long flags;		/* BINDOX_BUFFER_*, set once */
+	struct mutex seal_lock;		/* serializes bindox_buffer_seal() */
+};
+
+/* Bits of bindox_buffer.flags. */
+#define BINDOX_BUFFER_SEALED	0	/* nobody may write any more */
+#define BINDOX_BUFFER_SEALED_CLEAN 1	/* and no writer is left: revoked */
+
+enum bindox_hold_state {
+	BINDOX_HOLD_ACTIVE,
+	BINDOX_HOLD_SENDING,
+	BINDOX_HOLD_MOVED,
+	BINDOX_HOLD_RELEASED,
+};
+
+struct bindox_hold {
+	struct kref kref;
+	/* ref while in the table and not MOVED; under the proc's lock */
+	struct bindox_buffer *buffer;
+	u64 size;			/* the buffer's, for BINDOX_IOC_BUFFER_INFO */
+	u32 id;
+	atomic_t state;			/* enum bindox_hold_state */
+};
+
+/* A proc's buffer table, embedded in struct bindox_proc. */
+struct bindox_buffer_table {
+	struct xarray holds;		/* id -> hold; under proc->lock */
+	u32 n_holds;
+	u32 next_id;
+	atomic64_t bytes;		/* bytes of live buffers it allocated */
+};
+
+/* One buffer object of a message. */
+struct bindox_buffer_xfer {
+	struct bindox_buffer *buffer;	/* ref */
+	struct bindox_hold *from;	/* ref: MOVE: the sender's hold */
+	struct bindox_hold *to;		/* the receiver's hold while delivered */
+	u32 mode;			/* BINDOX_BUF_MOVE or BINDOX_BUF_SHARE */
+};
+
+/* buffer.c: the memory */
+int bindox_buffers_init(void);
+void bindox_buffers_exit(void);
+struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size);
+void bindox_buffer_free(struct kref *kref);
+int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_pins);
+int bindox_buffer_seal(struct bindox_buffer *buffer);
+
+/* buffer_table.c: holds and the buffer ioctls */
+void bindox_buffer_table_init(struct bindox_buffer_table *table);
+void bindox_buffer_table_release(struct bindox_proc *proc);
+struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
+				    struct bindox_buffer *buffer);
+struct bindox_buffer *bindox_hold_remove(struct bindox_proc *proc,
+					 struct bindox_hold *hold,
+					 bool *was_active);
+struct bindox_hold *bindox_hold_lookup(struct bindox_proc *proc, u32 id);
+void bindox_hold_free(struct kref *kref);
+bool bindox_hold_may_read(const struct bindox_hold *hold);
+bool bindox_hold_may_write(const struct bindox_hold *hold,
+			   const struct bindox_buffer *buffer);
+long bindox_buffer_ioctl(struct bindox_proc *proc, unsigned int cmd,
+			 void __user *uarg);
+
+/* buffer_map.c: mmap and page faults */
+int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma);
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+unsigned long bindox_buffer_get_unmapped_area(struct file *file,
+					      unsigned long addr,
+					      unsigned long len,
+					      unsigned long pgoff,
+					      unsigned long flags);
+#else
+#define bindox_buffer_get_unmapped_area NULL
+#endif
+
+/* buffer_xfer.c: buffers in messages */
+int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
+			      struct bindox_proc *sender,
+			      const struct bindox_object *obj);
+int bindox_buffer_xfer_revoke(struct bindox_txn *txn);
+void bindox_buffer_xfer_commit(struct bindox_txn *txn,
+			       struct bindox_proc *sender);
+int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
+				 struct bindox_proc *proc,
+				 struct bindox_object *obj);
+void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
+				    struct bindox_proc *proc);
+void bindox_buffer_xfer_free(struct bindox_txn *txn);
+
+static inline struct bindox_buffer *
+bindox_buffer_ref(struct bindox_buffer *buffer)
+{
+	if (buffer)
+		kref_get(&buffer->kref);
+	return buffer;
+}
+
+static inline struct bindox_buffer *
+bindox_buffer_unref(struct bindox_buffer *buffer)
+{
+	if (buffer)
+		kref_put(&buffer->kref, bindox_buffer_free);
+	return NULL;
+}
+
+static inline struct bindox_hold *bindox_hold_ref(struct bindox_hold *hold)
+{
+	if (hold)
+		kref_get(&hold->kref);
+	return hold;
+}
+
+static inline struct bindox_hold *bindox_hold_unref(struct bindox_hold *hold)
+{
+	if (hold)
+		kref_put(&hold->kref, bindox_hold_free);
+	return NULL;
+}
+
+#endif /* __BINDOX_BUFFER_H */
