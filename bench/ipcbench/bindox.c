@@ -154,7 +154,8 @@ static int bx_side_new(const MethodParams *p, MethodSide **out)
 		return -EMSGSIZE;
 	}
 #endif
-	inline_bytes = use_buffers(s) ? 0 : s->size;
+	/* With buffers, a message carries just the buffer object. */
+	inline_bytes = use_buffers(s) ? sizeof(struct bindox_object) : s->size;
 	r = bindox_conn_open(p->bindox_device, &s->conn);
 	if (r >= 0)
 		r = bindox_msg_new(&s->out);
