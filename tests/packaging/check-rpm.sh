@@ -49,9 +49,12 @@ else
 fi
 
 # ---- 2. source RPM ----
+# The file list is read first: in a pipe, grep -q may exit before rpm has
+# written everything, and pipefail would count rpm's SIGPIPE as a failure.
 if rpmbuild --define "_topdir $top" -bs "$spec" >"$work/srpm.log" 2>&1 &&
 	srpm=$(find "$top/SRPMS" -name "bindox-$ver-*.src.rpm" -print -quit) &&
-	[[ -n $srpm ]] && rpm -qlp "$srpm" 2>/dev/null | grep -qx "bindox-$ver.tar.gz"; then
+	[[ -n $srpm ]] && srpm_files=$(rpm -qlp "$srpm" 2>/dev/null) &&
+	grep -qx "bindox-$ver.tar.gz" <<<"$srpm_files"; then
 	pass "rpmbuild -bs: ${srpm##*/}"
 else
 	fail "rpmbuild -bs" "$(tail -n 20 "$work/srpm.log")"
