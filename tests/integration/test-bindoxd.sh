@@ -499,8 +499,11 @@ else
 	fail "bindoxd-restarts" "$(tail -n 20 "$tmp/bindoxd.log")"
 fi
 services_back() {
-	ctl list | grep -Eq "^it\\.echo +host +$server_pid " &&
-		ctl list | grep -Eq "^it\\.camera\\.front +host +$server_pid "
+	local list
+	# Not a pipe: under pipefail, grep -q exiting early would fail ctl.
+	list=$(ctl list) &&
+		grep -Eq "^it\\.echo +host +$server_pid " <<<"$list" &&
+		grep -Eq "^it\\.camera\\.front +host +$server_pid " <<<"$list"
 }
 if wait_until 30 services_back; then
 	pass "restart-services-back"
