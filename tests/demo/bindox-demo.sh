@@ -16,6 +16,8 @@ bindoxctl=$build/bindoxd/bindoxctl
 server=$build/tests/demo/bindox-demo-server
 client=$build/tests/demo/bindox-demo-client
 bus_policy=$build/tests/demo/org.bindox.Coordinator1.conf
+# shellcheck source=tests/helpers/private-bus.sh
+. "$build/tests/demo/private-bus.sh"
 client_uid=1000
 stranger_uid=1001
 pids=()
@@ -51,35 +53,11 @@ mkdir "$tmp/policy.d" "$tmp/vendor.d"
 say "module loaded; host device: $(ls -l /dev/bindox)"
 
 # A bus like the system bus, with bindoxd's installed D-Bus policy.
-cat >"$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$tmp/bus.socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Introspectable"/>
-  </policy>
-  <include>$bus_policy</include>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile >"$tmp/dbus.log" 2>&1 &
-pids+=($!)
-wait_until test -S "$tmp/bus.socket"
-export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$tmp/bus.socket
+private_bus_start "$tmp" "$bus_policy" || {
+	echo "demo: dbus-daemon did not start: $(cat "$tmp/dbus.log")" >&2
+	exit 1
+}
+pids+=("$private_bus_pid")
 
 # The demo policy: uid 1000 may look up and call the front camera.
 cat >"$tmp/policy.d/50-demo.xml" <<'EOF'

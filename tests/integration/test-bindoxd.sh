@@ -25,6 +25,8 @@ bindoxctl=$build/bindoxd/bindoxctl
 server=$build/tests/integration/bindox-itest-server
 client=$build/tests/integration/bindox-itest-client
 bus_policy=$build/tests/integration/org.bindox.Coordinator1.conf
+# shellcheck source=tests/helpers/private-bus.sh
+. "$build/tests/integration/private-bus.sh"
 # Plain users that exist on every Debian system: dbus-daemon refuses
 # connections from uids without a passwd entry.
 user=65534	# nobody: the device's group is given to it
@@ -226,52 +228,18 @@ mkdir "$tmp/policy.d" "$tmp/vendor.d" "$tmp/run"
 # Ready files of servers running as plain users.
 run=$tmp/run
 chmod 1777 "$run"
-cat >"$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$tmp/bus.socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-  <policy user="root">
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Monitoring"/>
-  </policy>
-  <include>$bus_policy</include>
-  <!-- Lets uid $user through to ReloadPolicy, so that bindoxd's own euid
-       check is what refuses it. uid $other gets the installed policy. -->
-  <policy user="$user">
-    <allow send_destination="org.bindox.Coordinator1"
-           send_interface="org.bindox.Coordinator1" send_member="ReloadPolicy"/>
-  </policy>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile >"$tmp/dbus.log" 2>&1 &
-pids+=($!)
-if ! wait_until 30 test -S "$tmp/bus.socket"; then
+# Lets uid $user through to ReloadPolicy, so that bindoxd's own euid check
+# is what refuses it. uid $other gets the installed policy.
+if ! private_bus_start "$tmp" "$bus_policy" "  <policy user=\"$user\">
+    <allow send_destination=\"org.bindox.Coordinator1\"
+           send_interface=\"org.bindox.Coordinator1\" send_member=\"ReloadPolicy\"/>
+  </policy>"; then
+	pids+=("$private_bus_pid")
 	echo "test-bindoxd: dbus-daemon did not start: $(cat "$tmp/dbus.log")"
 	echo "0%: Checks: 1, Failures: 1, Errors: 0"
 	exit 1
 fi
-chmod 0666 "$tmp/bus.socket"
-export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$tmp/bus.socket
+pids+=("$private_bus_pid")
 
 dbus-monitor --address "$DBUS_SYSTEM_BUS_ADDRESS" \
 	"type='signal',interface='org.bindox.Coordinator1'" \
