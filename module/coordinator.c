@@ -226,7 +226,7 @@ int bindox_coordinator_check_reply(struct bindox_txn *call,
 {
 	struct bindox_policy_request preq = {
 		.action = BINDOX_POLICY_ACT_LOOKUP,
-		.domain = call->from_domain,
+		.domain = call->sender_domain,
 		.euid = call->sender_euid,
 		.egid = call->sender_egid,
 	};

@@ -164,6 +164,12 @@ static bool bindox_policy_domain_eq(const struct bindox_policy *p, u32 off,
 	return bindox_policy_str_eq(p, off, len, d->label, strlen(d->label));
 }
 
+/* Domains are objects: the same domain is the same pointer. */
+static bool bindox_policy_same_domain(const struct bindox_policy_request *req)
+{
+	return req->peer == req->domain;
+}
+
 static bool bindox_policy_rule_matches(const struct bindox_policy *p,
 				       const struct bindox_policy_rule *r,
 				       const struct bindox_policy_request *req,
@@ -193,7 +199,7 @@ static bool bindox_policy_rule_matches(const struct bindox_policy *p,
 	if (r->peer_domain_len)
 		return bindox_policy_domain_eq(p, r->peer_domain_off,
 					       r->peer_domain_len, req->peer);
-	return !strcmp(req->peer->label, req->domain->label);
+	return bindox_policy_same_domain(req);
 }
 
 /* Without a table, or when no rule matches. */
@@ -202,7 +208,7 @@ static bool bindox_policy_default(const struct bindox_policy_request *req,
 {
 	if (req->action == BINDOX_POLICY_ACT_REGISTER)
 		return req->domain->is_host && uid == 0;
-	return !strcmp(req->peer->label, req->domain->label);
+	return bindox_policy_same_domain(req);
 }
 
 /**
@@ -218,22 +224,20 @@ bool bindox_policy_allows(const struct bindox_policy_request *req)
 	u32 uid = from_kuid_munged(&init_user_ns, req->euid);
 	u32 gid = from_kgid_munged(&init_user_ns, req->egid);
 	const struct bindox_policy *p;
-	bool allowed;
 	u32 i;
 
 	rcu_read_lock();
 	p = rcu_dereference(bindox_policy);
-	allowed = bindox_policy_default(req, uid);
 	for (i = p ? p->n_rules : 0; i-- > 0;) {
 		const struct bindox_policy_rule *r = &p->rules[i];
 
 		if (bindox_policy_rule_matches(p, r, req, uid, gid)) {
-			allowed = r->flags & BINDOX_POLICY_RULE_ALLOW;
-			break;
+			rcu_read_unlock();
+			return r->flags & BINDOX_POLICY_RULE_ALLOW;
 		}
 	}
 	rcu_read_unlock();
-	return allowed;
+	return bindox_policy_default(req, uid);
 }
 
 /**

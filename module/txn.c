@@ -172,8 +172,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 	txn->sender_pid = get_task_pid(current, PIDTYPE_TGID);
 	txn->sender_euid = sender->cred->euid;
 	txn->sender_egid = sender->cred->egid;
-	txn->sender_domain = sender->domain->id;
-	txn->from_domain = bindox_domain_ref(sender->domain);
+	txn->sender_domain = bindox_domain_ref(sender->domain);
 	return txn;
 }
 
@@ -194,7 +193,7 @@ void bindox_txn_free(struct kref *kref)
 	if (txn->data != txn->inline_data)
 		kvfree(txn->data);
 	put_pid(txn->sender_pid);
-	bindox_domain_unref(txn->from_domain);
+	bindox_domain_unref(txn->sender_domain);
 	bindox_node_unref(txn->target);
 	bindox_proc_unref(txn->to);
 	bindox_txn_unref(txn->reply);
@@ -350,7 +349,7 @@ int bindox_txn_copy_out(struct bindox_txn *txn, struct bindox_message *msg,
 				    task_active_pid_ns(current));
 	msg->sender_euid = from_kuid_munged(user_ns, txn->sender_euid);
 	msg->sender_egid = from_kgid_munged(user_ns, txn->sender_egid);
-	msg->sender_domain = txn->sender_domain;
+	msg->sender_domain = txn->sender_domain->id;
 	msg->payload.data_size = txn->data_size;
 	msg->payload.offsets_count = txn->n_objs;
 	return 0;

@@ -55,8 +55,7 @@ struct bindox_txn {
 	struct pid *sender_pid;		/* ref */
 	kuid_t sender_euid;
 	kgid_t sender_egid;
-	u32 sender_domain;
-	struct bindox_domain *from_domain;	/* ref: the sender's domain */
+	struct bindox_domain *sender_domain;	/* ref */
 
 	/* payload */
 	void *data;
