@@ -36,11 +36,13 @@
  * never runs under it.
  *
  * Buffers add buffer->seal_lock (mutex, around sealing and its
- * revocation) and the kernel's locks of their tmpfs file: the page (folio)
- * lock, taken by the fault handlers and by bindox_buffer_revoke(), and the
- * mapping's i_mmap_rwsem, taken by unmap_mapping_range(); both nest inside
- * seal_lock. The fault handlers take no bindox lock (under the page lock
- * they only read a hold's state and the buffer's flags, both atomic), and
+ * revocation), buffer->map_lock (rw_semaphore: the fault handlers hold it
+ * for reading, under mmap_lock, around their check and the entry they
+ * install; bindox_buffer_revoke() takes it for writing, alone or inside
+ * seal_lock, and releases it before zapping) and the kernel's locks that
+ * unmap_mapping_range() takes (i_mmap_rwsem, page table locks), which nest
+ * inside seal_lock. The fault handlers take no other bindox lock (they
+ * only read a hold's state and the buffer's flags, both atomic), and
  * sealing and revoking run with no other bindox lock held, so these locks
  * never nest with the ones above.
  */

@@ -11,7 +11,6 @@
 #include <linux/mount.h>
 #include <linux/overflow.h>
 #include <linux/pagemap.h>
-#include <linux/pagevec.h>
 #include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -109,17 +108,20 @@ static int bindox_buffer_charge(struct bindox_proc *proc, u64 bytes)
 }
 
 /*
- * Allocate every page now, in the allocating task: zeroed by tmpfs, charged
- * to this task's memory cgroup. Huge pages are allocated whole, so one
- * lookup covers 512 pages.
+ * Look up every folio of @buffer, allocating it on the first pass: zeroed
+ * by tmpfs, charged to this task's memory cgroup. Huge pages come whole,
+ * so one lookup covers 512 pages. With @keep, the references are kept in
+ * @buffer->folios (room for @keep of them); otherwise only counted.
  */
-static int bindox_buffer_populate(struct bindox_buffer *buffer)
+static int bindox_buffer_walk(struct bindox_buffer *buffer, unsigned long keep,
+			      unsigned long *count)
 {
 	struct address_space *mapping = buffer->file->f_mapping;
 	gfp_t gfp = mapping_gfp_mask(mapping) | __GFP_RETRY_MAYFAIL |
 		    __GFP_NOWARN;
 	pgoff_t index = 0;
 
+	*count = 0;
 	while (index < buffer->pages) {
 		struct folio *folio;
 		struct page *page;
@@ -129,12 +131,77 @@ static int bindox_buffer_populate(struct bindox_buffer *buffer)
 			return PTR_ERR(page);
 		folio = page_folio(page);
 		index = folio_next_index(folio);
-		folio_put(folio);
+		if (*count < keep) {
+			buffer->folios[*count] = folio;
+			buffer->n_folios = *count + 1;
+		} else {
+			folio_put(folio);
+			/* Folios cannot split between the passes. */
+			if (keep)
+				return -ENOMEM;
+		}
+		(*count)++;
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * Allocate every page now and keep a reference to each folio. The file is
+ * unevictable first, so that the pages never go to swap; the references
+ * keep them from being migrated: mappings point at their frames.
+ */
+static int bindox_buffer_populate(struct bindox_buffer *buffer)
+{
+	unsigned long n;
+	int err;
+
+	mapping_set_unevictable(buffer->file->f_mapping);
+	err = bindox_buffer_walk(buffer, 0, &n);
+	if (err)
+		return err;
+	buffer->folios = kvmalloc_array(n, sizeof(*buffer->folios),
+					GFP_KERNEL_ACCOUNT);
+	if (!buffer->folios)
+		return -ENOMEM;
+	return bindox_buffer_walk(buffer, n, &n);
+}
+
+static void bindox_buffer_put_folios(struct bindox_buffer *buffer)
+{
+	unsigned long i;
+
+	for (i = 0; i < buffer->n_folios; i++)
+		folio_put(buffer->folios[i]);
+	kvfree(buffer->folios);
+}
+
+/**
+ * bindox_buffer_folio() - the folio that holds a page of a buffer
+ * @buffer:	the buffer
+ * @index:	the page's index, below @buffer->pages
+ *
+ * Return: the folio (the buffer's reference keeps it), or NULL.
+ */
+struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
+				  pgoff_t index)
+{
+	unsigned long lo = 0, hi = buffer->n_folios;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+		struct folio *folio = buffer->folios[mid];
+
+		if (index < folio->index)
+			hi = mid;
+		else if (index >= folio_next_index(folio))
+			lo = mid + 1;
+		else
+			return folio;
+	}
+	return NULL;
 }
 
 /**
@@ -169,6 +236,7 @@ struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
 	}
 	kref_init(&buffer->kref);
 	mutex_init(&buffer->seal_lock);
+	init_rwsem(&buffer->map_lock);
 	buffer->size = bytes;
 	buffer->pages = bytes >> PAGE_SHIFT;
 	buffer->pin = anon_inode_getfile("[bindox-buffer]",
@@ -203,6 +271,7 @@ struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
 	return buffer;
 
 unfile:
+	bindox_buffer_put_folios(buffer);
 	fput(buffer->file);
 unpin:
 	fput(buffer->pin);
@@ -229,6 +298,7 @@ void bindox_buffer_free(struct kref *kref)
 						    kref);
 	struct file *pin = buffer->pin;
 
+	bindox_buffer_put_folios(buffer);
 	fput(buffer->file);
 	atomic64_sub(buffer->size, &buffer->charged->buffers.bytes);
 	atomic64_sub(buffer->size, &buffer->domain->buffer_bytes);
@@ -273,47 +343,24 @@ int bindox_buffer_seal(struct bindox_buffer *buffer)
  * @buffer:	the buffer, after a hold left ACTIVE or the buffer was sealed
  * @check_pins:	whether pages pinned for DMA make this fail
  *
- * Zap every mapping; then lock and unlock every page, which waits for the
- * faults that checked the old rights (they keep the page locked until
- * their page table entry is in place); then zap again. Faults that start
- * later see the new rights. Nothing to do while nobody maps the buffer.
+ * Wait for the faults that checked the old rights (they hold @map_lock for
+ * reading until their entry is in place), then zap every mapping. Faults
+ * that start later see the new rights.
  *
  * Return: 0, or -EBUSY if @check_pins and a page is pinned.
  */
 int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_pins)
 {
-	struct address_space *mapping = buffer->file->f_mapping;
-	struct folio_batch fbatch;
-	pgoff_t index = 0;
-	bool mapped, busy = false;
-	unsigned int i;
+	unsigned long i;
 
-	/* Order the change of rights before looking for mappings. */
+	/* The rights changed before: a full barrier orders that first. */
 	smp_mb();
-	i_mmap_lock_read(mapping);
-	mapped = mapping_mapped(mapping);
-	i_mmap_unlock_read(mapping);
-	if (!mapped && !check_pins)
-		return 0;
-
-	if (mapped)
-		unmap_mapping_range(mapping, 0, 0, 1);
-	folio_batch_init(&fbatch);
-	while (filemap_get_folios(mapping, &index, (pgoff_t)-1, &fbatch)) {
-		for (i = 0; i < folio_batch_count(&fbatch); i++) {
-			struct folio *folio = fbatch.folios[i];
-
-			if (mapped) {
-				folio_lock(folio);
-				folio_unlock(folio);
-			}
-			if (check_pins && folio_maybe_dma_pinned(folio))
-				busy = true;
-		}
-		folio_batch_release(&fbatch);
-		cond_resched();
+	down_write(&buffer->map_lock);
+	up_write(&buffer->map_lock);
+	unmap_mapping_range(buffer->file->f_mapping, 0, 0, 1);
+	for (i = 0; check_pins && i < buffer->n_folios; i++) {
+		if (folio_maybe_dma_pinned(buffer->folios[i]))
+			return -EBUSY;
 	}
-	if (mapped)
-		unmap_mapping_range(mapping, 0, 0, 1);
-	return busy ? -EBUSY : 0;
+	return 0;
 }

@@ -8,10 +8,13 @@
  * A *buffer* is memory for large payloads that travel without a copy. It is
  * a file on the driver's private tmpfs mount (``huge=within_size``), so that
  * every whole 2 MiB of it is one transparent huge page and a mapping of
- * 1 GiB costs 512 page faults, not 262,144. The pages are allocated and
- * zeroed when the buffer is created, in the allocating task, which charges
- * them to its memory cgroup; the allocating proc's and domain's byte quotas
- * pay for the buffer until it is freed.
+ * 1 GiB costs 512 page table entries, not 262,144. The pages are allocated
+ * and zeroed when the buffer is created, in the allocating task, which
+ * charges them to its memory cgroup; the allocating proc's and domain's byte
+ * quotas pay for the buffer until it is freed. The buffer keeps a reference
+ * to each of its folios (@folios) and marks the file unevictable, so that
+ * its memory stays where it is (no reclaim, no migration) for as long as
+ * the buffer lives: mappings point at the page frames directly.
  *
  * A *hold* is a proc's claim on a buffer: an id in the proc's buffer table
  * (&struct bindox_buffer_table) and the right to map the buffer. Ids are
@@ -30,19 +33,24 @@
  *
  * Access is checked in three places: bindox_buffer_mmap() (the hold must be
  * ACTIVE, a writable mapping needs the right to write, a read-only mapping
- * loses VM_MAYWRITE), the page fault handlers (every page that is mapped,
- * and every page that is made writable, is checked with the page locked)
- * and the mprotect hook. *Revoking* (a hold leaving ACTIVE, or a seal)
- * changes the state first and then zaps every mapping of the buffer, locks
- * and unlocks each of its pages (a fault that checked the old state still
- * holds the page lock until its page table entry is in place) and zaps
- * again. Moving or sealing an open buffer also fails with -EBUSY if a page
- * is pinned for DMA, which no zap can revoke.
+ * loses VM_MAYWRITE), the page fault handlers (every entry that is
+ * installed, and every entry that is made writable, is checked) and the
+ * mprotect hook. *Revoking* (a hold leaving ACTIVE, or a seal) changes the
+ * state first, then takes @map_lock for writing once, which waits for the
+ * faults that checked the old state (they hold it for reading until their
+ * entry is in place), and then zaps every mapping of the buffer. Moving or
+ * sealing an open buffer also fails with -EBUSY if a page is pinned for
+ * DMA, which no zap can revoke.
  *
  * Mappings are VMAs of the buffer's tmpfs file (vma_set_file()), so that
- * rmap, reclaim and /proc/self/pagemap see ordinary shared file pages; each
- * VMA holds its hold (for the rights) and the buffer (for the memory). The
- * tmpfs file itself can be neither read nor written, so that nothing
+ * unmap_mapping_range() finds them all, but the fault handlers install the
+ * page frames themselves (VM_MIXEDMAP, PTEs marked special): a 2 MiB folio
+ * is one PMD entry and no rmap or per-page map count is touched, which is
+ * what makes mapping and revoking cheap. /proc/self/pagemap shows the
+ * frames. get_user_pages() reaches only pages under a PMD entry (as it
+ * would for any huge page), which is why revoking checks for DMA pins.
+ * Each VMA holds its hold (for the rights) and the buffer (for the memory).
+ * The tmpfs file itself can be neither read nor written, so that nothing
  * reaches the memory around these checks. Page frames are the same for
  * every holder: nothing is ever copied.
  *
@@ -56,6 +64,7 @@
 #include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -82,6 +91,10 @@ struct bindox_buffer {
 	struct bindox_domain *domain;	/* ref: its domain, likewise */
 	unsigned long flags;		/* BINDOX_BUFFER_*, set once */
 	struct mutex seal_lock;		/* serializes bindox_buffer_seal() */
+	/* Read around a fault's check and entry, written once by revoking. */
+	struct rw_semaphore map_lock;
+	struct folio **folios;		/* refs, in file order; set once */
+	unsigned long n_folios;
 };
 
 /* Bits of bindox_buffer.flags. */
@@ -126,6 +139,8 @@ void bindox_buffers_exit(void);
 struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size);
 void bindox_buffer_free(struct kref *kref);
 int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_pins);
+struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
+				  pgoff_t index);
 int bindox_buffer_seal(struct bindox_buffer *buffer);
 
 /* buffer_table.c: holds and the buffer ioctls */
@@ -146,6 +161,7 @@ long bindox_buffer_ioctl(struct bindox_proc *proc, unsigned int cmd,
 
 /* buffer_map.c: mmap and page faults */
 int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma);
+long bindox_buffer_map_ioctl(struct file *file, void __user *uarg);
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 unsigned long bindox_buffer_get_unmapped_area(struct file *file,
 					      unsigned long addr,

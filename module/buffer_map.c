@@ -4,11 +4,14 @@
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/huge_mm.h>
+#include <linux/mman.h>
 #include <linux/pagemap.h>
+#include <linux/pfn_t.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
-#include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <uapi/linux/bindox.h>
 #include "buffer.h"
 #include "compat.h"
 #include "proc.h"
@@ -43,52 +46,95 @@ static void bindox_buffer_vm_close(struct vm_area_struct *vma)
 }
 
 /*
- * A page is about to be mapped: the hold must be ACTIVE. The check is made
- * with the page locked, and the fault code keeps it locked until the page
- * table entry is in place: that is what bindox_buffer_revoke() waits for.
+ * Whether @folio is mapped with one PMD entry at @addr: a whole 2 MiB
+ * folio, at the place in @vma where its first page belongs.
  */
-static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
+static bool bindox_buffer_pmd_fits(struct vm_area_struct *vma,
+				   unsigned long addr, struct folio *folio)
 {
-	struct bindox_buffer_map *map = vmf->vma->vm_private_data;
-	struct address_space *mapping = map->buffer->file->f_mapping;
-	struct folio *folio;
-	struct page *page;
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	unsigned long start = addr & HPAGE_PMD_MASK;
 
-	if (vmf->pgoff >= map->buffer->pages || !bindox_hold_may_read(map->hold))
-		return VM_FAULT_SIGBUS;
-	/* Every page exists (swapped in at worst): nothing is allocated. */
-	page = shmem_read_mapping_page_gfp(mapping, vmf->pgoff,
-					   mapping_gfp_mask(mapping));
-	if (IS_ERR(page))
-		return vmf_error(PTR_ERR(page));
-	/* A huge page's lock and mapping are its folio's. */
-	folio = page_folio(page);
-	folio_lock(folio);
-	if (folio->mapping != mapping || !bindox_hold_may_read(map->hold)) {
-		folio_unlock(folio);
-		folio_put(folio);
-		return VM_FAULT_SIGBUS;
-	}
-	vmf->page = page;
-	return VM_FAULT_LOCKED;
+	return folio_nr_pages(folio) == HPAGE_PMD_NR &&
+	       start >= vma->vm_start && vma->vm_end - start >= HPAGE_PMD_SIZE &&
+	       linear_page_index(vma, start) == folio->index;
+#else
+	return false;
+#endif
 }
 
 /*
- * A page is about to become writable (a shared mapping with this hook maps
- * pages read-only first). Checked with the page locked, as above.
+ * Install the entry for the faulting address: a PMD for a whole huge
+ * folio, a PTE otherwise (or, with @pmd_only, nothing: VM_FAULT_FALLBACK).
+ * The rights are checked and the entry installed under map_lock, which
+ * bindox_buffer_revoke() takes for writing before it zaps. Writable only
+ * for a write fault; a later write comes back through pfn_mkwrite or
+ * huge_fault.
  */
-static vm_fault_t bindox_buffer_page_mkwrite(struct vm_fault *vmf)
+static vm_fault_t bindox_buffer_insert(struct vm_fault *vmf, bool pmd_only)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct bindox_buffer_map *map = vma->vm_private_data;
+	struct bindox_buffer *buffer = map->buffer;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	struct folio *folio;
+	vm_fault_t ret;
+
+	if (vmf->pgoff >= buffer->pages)
+		return VM_FAULT_SIGBUS;
+	folio = bindox_buffer_folio(buffer, vmf->pgoff);
+	if (!folio)
+		return VM_FAULT_SIGBUS;
+
+	down_read(&buffer->map_lock);
+	if (!bindox_hold_may_read(map->hold) ||
+	    (write && !bindox_hold_may_write(map->hold, buffer)))
+		ret = VM_FAULT_SIGBUS;
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	else if (bindox_buffer_pmd_fits(vma, vmf->address, folio))
+		ret = vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(folio_pfn(folio)),
+					 write);
+#endif
+	else if (pmd_only)
+		ret = VM_FAULT_FALLBACK;
+	else if (write)
+		ret = vmf_insert_mixed_mkwrite(vma, vmf->address & PAGE_MASK,
+					       pfn_to_pfn_t(folio_pfn(folio) +
+							    vmf->pgoff - folio->index));
+	else
+		ret = vmf_insert_mixed(vma, vmf->address & PAGE_MASK,
+				       pfn_to_pfn_t(folio_pfn(folio) +
+						    vmf->pgoff - folio->index));
+	up_read(&buffer->map_lock);
+	return ret;
+}
+
+/* A page table entry is missing (the PMD may be empty too). */
+static vm_fault_t bindox_buffer_fault(struct vm_fault *vmf)
+{
+	return bindox_buffer_insert(vmf, false);
+}
+
+/* A write to a huge entry that is read-only: make it writable, or refuse. */
+static vm_fault_t bindox_buffer_huge_fault(struct vm_fault *vmf,
+					   BINDOX_HUGE_FAULT_ARG)
+{
+	if (!BINDOX_HUGE_FAULT_IS_PMD)
+		return VM_FAULT_FALLBACK;
+	return bindox_buffer_insert(vmf, true);
+}
+
+/*
+ * A write to a small entry that is read-only. No lock is needed: if the
+ * rights go after this check, revoking zaps the entry before or after it
+ * is made writable, and the fault code finds it changed in the first case.
+ */
+static vm_fault_t bindox_buffer_pfn_mkwrite(struct vm_fault *vmf)
 {
 	struct bindox_buffer_map *map = vmf->vma->vm_private_data;
-	struct folio *folio = page_folio(vmf->page);
 
-	folio_lock(folio);
-	if (folio->mapping != map->buffer->file->f_mapping ||
-	    !bindox_hold_may_write(map->hold, map->buffer)) {
-		folio_unlock(folio);
-		return VM_FAULT_SIGBUS;
-	}
-	return VM_FAULT_LOCKED;
+	return bindox_hold_may_write(map->hold, map->buffer) ? 0 :
+							       VM_FAULT_SIGBUS;
 }
 
 static int bindox_buffer_vm_mprotect(struct vm_area_struct *vma,
@@ -107,7 +153,8 @@ static const struct vm_operations_struct bindox_buffer_vm_ops = {
 	.open = bindox_buffer_vm_open,
 	.close = bindox_buffer_vm_close,
 	.fault = bindox_buffer_fault,
-	.page_mkwrite = bindox_buffer_page_mkwrite,
+	.huge_fault = bindox_buffer_huge_fault,
+	.pfn_mkwrite = bindox_buffer_pfn_mkwrite,
 	.mprotect = bindox_buffer_vm_mprotect,
 };
 
@@ -117,8 +164,8 @@ static const struct vm_operations_struct bindox_buffer_vm_ops = {
  * @vma:	the new mapping; vm_pgoff is the id (offset = id * PAGE_SIZE)
  *
  * Only MAP_SHARED, from the start of the buffer, at most its size. The
- * mapping becomes a mapping of the buffer's tmpfs file; pages come in
- * through bindox_buffer_fault(). A hold that may not write cannot map
+ * mapping becomes a mapping of the buffer's tmpfs file whose page frames
+ * the fault handlers map (bindox_buffer_insert()). A hold that may not write cannot map
  * writable, nor mprotect() the mapping writable later.
  *
  * Return: 0; -EINVAL for an unknown id, a private mapping or a length over
@@ -163,8 +210,11 @@ int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	if (!bindox_hold_may_write(hold, map->buffer))
 		bindox_vm_flags_mod(vma, 0, VM_MAYWRITE);
-	/* VM_DONTEXPAND also keeps the mapping from being merged. */
-	bindox_vm_flags_mod(vma, VM_DONTEXPAND, 0);
+	/*
+	 * Page frames, mapped by the fault handlers. VM_DONTEXPAND also keeps
+	 * the mapping from being merged; a core dump leaves it out.
+	 */
+	bindox_vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP, 0);
 	vma->vm_ops = &bindox_buffer_vm_ops;
 	vma->vm_private_data = map;
 	vma->vm_pgoff = 0;
@@ -195,3 +245,93 @@ unsigned long bindox_buffer_get_unmapped_area(struct file *file,
 	return thp_get_unmapped_area(file, addr, len, 0, flags);
 }
 #endif
+
+/* Where the entry that maps @addr ends: a PMD's or a page's end. */
+static unsigned long bindox_buffer_entry_end(struct vm_area_struct *vma,
+					     unsigned long addr)
+{
+	struct bindox_buffer_map *map = vma->vm_private_data;
+	struct folio *folio;
+
+	folio = bindox_buffer_folio(map->buffer, linear_page_index(vma, addr));
+	if (folio && bindox_buffer_pmd_fits(vma, addr, folio))
+		return (addr & PMD_MASK) + PMD_SIZE;
+	return addr + PAGE_SIZE;
+}
+
+/*
+ * Fault in every entry of the buffer mapping that starts at @addr, through
+ * the fault handlers (which check the rights), as a write if @write.
+ */
+static int bindox_buffer_fill(unsigned long addr, bool write)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	vm_fault_t ret;
+	int err = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	vma = vma_lookup(mm, addr);
+	/* Another thread unmapped or replaced it already: not ours to fill. */
+	if (!vma || vma->vm_start != addr || vma->vm_ops != &bindox_buffer_vm_ops) {
+		err = -EAGAIN;
+		goto out;
+	}
+	while (addr < vma->vm_end) {
+		ret = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0,
+				      NULL);
+		if (ret & VM_FAULT_ERROR) {
+			err = (ret & VM_FAULT_OOM) ? -ENOMEM : -EACCES;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		addr = bindox_buffer_entry_end(vma, addr);
+		cond_resched();
+	}
+out:
+	mmap_read_unlock(mm);
+	return err;
+}
+
+/**
+ * bindox_buffer_map_ioctl() - BINDOX_IOC_BUFFER_MAP: map and fill
+ * @file:	the device file
+ * @uarg:	struct bindox_buffer_map_args in user memory
+ *
+ * mmap(2) of the buffer, as bindox_buffer_mmap() checks it, then every page
+ * table entry of the mapping, so that its user takes no page faults. On
+ * failure the mapping is undone (if another thread of the caller replaced
+ * it meanwhile, that thread's mapping would go: the caller's own doing).
+ *
+ * Return: 0; the errors of mmap(2); -EINVAL for bad flags or a nonzero
+ * addr; -EACCES if the rights went while filling; -EINTR; -EFAULT.
+ */
+long bindox_buffer_map_ioctl(struct file *file, void __user *uarg)
+{
+	struct bindox_buffer_map_args args;
+	unsigned long addr, prot = PROT_READ;
+	int err;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if ((args.flags & ~BINDOX_MAP_WRITE) || args.addr || !args.size ||
+	    args.size > TASK_SIZE)
+		return -EINVAL;
+	if (args.flags & BINDOX_MAP_WRITE)
+		prot |= PROT_WRITE;
+	addr = vm_mmap(file, 0, args.size, prot, MAP_SHARED,
+		       (unsigned long)args.id << PAGE_SHIFT);
+	if (IS_ERR_VALUE(addr))
+		return (long)addr;
+	err = bindox_buffer_fill(addr, prot & PROT_WRITE);
+	args.addr = addr;
+	if (!err && copy_to_user(uarg, &args, sizeof(args)))
+		err = -EFAULT;
+	if (err && err != -EAGAIN)
+		vm_munmap(addr, args.size);
+	return err;
+}

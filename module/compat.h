@@ -24,4 +24,13 @@ static inline void bindox_vm_flags_mod(struct vm_area_struct *vma,
 #endif
 }
 
+/* Linux 6.6 gave vm_operations_struct.huge_fault the order of the entry. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define BINDOX_HUGE_FAULT_ARG unsigned int order
+#define BINDOX_HUGE_FAULT_IS_PMD (order == PMD_ORDER)
+#else
+#define BINDOX_HUGE_FAULT_ARG enum page_entry_size pe_size
+#define BINDOX_HUGE_FAULT_IS_PMD (pe_size == PE_SIZE_PMD)
+#endif
+
 #endif /* __BINDOX_COMPAT_H */

@@ -124,6 +124,8 @@ static long bindox_ioctl(struct file *file, unsigned int cmd,
 	case BINDOX_IOC_BUFFER_RELEASE:
 	case BINDOX_IOC_BUFFER_INFO:
 		return bindox_buffer_ioctl(proc, cmd, uarg);
+	case BINDOX_IOC_BUFFER_MAP:
+		return bindox_buffer_map_ioctl(file, uarg);
 	default:
 		return -ENOTTY;
 	}

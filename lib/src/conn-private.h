@@ -32,7 +32,8 @@ struct BindoxConn {
 int bindox_conn_ioctl(int fd, unsigned long request, void *arg);
 
 /**
- * bindox_conn_mmap() - map a buffer: mmap(2) MAP_SHARED on the descriptor
+ * bindox_conn_mmap() - map a buffer, MAP_SHARED, its page tables filled
+ * (BINDOX_IOC_BUFFER_MAP, or mmap(2) and madvise(2) on an older driver)
  * @fd:		file descriptor
  * @size:	bytes
  * @offset:	the buffer's offset (id times the page size)

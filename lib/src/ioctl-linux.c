@@ -11,6 +11,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/types.h>
+#include <unistd.h>
+#include <linux/bindox.h>
 #include "conn-private.h"
 
 /* Linux 5.14; older C libraries do not name them. */
@@ -34,7 +36,8 @@ int bindox_conn_ioctl(int fd, unsigned long request, void *arg)
 	return 0;
 }
 
-int bindox_conn_mmap(int fd, size_t size, uint64_t offset, bool writable, void **out)
+/* The older way: mmap(2), then fill the page tables with madvise(2). */
+static int map_with_mmap(int fd, size_t size, uint64_t offset, bool writable, void **out)
 {
 	void *p;
 
@@ -45,13 +48,35 @@ int bindox_conn_mmap(int fd, size_t size, uint64_t offset, bool writable, void *
 		 (off_t)offset);
 	if (p == MAP_FAILED)
 		return -errno;
-	/*
-	 * Fill the page tables now, in one call, rather than with a fault per
-	 * huge page on first touch: a received buffer is about to be used.
-	 * Only an optimisation: a kernel without it (EINVAL) faults later.
-	 */
+	/* Only an optimisation: a kernel without it (EINVAL) faults later. */
 	(void)madvise(p, size, writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
 	*out = p;
+	return 0;
+}
+
+int bindox_conn_mmap(int fd, size_t size, uint64_t offset, bool writable, void **out)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct bindox_buffer_map_args args = {
+		.flags = writable ? BINDOX_MAP_WRITE : 0,
+		.size = size,
+	};
+	int r;
+
+	if (page <= 0 || offset % (uint64_t)page || offset / (uint64_t)page > UINT32_MAX)
+		return -EINVAL;
+	/*
+	 * The driver maps the buffer and fills its page tables in one call: a
+	 * received buffer is about to be used, and its mappings are the
+	 * driver's own (mmap(2) maps them too, but madvise() cannot fill them).
+	 */
+	args.id = (uint32_t)(offset / (uint64_t)page);
+	r = bindox_conn_ioctl(fd, BINDOX_IOC_BUFFER_MAP, &args);
+	if (r == -ENOTTY)	/* a driver older than BINDOX_IOC_BUFFER_MAP */
+		return map_with_mmap(fd, size, offset, writable, out);
+	if (r < 0)
+		return r;
+	*out = (void *)(uintptr_t)args.addr;
 	return 0;
 }
 

@@ -22,6 +22,7 @@ _Static_assert(sizeof(struct bindox_coord_request) == 8, "bindox_coord_request l
 _Static_assert(sizeof(struct bindox_coord_reply) == 8, "bindox_coord_reply layout");
 _Static_assert(sizeof(struct bindox_buffer_alloc) == 24, "bindox_buffer_alloc layout");
 _Static_assert(sizeof(struct bindox_buffer_info) == 24, "bindox_buffer_info layout");
+_Static_assert(sizeof(struct bindox_buffer_map_args) == 24, "bindox_buffer_map_args layout");
 
 _Static_assert(offsetof(struct bindox_object, size) == 16, "object.size");
 _Static_assert(offsetof(struct bindox_transaction, payload) == 8, "transaction.payload");

@@ -163,6 +163,12 @@ START_TEST(callers_give_up_while_target_closes)
 			;
 		/* Every queued call is completed by the release or abandoned by its caller. */
 		close(srv);
+		/*
+		 * The signaller first: it signals callers until each is done, and
+		 * pthread_kill() of a thread already joined would be a use after
+		 * free.
+		 */
+		ck_assert_int_eq(bxt_join(sig, BXT_LONG_MS, NULL), 0);
 		for (i = 0; i < N_CALLERS; i++) {
 			ck_assert_msg(bxt_join(threads[i], BXT_LONG_MS, NULL) == 0,
 				      "round %d: caller %d hangs", round, i);
@@ -175,7 +181,6 @@ START_TEST(callers_give_up_while_target_closes)
 			else
 				dead++;
 		}
-		ck_assert_int_eq(bxt_join(sig, BXT_LONG_MS, NULL), 0);
 		close(cli);
 	}
 	bxt_coord_stop(co);

@@ -8,8 +8,9 @@
  * A &BindoxBuffer is a block of memory that travels in messages without
  * being copied: the driver allocates it (zeroed), every process that
  * receives it maps the same physical pages, and the driver decides who may
- * map it and who may write it. Large buffers are backed by 2 MiB pages, so
- * mapping 1 GiB costs about 512 page faults.
+ * map it and who may write it. Large buffers are backed by 2 MiB pages, each
+ * one page table entry, so mapping 1 GiB costs about 512 entries; the
+ * library has the driver fill them when it maps a buffer.
  *
  * Who may write, and when:
  *

@@ -367,6 +367,9 @@ struct bindox_policy_load {
  *  mmap(2) of a buffer: EINVAL (unknown id, MAP_PRIVATE, longer than the
  *	buffer), EACCES (moved or released id, or PROT_WRITE without the
  *	right to write).
+ *  BUFFER_MAP: the errors of mmap(2), EINVAL for an unknown flag or an
+ *	addr that is not 0, EACCES also when the rights were taken away while
+ *	the page tables were filled (a move by another thread), EINTR.
  */
 
 /*
@@ -399,6 +402,13 @@ struct bindox_policy_load {
  *  - BINDOX_IOC_BUFFER_RELEASE drops an id; a mapping of it faults from then
  *    on. The memory is freed when the last id, message and mapping is gone
  *    (a process's ids go when its file is released).
+ *
+ * BINDOX_IOC_BUFFER_MAP maps a buffer as mmap(2) would and fills the
+ * mapping's page tables before it returns, so that using a buffer just
+ * received costs no page faults; a whole 2 MiB of a buffer is one page
+ * table entry. Buffer memory is mapped as the driver's own: it stays
+ * resident (never swapped) and is not counted in a process's RSS; the
+ * memory cgroup of the allocator pays for it.
  */
 #define BINDOX_BUF_MOVE		(1U << 0)	/* object flag in: ownership passes */
 #define BINDOX_BUF_SHARE	(1U << 1)	/* object flag in: seal, share read-only */
@@ -436,6 +446,24 @@ struct bindox_buffer_info {
 	__u64 offset;
 };
 
+/**
+ * struct bindox_buffer_map_args - BINDOX_IOC_BUFFER_MAP
+ * @id:		in: a buffer id in the caller's table
+ * @flags:	in: BINDOX_MAP_WRITE for a writable mapping (needs the right
+ *		to write), otherwise 0: read-only
+ * @size:	in: bytes to map from the buffer's start, at least 1 and at
+ *		most its size
+ * @addr:	out: where the mapping is (in: must be 0); undo with munmap(2)
+ */
+struct bindox_buffer_map_args {
+	__u32 id;
+	__u32 flags;
+	__u64 size;
+	__u64 addr;
+};
+
+#define BINDOX_MAP_WRITE	(1U << 0)
+
 #define BINDOX_IOC_MAGIC	0xb7
 
 #define BINDOX_IOC_VERSION	_IOWR(BINDOX_IOC_MAGIC, 0x00, struct bindox_version)
@@ -452,6 +480,7 @@ struct bindox_buffer_info {
 #define BINDOX_IOC_BUFFER_ALLOC	_IOWR(BINDOX_IOC_MAGIC, 0x10, struct bindox_buffer_alloc)
 #define BINDOX_IOC_BUFFER_RELEASE _IOWR(BINDOX_IOC_MAGIC, 0x11, struct bindox_buffer_info)
 #define BINDOX_IOC_BUFFER_INFO	_IOWR(BINDOX_IOC_MAGIC, 0x12, struct bindox_buffer_info)
+#define BINDOX_IOC_BUFFER_MAP	_IOWR(BINDOX_IOC_MAGIC, 0x13, struct bindox_buffer_map_args)
 
 /*
  * The Coordinator protocol: the data of a call to handle 0. The driver
