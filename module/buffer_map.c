@@ -260,8 +260,55 @@ static unsigned long bindox_buffer_entry_end(struct vm_area_struct *vma,
 }
 
 /*
- * Fault in every entry of the buffer mapping that starts at @addr, through
- * the fault handlers (which check the rights), as a write if @write.
+ * Install the PMD entry for @addr without the fault path, which allocates
+ * (and frees again) a page table for every missing PMD entry: possible
+ * when the tables above it exist and a whole huge folio belongs there.
+ * VM_FAULT_FALLBACK when not. Called with mmap_lock held.
+ */
+static vm_fault_t bindox_buffer_fill_pmd(struct vm_area_struct *vma,
+					 unsigned long addr, bool write)
+{
+	struct bindox_buffer_map *map = vma->vm_private_data;
+	unsigned long start = addr & PMD_MASK;
+	struct folio *folio;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+
+	folio = bindox_buffer_folio(map->buffer, linear_page_index(vma, start));
+	if (!folio || !bindox_buffer_pmd_fits(vma, start, folio))
+		return VM_FAULT_FALLBACK;
+	pgd = pgd_offset(vma->vm_mm, start);
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return VM_FAULT_FALLBACK;
+	p4d = p4d_offset(pgd, start);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return VM_FAULT_FALLBACK;
+	pud = pud_offset(p4d, start);
+	if (pud_none(*pud) || pud_bad(*pud))
+		return VM_FAULT_FALLBACK;
+	pmd = pmd_offset(pud, start);
+	/* Entries already there are the fault path's business. */
+	if (!pmd_none(READ_ONCE(*pmd)))
+		return VM_FAULT_FALLBACK;
+	{
+		struct vm_fault vmf = {
+			.vma = vma,
+			.address = start,
+			.pgoff = linear_page_index(vma, start),
+			.flags = write ? FAULT_FLAG_WRITE : 0,
+			.pmd = pmd,
+		};
+
+		return bindox_buffer_insert(&vmf, true);
+	}
+}
+
+/*
+ * Fill every entry of the buffer mapping that starts at @addr, checked by
+ * bindox_buffer_insert() as a fault would be, writable if @write: huge
+ * entries directly, the rest through the fault handlers.
  */
 static int bindox_buffer_fill(unsigned long addr, bool write)
 {
@@ -279,8 +326,10 @@ static int bindox_buffer_fill(unsigned long addr, bool write)
 		goto out;
 	}
 	while (addr < vma->vm_end) {
-		ret = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0,
-				      NULL);
+		ret = bindox_buffer_fill_pmd(vma, addr, write);
+		if (ret == VM_FAULT_FALLBACK)
+			ret = handle_mm_fault(vma, addr,
+					      write ? FAULT_FLAG_WRITE : 0, NULL);
 		if (ret & VM_FAULT_ERROR) {
 			err = (ret & VM_FAULT_OOM) ? -ENOMEM : -EACCES;
 			break;
