@@ -346,6 +346,69 @@ out:
 	return err;
 }
 
+/*
+ * BINDOX_MAP_REUSE: give the mapping at @args->addr to hold @args->id of
+ * @proc, if it maps the same buffer whole, alone, with the same protection,
+ * through a hold that gives no access any more. The swap is made with
+ * mmap_lock held for writing, so that no fault sees it half done.
+ */
+static int bindox_buffer_reuse(struct bindox_proc *proc,
+			       const struct bindox_buffer_map_args *args,
+			       bool write)
+{
+	struct mm_struct *mm = current->mm;
+	struct bindox_buffer *buffer = NULL;
+	struct bindox_buffer_map *map;
+	struct bindox_hold *hold, *old = NULL;
+	struct vm_area_struct *vma;
+	int err = -EINVAL, state;
+
+	mutex_lock(&proc->lock);
+	hold = bindox_hold_lookup(proc, args->id);
+	if (hold && hold->buffer) {
+		bindox_hold_ref(hold);
+		buffer = bindox_buffer_ref(hold->buffer);
+	}
+	mutex_unlock(&proc->lock);
+	if (!buffer) {
+		err = hold ? -EACCES : -EINVAL;
+		hold = NULL;
+		goto out;
+	}
+	if (!bindox_hold_may_read(hold) ||
+	    (write && !bindox_hold_may_write(hold, buffer))) {
+		err = -EACCES;
+		goto out;
+	}
+	if (mmap_write_lock_killable(mm)) {
+		err = -EINTR;
+		goto out;
+	}
+	vma = vma_lookup(mm, args->addr);
+	if (vma && vma->vm_start == args->addr &&
+	    vma->vm_ops == &bindox_buffer_vm_ops) {
+		map = vma->vm_private_data;
+		state = atomic_read(&map->hold->state);
+		if (map->buffer == buffer && refcount_read(&map->refs) == 1 &&
+		    vma_pages(vma) == DIV_ROUND_UP(args->size, PAGE_SIZE) &&
+		    !!(vma->vm_flags & VM_WRITE) == write &&
+		    state != BINDOX_HOLD_ACTIVE && state != BINDOX_HOLD_SENDING) {
+			old = map->hold;
+			map->hold = hold;	/* our reference */
+			hold = NULL;
+			err = 0;
+		}
+	}
+	mmap_write_unlock(mm);
+	if (!err)
+		err = bindox_buffer_fill(args->addr, write);
+out:
+	bindox_hold_unref(old);
+	bindox_hold_unref(hold);
+	bindox_buffer_unref(buffer);
+	return err;
+}
+
 /**
  * bindox_buffer_map_ioctl() - BINDOX_IOC_BUFFER_MAP: map and fill
  * @file:	the device file
@@ -356,8 +419,9 @@ out:
  * failure the mapping is undone (if another thread of the caller replaced
  * it meanwhile, that thread's mapping would go: the caller's own doing).
  *
- * Return: 0; the errors of mmap(2); -EINVAL for bad flags or a nonzero
- * addr; -EACCES if the rights went while filling; -EINTR; -EFAULT.
+ * Return: 0; the errors of mmap(2); -EINVAL for bad flags, a nonzero addr
+ * or (BINDOX_MAP_REUSE) no mapping to reuse; -EACCES if the rights went
+ * while filling; -EINTR; -EFAULT.
  */
 long bindox_buffer_map_ioctl(struct file *file, void __user *uarg)
 {
@@ -367,11 +431,15 @@ long bindox_buffer_map_ioctl(struct file *file, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if ((args.flags & ~BINDOX_MAP_WRITE) || args.addr || !args.size ||
-	    args.size > TASK_SIZE)
+	if ((args.flags & ~(BINDOX_MAP_WRITE | BINDOX_MAP_REUSE)) ||
+	    (args.addr && !(args.flags & BINDOX_MAP_REUSE)) || !args.size ||
+	    args.size > TASK_SIZE || args.addr > TASK_SIZE)
 		return -EINVAL;
 	if (args.flags & BINDOX_MAP_WRITE)
 		prot |= PROT_WRITE;
+	if (args.flags & BINDOX_MAP_REUSE)
+		return bindox_buffer_reuse(file->private_data, &args,
+					   prot & PROT_WRITE);
 	addr = vm_mmap(file, 0, args.size, prot, MAP_SHARED,
 		       (unsigned long)args.id << PAGE_SHIFT);
 	if (IS_ERR_VALUE(addr))

@@ -21,6 +21,7 @@ struct BindoxBuffer {
 	BindoxConn *conn;
 	uint32_t id;
 	bool writable;
+	bool mapped_writable;	/* the mapping's protection */
 	void *data;
 	size_t size;
 };
@@ -35,7 +36,37 @@ static int buffer_map(BindoxBuffer *b, uint64_t size)
 		return -EOVERFLOW;
 	offset = (uint64_t)b->id * (uint64_t)page;
 	b->size = (size_t)size;
+	b->mapped_writable = b->writable;
 	return bindox_conn_mmap(b->conn->fd, b->size, offset, b->writable, &b->data);
+}
+
+/*
+ * Map a buffer just received: a buffer that comes back takes over the
+ * mapping it had when this connection moved it away (the driver checks
+ * that it is the same buffer and that the old id gives no access), which
+ * saves a new mapping and the unmapping of the old one; anything else is
+ * mapped anew.
+ */
+static int buffer_map_received(BindoxBuffer *b, uint64_t size)
+{
+	BindoxConn *c = b->conn;
+	BindoxBuffer *old;
+	int r = -EINVAL;
+
+	pthread_mutex_lock(&c->moved_lock);
+	old = c->moved;
+	if (old && old->data && old->size == size && old->mapped_writable == b->writable) {
+		r = bindox_conn_remap(c->fd, b->id, old->data, old->size, b->writable);
+		if (r == 0) {
+			b->data = old->data;
+			b->size = old->size;
+			b->mapped_writable = old->mapped_writable;
+			old->data = NULL;	/* its release must not unmap it */
+			c->moved = NULL;
+		}
+	}
+	pthread_mutex_unlock(&c->moved_lock);
+	return r == 0 ? 0 : buffer_map(b, size);
 }
 
 /* Drop the id @id of connection @c; nothing to report if it fails. */
@@ -103,6 +134,11 @@ int bindox_msg_append_buffer(BindoxMsg *m, BindoxBuffer *b, uint32_t mode)
 	if (r < 0)
 		return r;
 	b->writable = false;
+	if (mode == BINDOX_BUFFER_MOVE) {
+		pthread_mutex_lock(&b->conn->moved_lock);
+		b->conn->moved = b;
+		pthread_mutex_unlock(&b->conn->moved_lock);
+	}
 	return 0;
 }
 
@@ -129,7 +165,7 @@ int bindox_msg_get_buffer(BindoxMsg *m, size_t object_index, BindoxBuffer **out)
 	b->conn = m->conn;
 	b->id = (uint32_t)obj.value;
 	b->writable = obj.flags & BINDOX_BUF_WRITABLE;
-	r = buffer_map(b, obj.size);
+	r = buffer_map_received(b, obj.size);
 	if (r < 0)
 		return r;
 
@@ -144,6 +180,10 @@ void bindox_buffer_release(BindoxBuffer *b)
 {
 	if (!b)
 		return;
+	pthread_mutex_lock(&b->conn->moved_lock);
+	if (b->conn->moved == b)
+		b->conn->moved = NULL;
+	pthread_mutex_unlock(&b->conn->moved_lock);
 	if (b->data)
 		bindox_conn_munmap(b->data, b->size);
 	buffer_release_id(b->conn, b->id);

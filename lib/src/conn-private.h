@@ -3,20 +3,28 @@
 
 /*
  * The connection object and the one place where libbindox talks to the
- * driver. bindox_conn_ioctl(), bindox_conn_mmap() and bindox_conn_munmap()
- * are implemented in ioctl-linux.c for the real library; the unit tests link
+ * driver. bindox_conn_ioctl(), bindox_conn_mmap(), bindox_conn_remap() and
+ * bindox_conn_munmap() are implemented in ioctl-linux.c for the real library; the unit tests link
  * a fake driver in their place.
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <bindox/buffer.h>
 #include <bindox/conn.h>
 
 struct BindoxConn {
 	int fd;
 	uint32_t version_major;
 	uint32_t version_minor;
+	/*
+	 * The buffer this connection last moved away: a buffer received
+	 * later may take over its mapping (buffer.c). Under moved_lock.
+	 */
+	pthread_mutex_t moved_lock;
+	BindoxBuffer *moved;
 };
 
 /**
@@ -43,6 +51,21 @@ int bindox_conn_ioctl(int fd, unsigned long request, void *arg);
  * Return: 0 or the negative errno.
  */
 int bindox_conn_mmap(int fd, size_t size, uint64_t offset, bool writable, void **out);
+
+/**
+ * bindox_conn_remap() - let a received buffer take over the mapping of a
+ * buffer moved away (BINDOX_IOC_BUFFER_MAP with BINDOX_MAP_REUSE): the
+ * driver accepts only a mapping of the same buffer that gives no access
+ * @fd:		file descriptor
+ * @id:		the received buffer's id
+ * @addr:	the old mapping
+ * @size:	its size (the buffer's)
+ * @writable:	whether it is writable (it must match the new rights)
+ *
+ * Return: 0 (the mapping now serves @id, filled), or the negative errno
+ * (nothing changed: map anew).
+ */
+int bindox_conn_remap(int fd, uint32_t id, void *addr, size_t size, bool writable);
 
 /**
  * bindox_conn_munmap() - undo bindox_conn_mmap()

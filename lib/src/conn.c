@@ -37,6 +37,11 @@ int bindox_conn_open(const char *path, BindoxConn **out)
 	if (!c)
 		return -ENOMEM;
 
+	r = pthread_mutex_init(&c->moved_lock, NULL);
+	if (r != 0) {
+		free(c);
+		return -r;
+	}
 	c->fd = util_steal_fd(&fd);
 	c->version_major = version.major;
 	c->version_minor = version.minor;
@@ -50,6 +55,7 @@ BindoxConn *bindox_conn_close(BindoxConn *c)
 		return NULL;
 	if (c->fd >= 0)
 		close(c->fd);
+	pthread_mutex_destroy(&c->moved_lock);
 	free(c);
 	return NULL;
 }

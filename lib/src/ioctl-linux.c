@@ -80,6 +80,18 @@ int bindox_conn_mmap(int fd, size_t size, uint64_t offset, bool writable, void *
 	return 0;
 }
 
+int bindox_conn_remap(int fd, uint32_t id, void *addr, size_t size, bool writable)
+{
+	struct bindox_buffer_map_args args = {
+		.id = id,
+		.flags = BINDOX_MAP_REUSE | (writable ? BINDOX_MAP_WRITE : 0),
+		.size = size,
+		.addr = (uint64_t)(uintptr_t)addr,
+	};
+
+	return bindox_conn_ioctl(fd, BINDOX_IOC_BUFFER_MAP, &args);
+}
+
 void bindox_conn_munmap(void *p, size_t size)
 {
 	(void)munmap(p, size);

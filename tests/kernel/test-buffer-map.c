@@ -5,7 +5,10 @@
  * mmap), refuses bad requests and missing rights; a 2 MiB page is one
  * entry (fault counts of a plain mmap); system calls copy to and from
  * buffer memory like any other (the entries are the driver's own); mappings that are split (mprotect), moved (mremap) or
- * inherited (fork) keep the data and lose access when the buffer moves.
+ * inherited (fork) keep the data and lose access when the buffer moves; a
+ * buffer that comes back takes over its old mapping (BINDOX_MAP_REUSE),
+ * and only a mapping of the same buffer, whole, alone and without access
+ * qualifies.
  */
 
 #include <errno.h>
@@ -241,6 +244,97 @@ START_TEST(split_moved_and_inherited_mappings)
 }
 END_TEST
 
+/* BINDOX_IOC_BUFFER_MAP with BINDOX_MAP_REUSE of the mapping at @addr. */
+static int reuse_ioctl(int fd, uint32_t id, uint32_t flags, uint64_t size, void *addr)
+{
+	struct bindox_buffer_map_args a = {
+		.id = id, .flags = flags | BINDOX_MAP_REUSE, .size = size,
+		.addr = (uint64_t)(uintptr_t)addr,
+	};
+
+	return bxt_ioctl(fd, BINDOX_IOC_BUFFER_MAP, &a);
+}
+
+START_TEST(a_buffer_that_comes_back_reuses_its_mapping)
+{
+	const size_t size = 4 * BXB_MIB;
+	BindoxBuffer *b = NULL, *back = NULL, *back2 = NULL, *other = NULL;
+	uint8_t *p, *q, *r, *anon;
+	BxbReport rep;
+	BxbEnv e;
+	int fd, hold[2];
+	pid_t child;
+	char c;
+
+	bxb_env_up_ck(&e, 1);
+	fd = bindox_conn_fd(e.c);
+	BXT_OK(bindox_buffer_alloc(e.c, size, &b));
+	p = bindox_buffer_data(b);
+	memset(p, 0x41, size);
+	/* The library hands the moved-away mapping to the buffer that returns. */
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_FILL_RETURN, 0x42, b, BINDOX_BUFFER_MOVE, &rep, &back));
+	ck_assert_int_eq(rep.status, 0);
+	ck_assert_ptr_eq(bindox_buffer_data(back), p);
+	ck_assert_ptr_null(bindox_buffer_data(b));
+	ck_assert_uint_eq(p[size - 1], 0x42);
+	memset(p, 0x43, size);
+	bindox_buffer_release(b);
+
+	/* What the driver refuses: a mapping that still gives access, ... */
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size, p), EINVAL);
+	/* ... one that is not a buffer's, one of another buffer, ... */
+	anon = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(anon != MAP_FAILED);
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size, anon), EINVAL);
+	munmap(anon, size);
+	BXT_OK(bindox_buffer_alloc(e.c, size, &other));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_INSPECT, 1, other, BINDOX_BUFFER_MOVE, &rep, NULL));
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size,
+			    bindox_buffer_data(other)), EINVAL);
+
+	/* Two more mappings of the buffer; then it travels once more. */
+	BXT_OK(map_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size, (void **)&q));
+	BXT_OK(map_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size, (void **)&r));
+	BXT_OK(bxb_call(e.c, e.h[0], BXB_FILL_RETURN, 0x44, back, BINDOX_BUFFER_MOVE, &rep,
+			&back2));
+	ck_assert_int_eq(rep.status, 0);
+	ck_assert_ptr_eq(bindox_buffer_data(back2), p);
+	/* ... a size or protection that differs, a split mapping, ... */
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back2), BINDOX_MAP_WRITE, size / 2, q), EINVAL);
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back2), 0, size, q), EINVAL);
+	ck_assert_int_eq(mprotect(r, 4096, PROT_READ), 0);
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back2), BINDOX_MAP_WRITE, size, r), EINVAL);
+	/* ... and one that a child shares. */
+	ck_assert_int_eq(pipe(hold), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(hold[1]);
+		_exit(read(hold[0], &c, 1) < 0);
+	}
+	close(hold[0]);
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back2), BINDOX_MAP_WRITE, size, q), EINVAL);
+	close(hold[1]);
+	ck_assert_int_eq(bxt_waitpid(child, BXT_LONG_MS), 0);
+	ck_assert(faulted(bxb_access_signal(q, false)));
+
+	/* Alone again: it serves the new id, filled, with the same frames. */
+	BXT_OK(reuse_ioctl(fd, bindox_buffer_id(back2), BINDOX_MAP_WRITE, size, q));
+	ck_assert_uint_ne(bxb_pfn(q + size - 4096), 0);
+	ck_assert_uint_eq(bxb_pfn(q), bxb_pfn(p));
+	ck_assert_uint_eq(q[size - 1], 0x44);
+	q[0] = 0x45;
+	ck_assert_uint_eq(p[0], 0x45);
+	ck_assert(faulted(bxb_access_signal(r, false)));
+	munmap(q, size);
+	munmap(r, size);
+	bindox_buffer_release(other);
+	bindox_buffer_release(back);
+	bindox_buffer_release(back2);
+	bxb_env_down_ck(&e);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("buffer-map");
@@ -251,5 +345,6 @@ int main(void)
 	tcase_add_test(tc, map_ioctl_checks_the_rights);
 	tcase_add_test(tc, system_calls_copy_to_and_from_buffers);
 	tcase_add_test(tc, split_moved_and_inherited_mappings);
+	tcase_add_test(tc, a_buffer_that_comes_back_reuses_its_mapping);
 	return bxt_run(s);
 }

@@ -102,7 +102,7 @@ START_TEST(move_is_zero_copy_and_revokes_the_sender)
 	BindoxBuffer *b = NULL, *back = NULL;
 	BxbReport rep;
 	BxbEnv e;
-	uint8_t *p;
+	uint8_t *p, *q;
 	uint32_t id;
 	int i;
 
@@ -114,6 +114,14 @@ START_TEST(move_is_zero_copy_and_revokes_the_sender)
 	for (i = 0; i < BXB_PROBES; i++)
 		ck_assert_msg(pfn[i] != 0, "no page frame number (not root?)");
 	id = bindox_buffer_id(b);
+	/*
+	 * A second mapping of the sender's: the library hands the first one
+	 * (@p) to the buffer when it comes back.
+	 */
+	q = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, bindox_conn_fd(e.c),
+		 (off_t)id * 4096);
+	ck_assert(q != MAP_FAILED);
+	q[0] = 0x11;
 
 	/* The server fills it with 0x22 and moves it back. */
 	BXT_OK(bxb_call(e.c, e.h[0], BXB_FILL_RETURN, 0x22, b, BINDOX_BUFFER_MOVE, &rep, &back));
@@ -130,21 +138,23 @@ START_TEST(move_is_zero_copy_and_revokes_the_sender)
 
 	/* The sender lost every access: its pages are unmapped and fault. */
 	ck_assert(!bindox_buffer_writable(b));
-	ck_assert_uint_eq(bxb_pfn(p), 0);
-	ck_assert(faulted(bxb_access_signal(p, true)));
-	ck_assert(faulted(bxb_access_signal(p, false)));
+	ck_assert_uint_eq(bxb_pfn(q), 0);
+	ck_assert(faulted(bxb_access_signal(q, true)));
+	ck_assert(faulted(bxb_access_signal(q, false)));
 	BXT_OK(bxb_info(bindox_conn_fd(e.c), id, &info));
 	ck_assert_uint_eq(info.flags, BINDOX_BUF_MOVED);
 	ck_assert(mmap(NULL, SIZE, PROT_READ, MAP_SHARED, bindox_conn_fd(e.c),
 		       (off_t)id * 4096) == MAP_FAILED);
 	ck_assert_int_eq(errno, EACCES);
 	/* Nor can it reach the memory behind its old mapping some other way. */
-	ck_assert_int_eq(bypass_remap(p, SIZE), -EACCES);
-	ck_assert_int_eq(bypass_punch(p, SIZE), -EBADF);
+	ck_assert_int_eq(bypass_remap(q, SIZE), -EACCES);
+	ck_assert_int_eq(bypass_punch(q, SIZE), -EBADF);
+	munmap(q, SIZE);
 	bindox_buffer_release(b);
 
-	/* It came back: the server's data, the same frames, writable again. */
+	/* It came back into its old mapping: the server's data, the same frames. */
 	ck_assert_ptr_nonnull(back);
+	ck_assert_ptr_eq(bindox_buffer_data(back), p);
 	ck_assert(bindox_buffer_writable(back));
 	ck_assert_uint_eq(bindox_buffer_size(back), SIZE);
 	p = bindox_buffer_data(back);

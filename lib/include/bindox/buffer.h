@@ -22,7 +22,11 @@
  *   faults (SIGBUS), so it can never change what the receiver reads. The
  *   receiver gets the buffer writable (unless it was sealed before). If the
  *   send fails before the message is queued, the driver gives the buffer
- *   back to the sender.
+ *   back to the sender. When the same buffer later comes back to this
+ *   connection, the library maps it into the mapping the moved buffer had
+ *   (the driver checks it is the same buffer): bindox_buffer_data() of the
+ *   moved &BindoxBuffer is then NULL. Never keep pointers into a buffer
+ *   after moving it.
  * - With BINDOX_BUFFER_SHARE the buffer is sealed when the message is sent,
  *   for good, even if the send fails: nobody may write it any more. Writes
  *   fault (SIGBUS) for the sender and every receiver, mprotect(PROT_WRITE)

@@ -367,8 +367,9 @@ struct bindox_policy_load {
  *  mmap(2) of a buffer: EINVAL (unknown id, MAP_PRIVATE, longer than the
  *	buffer), EACCES (moved or released id, or PROT_WRITE without the
  *	right to write).
- *  BUFFER_MAP: the errors of mmap(2), EINVAL for an unknown flag or an
- *	addr that is not 0, EACCES also when the rights were taken away while
+ *  BUFFER_MAP: the errors of mmap(2), EINVAL for an unknown flag, an
+ *	addr that is not 0 (or, with BINDOX_MAP_REUSE, no mapping to reuse
+ *	there), EACCES also when the rights were taken away while
  *	the page tables were filled (a move by another thread), EINTR.
  */
 
@@ -450,10 +451,19 @@ struct bindox_buffer_info {
  * struct bindox_buffer_map_args - BINDOX_IOC_BUFFER_MAP
  * @id:		in: a buffer id in the caller's table
  * @flags:	in: BINDOX_MAP_WRITE for a writable mapping (needs the right
- *		to write), otherwise 0: read-only
+ *		to write), otherwise 0: read-only; BINDOX_MAP_REUSE to reuse a
+ *		mapping that lost its access (see below)
  * @size:	in: bytes to map from the buffer's start, at least 1 and at
  *		most its size
- * @addr:	out: where the mapping is (in: must be 0); undo with munmap(2)
+ * @addr:	out: where the mapping is (in: must be 0); undo with munmap(2).
+ *		With BINDOX_MAP_REUSE, in: the start of the mapping to reuse.
+ *
+ * BINDOX_MAP_REUSE saves the new mapping when a buffer comes back: the
+ * mapping at @addr must be a whole mapping of the same buffer, made by
+ * this process (not split, not shared with a child), of @size, writable
+ * exactly if BINDOX_MAP_WRITE, whose id gives no access any more (moved
+ * away or released). It then serves @id, with @id's rights, and is filled
+ * like a new one. Otherwise EINVAL, and nothing changed.
  */
 struct bindox_buffer_map_args {
 	__u32 id;
@@ -463,6 +473,7 @@ struct bindox_buffer_map_args {
 };
 
 #define BINDOX_MAP_WRITE	(1U << 0)
+#define BINDOX_MAP_REUSE	(1U << 1)
 
 #define BINDOX_IOC_MAGIC	0xb7
 
