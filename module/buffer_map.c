@@ -246,39 +246,32 @@ unsigned long bindox_buffer_get_unmapped_area(struct file *file,
 }
 #endif
 
-/* Where the entry that maps @addr ends: a PMD's or a page's end. */
-static unsigned long bindox_buffer_entry_end(struct vm_area_struct *vma,
-					     unsigned long addr)
+/* Whether the entry that maps @addr is a PMD (else a page's PTE). */
+static bool bindox_buffer_entry_is_pmd(struct vm_area_struct *vma,
+				       unsigned long addr)
 {
 	struct bindox_buffer_map *map = vma->vm_private_data;
 	struct folio *folio;
 
 	folio = bindox_buffer_folio(map->buffer, linear_page_index(vma, addr));
-	if (folio && bindox_buffer_pmd_fits(vma, addr, folio))
-		return (addr & PMD_MASK) + PMD_SIZE;
-	return addr + PAGE_SIZE;
+	return folio && bindox_buffer_pmd_fits(vma, addr, folio);
 }
 
 /*
- * Install the PMD entry for @addr without the fault path, which allocates
- * (and frees again) a page table for every missing PMD entry: possible
- * when the tables above it exist and a whole huge folio belongs there.
+ * Install the PMD entry for @addr (bindox_buffer_entry_is_pmd()) without
+ * the fault path, which allocates (and frees again) a page table for every
+ * missing PMD entry: possible when the tables above it exist.
  * VM_FAULT_FALLBACK when not. Called with mmap_lock held.
  */
 static vm_fault_t bindox_buffer_fill_pmd(struct vm_area_struct *vma,
 					 unsigned long addr, bool write)
 {
-	struct bindox_buffer_map *map = vma->vm_private_data;
 	unsigned long start = addr & PMD_MASK;
-	struct folio *folio;
 	pgd_t *pgd;
 	p4d_t *p4d;
 	pud_t *pud;
 	pmd_t *pmd;
 
-	folio = bindox_buffer_folio(map->buffer, linear_page_index(vma, start));
-	if (!folio || !bindox_buffer_pmd_fits(vma, start, folio))
-		return VM_FAULT_FALLBACK;
 	pgd = pgd_offset(vma->vm_mm, start);
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
 		return VM_FAULT_FALLBACK;
@@ -326,7 +319,10 @@ static int bindox_buffer_fill(unsigned long addr, bool write)
 		goto out;
 	}
 	while (addr < vma->vm_end) {
-		ret = bindox_buffer_fill_pmd(vma, addr, write);
+		bool pmd = bindox_buffer_entry_is_pmd(vma, addr);
+
+		ret = pmd ? bindox_buffer_fill_pmd(vma, addr, write) :
+			    VM_FAULT_FALLBACK;
 		if (ret == VM_FAULT_FALLBACK)
 			ret = handle_mm_fault(vma, addr,
 					      write ? FAULT_FLAG_WRITE : 0, NULL);
@@ -338,7 +334,7 @@ static int bindox_buffer_fill(unsigned long addr, bool write)
 			err = -EINTR;
 			break;
 		}
-		addr = bindox_buffer_entry_end(vma, addr);
+		addr = pmd ? (addr & PMD_MASK) + PMD_SIZE : addr + PAGE_SIZE;
 		cond_resched();
 	}
 out:
