@@ -32,23 +32,12 @@ bus_policy=$build/tests/integration/org.bindox.Coordinator1.conf
 user=65534	# nobody: the device's group is given to it
 other=1		# daemon: another user, without bus privileges
 
-checks=0
-failures=0
+# shellcheck source=tests/helpers/checks.sh
+. "$build/tests/integration/checks.sh"
 pids=()
 tmp=
 
 # ---- reporting ----
-
-pass() {
-	checks=$((checks + 1))
-	echo "PASS: $1"
-}
-
-fail() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $1: $2"
-}
 
 # True when the driver refused the policy load for lack of the ioctl.
 driver_lacks_policy_ioctl() {
@@ -518,5 +507,5 @@ else
 	fail "bindoxd-sigterm-exit-0" "exit status $rc"
 fi
 
-echo "$((100 * (checks - failures) / checks))%: Checks: $checks, Failures: $failures, Errors: 0"
+checks_summary
 [[ $failures -eq 0 ]]
