@@ -18,18 +18,25 @@
  *
  * A *hold* is a proc's claim on a buffer: an id in the proc's buffer table
  * (&struct bindox_buffer_table) and the right to map the buffer. Ids are
- * per proc, like handles. A hold is ACTIVE (may map; may write if the
- * buffer is not sealed), SENDING (being moved in a message that is not yet
- * queued: no access), MOVED (moved away: no access, only the id is left
- * until the proc releases it) or RELEASED (out of the table).
+ * per proc, like handles. A hold is PENDING (delivered in a message that
+ * is still being copied out to the receiver: invisible, no access; see
+ * below), ACTIVE (may map; may write if the buffer is not sealed), SENDING
+ * (being moved in a message that is not yet queued: no access), MOVED
+ * (moved away: no access, only the id is left until the proc releases it)
+ * or RELEASED (out of the table).
  *
  * Invariant: a buffer that is not sealed has exactly one ACTIVE or SENDING
  * hold, and only that hold may write. Sending with BINDOX_BUF_MOVE turns the
  * sender's hold SENDING while the message is built; once it is queued (or a
  * reply is handed over) the hold is MOVED, and if that never happens it
  * turns ACTIVE again when the message is freed. The receiver gets a new
- * ACTIVE hold when the message is delivered. Sending with BINDOX_BUF_SHARE
- * seals the buffer for good; holds never gain the right to write.
+ * hold when the message is delivered: PENDING while the message is copied
+ * out, ACTIVE once that succeeded (bindox_buffer_xfer_publish()). A copy
+ * that fails removes the PENDING hold again and the message goes back to
+ * the queue; since nothing can look a PENDING hold up, map or send it, no
+ * thread of the receiver ever used that id, and the next delivery's hold
+ * is again the only one. Sending with BINDOX_BUF_SHARE seals the buffer
+ * for good; holds never gain the right to write.
  *
  * Access is checked in three places: bindox_buffer_mmap() (the hold must be
  * ACTIVE, a writable mapping needs the right to write, a read-only mapping
@@ -102,6 +109,7 @@ struct bindox_buffer {
 #define BINDOX_BUFFER_SEALED_CLEAN 1	/* and no writer is left: revoked */
 
 enum bindox_hold_state {
+	BINDOX_HOLD_PENDING,
 	BINDOX_HOLD_ACTIVE,
 	BINDOX_HOLD_SENDING,
 	BINDOX_HOLD_MOVED,
@@ -147,7 +155,8 @@ int bindox_buffer_seal(struct bindox_buffer *buffer);
 void bindox_buffer_table_init(struct bindox_buffer_table *table);
 void bindox_buffer_table_release(struct bindox_proc *proc);
 struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
-				    struct bindox_buffer *buffer);
+				    struct bindox_buffer *buffer,
+				    enum bindox_hold_state state);
 struct bindox_buffer *bindox_hold_remove(struct bindox_proc *proc,
 					 struct bindox_hold *hold,
 					 bool *was_active);
@@ -184,6 +193,7 @@ int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
 				 struct bindox_object *obj);
 void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
 				    struct bindox_proc *proc);
+void bindox_buffer_xfer_publish(struct bindox_txn *txn);
 void bindox_buffer_xfer_free(struct bindox_txn *txn);
 
 static inline struct bindox_buffer *

@@ -55,13 +55,16 @@ bool bindox_hold_may_write(const struct bindox_hold *hold,
  * bindox_hold_add() - give a proc a new id for a buffer
  * @proc:	the proc; its lock is held
  * @buffer:	the buffer; the hold takes its own reference
+ * @state:	BINDOX_HOLD_ACTIVE, or BINDOX_HOLD_PENDING for a hold that
+ *		stays invisible until the message carrying it is copied out
  *
- * Return: the ACTIVE hold (the table's reference, valid while the lock is
- * held), or an ERR_PTR: -ENOSPC over bindox_max_buffers, -ENOMEM, -ENXIO
- * if the proc is dead.
+ * Return: the hold (the table's reference, valid while the lock is held),
+ * or an ERR_PTR: -ENOSPC over bindox_max_buffers, -ENOMEM, -ENXIO if the
+ * proc is dead.
  */
 struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
-				    struct bindox_buffer *buffer)
+				    struct bindox_buffer *buffer,
+				    enum bindox_hold_state state)
 {
 	struct bindox_buffer_table *table = &proc->buffers;
 	struct bindox_hold *hold;
@@ -83,7 +86,7 @@ struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
 		return ERR_PTR(err == -EBUSY ? -ENOSPC : err);
 	}
 	kref_init(&hold->kref);
-	atomic_set(&hold->state, BINDOX_HOLD_ACTIVE);
+	atomic_set(&hold->state, state);
 	hold->buffer = bindox_buffer_ref(buffer);
 	hold->size = buffer->size;
 	table->n_holds++;
@@ -96,12 +99,19 @@ struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
  * @proc:	the proc; its lock is held
  * @id:		the id
  *
+ * A PENDING hold is not found: its id has not reached the proc yet.
+ *
  * Return: the hold (no new reference), or NULL.
  */
 struct bindox_hold *bindox_hold_lookup(struct bindox_proc *proc, u32 id)
 {
+	struct bindox_hold *hold;
+
 	lockdep_assert_held(&proc->lock);
-	return id ? xa_load(&proc->buffers.holds, id) : NULL;
+	hold = id ? xa_load(&proc->buffers.holds, id) : NULL;
+	if (hold && atomic_read(&hold->state) == BINDOX_HOLD_PENDING)
+		return NULL;
+	return hold;
 }
 
 /**
@@ -202,7 +212,7 @@ static int bindox_buffer_alloc_ioctl(struct bindox_proc *proc,
 		return PTR_ERR(buffer);
 
 	mutex_lock(&proc->lock);
-	hold = bindox_hold_add(proc, buffer);
+	hold = bindox_hold_add(proc, buffer, BINDOX_HOLD_ACTIVE);
 	if (!IS_ERR(hold))
 		args.id = hold->id;
 	mutex_unlock(&proc->lock);

@@ -129,7 +129,8 @@ void bindox_buffer_xfer_commit(struct bindox_txn *txn,
  * @obj:	the object in the message's data, rewritten
  *
  * The object delivered carries the receiver's id, the mode it was sent
- * with, BINDOX_BUF_WRITABLE if the receiver may write, and the size.
+ * with, BINDOX_BUF_WRITABLE if the receiver may write, and the size. The
+ * new hold is PENDING until bindox_buffer_xfer_publish().
  *
  * Return: 0, or an error of bindox_hold_add().
  */
@@ -140,13 +141,14 @@ int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
 	struct bindox_buffer_xfer *xfer = &txn->bufs[index];
 	struct bindox_hold *hold;
 
-	hold = bindox_hold_add(proc, xfer->buffer);
+	hold = bindox_hold_add(proc, xfer->buffer, BINDOX_HOLD_PENDING);
 	if (IS_ERR(hold))
 		return PTR_ERR(hold);
 	xfer->to = bindox_hold_ref(hold);
 	obj->value = hold->id;
 	obj->flags = xfer->mode;
-	if (bindox_hold_may_write(hold, xfer->buffer))
+	/* What the hold will allow once published. */
+	if (!test_bit(BINDOX_BUFFER_SEALED, &xfer->buffer->flags))
 		obj->flags |= BINDOX_BUF_WRITABLE;
 	obj->size = xfer->buffer->size;
 	return 0;
@@ -158,25 +160,43 @@ int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
  * @index:	the object's index
  * @proc:	the receiver; its lock is held
  *
- * The id was never handed out (the copy to the receiver failed), so there
- * is nothing to revoke.
+ * The hold is still PENDING (the copy to the receiver failed): nothing
+ * could look it up, so it is still in the table, unused and unmapped, and
+ * there is nothing to revoke.
  */
 void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
 				    struct bindox_proc *proc)
 {
 	struct bindox_buffer_xfer *xfer = &txn->bufs[index];
 	struct bindox_hold *to = xfer->to;
+	bool was_active;
 
 	lockdep_assert_held(&proc->lock);
 	if (!to)
 		return;
-	if (bindox_hold_lookup(proc, to->id) == to) {
-		bool was_active;
-
+	if (!WARN_ON_ONCE(atomic_read(&to->state) != BINDOX_HOLD_PENDING))
 		/* The message holds the buffer: never the last ref. */
 		bindox_buffer_unref(bindox_hold_remove(proc, to, &was_active));
-	}
 	xfer->to = bindox_hold_unref(to);
+}
+
+/**
+ * bindox_buffer_xfer_publish() - the receiver has the message: ids go live
+ * @txn:	the message, translated and copied out to its receiver
+ *
+ * Turns the receiver's PENDING holds ACTIVE.
+ */
+void bindox_buffer_xfer_publish(struct bindox_txn *txn)
+{
+	u32 i;
+
+	for (i = 0; txn->bufs && i < txn->n_objs; i++) {
+		struct bindox_hold *to = txn->bufs[i].to;
+
+		if (to)
+			atomic_cmpxchg(&to->state, BINDOX_HOLD_PENDING,
+				       BINDOX_HOLD_ACTIVE);
+	}
 }
 
 /**

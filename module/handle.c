@@ -172,19 +172,32 @@ void bindox_handle_destroy(struct bindox_proc *proc,
 	bindox_stat_dec(BINDOX_STAT_HANDLES);
 }
 
+static void bindox_handle_put(struct bindox_proc *proc,
+			      struct bindox_handle *handle)
+{
+	if (--handle->count == 0)
+		bindox_handle_destroy(proc, handle);
+}
+
 /**
- * bindox_handle_put() - drop one count of a handle
+ * bindox_handle_put_node() - take back one delivery of a node
  * @proc:	the proc; its lock is held
- * @id:		the handle; unknown ids are ignored
+ * @node:	the node that bindox_handle_add() gave a handle for
+ *
+ * Found by node, not by number: between the delivery and its undoing
+ * another thread of @proc may have released the number, and another
+ * delivery may have given it to a different node. If @proc holds no handle
+ * to @node any more, its count went already.
  */
-void bindox_handle_put(struct bindox_proc *proc, u32 id)
+void bindox_handle_put_node(struct bindox_proc *proc, struct bindox_node *node)
 {
 	struct bindox_handle *handle;
+	struct rb_node **link, *parent;
 
 	lockdep_assert_held(&proc->lock);
-	handle = xa_load(&proc->handles, id);
-	if (handle && --handle->count == 0)
-		bindox_handle_destroy(proc, handle);
+	handle = bindox_handle_find(proc, node, &link, &parent);
+	if (handle)
+		bindox_handle_put(proc, handle);
 }
 
 /**
@@ -196,13 +209,15 @@ void bindox_handle_put(struct bindox_proc *proc, u32 id)
  */
 int bindox_handle_release(struct bindox_proc *proc, u32 id)
 {
+	struct bindox_handle *handle;
 	int err = 0;
 
 	if (id == BINDOX_HANDLE_COORDINATOR)
 		return -EINVAL;
 	mutex_lock(&proc->lock);
-	if (xa_load(&proc->handles, id))
-		bindox_handle_put(proc, id);
+	handle = xa_load(&proc->handles, id);
+	if (handle)
+		bindox_handle_put(proc, handle);
 	else
 		err = -EINVAL;
 	mutex_unlock(&proc->lock);

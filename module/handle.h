@@ -47,7 +47,7 @@ struct bindox_node *bindox_handle_node(struct bindox_proc *proc, u32 id);
 int bindox_handle_may_call(struct bindox_proc *proc, u32 id);
 int bindox_handle_add(struct bindox_proc *proc, struct bindox_node *node,
 		      u32 *id);
-void bindox_handle_put(struct bindox_proc *proc, u32 id);
+void bindox_handle_put_node(struct bindox_proc *proc, struct bindox_node *node);
 int bindox_handle_release(struct bindox_proc *proc, u32 id);
 void bindox_handle_destroy(struct bindox_proc *proc,
 			   struct bindox_handle *handle);

@@ -146,11 +146,12 @@ static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
 	msg->id = 0;
 	if (!err && copy_to_user(umsg, msg, sizeof(*msg)))
 		err = -EFAULT;
-	if (err) {
-		mutex_lock(&proc->lock);
+	mutex_lock(&proc->lock);
+	if (err)
 		bindox_txn_untranslate(reply, proc);
-		mutex_unlock(&proc->lock);
-	}
+	else
+		bindox_buffer_xfer_publish(reply);
+	mutex_unlock(&proc->lock);
 	return err;
 }
 
@@ -252,6 +253,12 @@ static void bindox_transfer_take_death(struct bindox_proc *proc,
  * Take the first message for the receiver, or tell why not. Returns 1 when
  * the queue is empty, 0 with *taken set (a txn) or with @msg filled (a death).
  * The proc's lock is held.
+ *
+ * A taken txn belongs to the receiving thread alone (with the queue's
+ * reference) until bindox_transfer_publish() or _untake(): a call's slot
+ * in @proc->inflight is only reserved, so that no other thread can answer
+ * the call before its receiver has it, and its buffers' new holds are
+ * PENDING.
  */
 static int bindox_transfer_take(struct bindox_proc *proc,
 				struct bindox_message *msg,
@@ -292,7 +299,7 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	}
 	oneway = txn->flags & BINDOX_TF_ONEWAY;
 	if (!oneway) {
-		err = xa_alloc(&proc->inflight, &slot, txn, xa_limit_32b,
+		err = xa_alloc(&proc->inflight, &slot, NULL, xa_limit_32b,
 			       GFP_KERNEL_ACCOUNT);
 		if (err < 0)
 			return err == -EBUSY ? -ENOSPC : err;
@@ -302,7 +309,7 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	err = bindox_txn_translate(txn, proc);
 	if (err) {
 		if (!oneway)
-			xa_erase(&proc->inflight, slot);
+			xa_release(&proc->inflight, slot);
 		return err;
 	}
 	list_del_init(&work->entry);
@@ -319,6 +326,23 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	return 0;
 }
 
+/*
+ * The receiver has the message: a call can be answered from now on, and the
+ * ids of its buffers can be used. The call's queue reference moves to the
+ * in-flight table.
+ */
+static void bindox_transfer_publish(struct bindox_proc *proc,
+				    struct bindox_txn *txn)
+{
+	mutex_lock(&proc->lock);
+	bindox_buffer_xfer_publish(txn);
+	/* Fills the slot take reserved: no allocation, cannot fail. */
+	if (!(txn->flags & BINDOX_TF_ONEWAY))
+		xa_store(&proc->inflight, lower_32_bits(txn->id), txn,
+			 GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&proc->lock);
+}
+
 /* Copying out failed: put the message back at the head of the queue. */
 static void bindox_transfer_untake(struct bindox_proc *proc,
 				   struct bindox_txn *txn)
@@ -326,7 +350,7 @@ static void bindox_transfer_untake(struct bindox_proc *proc,
 	mutex_lock(&proc->lock);
 	bindox_txn_untranslate(txn, proc);
 	if (!(txn->flags & BINDOX_TF_ONEWAY)) {
-		xa_erase(&proc->inflight, lower_32_bits(txn->id));
+		xa_release(&proc->inflight, lower_32_bits(txn->id));
 		spin_lock(&txn->lock);
 		if (txn->state == BINDOX_TXN_RECEIVED)
 			txn->state = BINDOX_TXN_QUEUED;
@@ -399,7 +423,7 @@ static int bindox_transfer_receive(struct bindox_proc *proc,
 		bindox_transfer_pass_wakeup(proc);
 		return err;
 	}
-	/* A call's reference now belongs to the in-flight table. */
+	bindox_transfer_publish(proc, txn);
 	if (txn->flags & BINDOX_TF_ONEWAY)
 		bindox_txn_unref(txn);
 	return 0;

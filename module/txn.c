@@ -241,7 +241,7 @@ static void bindox_txn_untranslate_first(struct bindox_txn *txn,
 		struct bindox_object *obj = txn->data + txn->offsets[i];
 
 		if (obj->type == BINDOX_OBJ_HANDLE)
-			bindox_handle_put(proc, obj->value);
+			bindox_handle_put_node(proc, txn->objs[i]);
 		else if (obj->type == BINDOX_OBJ_BUFFER)
 			bindox_buffer_xfer_untranslate(txn, i, proc);
 	}
