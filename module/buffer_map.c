@@ -64,6 +64,19 @@ static bool bindox_buffer_pmd_fits(struct vm_area_struct *vma,
 }
 
 /*
+ * Whether the faulting address may get a PMD entry: its PMD is empty or
+ * huge. A PMD that points to a page table (left by small entries, or moved
+ * here by mremap() from an address where the folio did not fit) keeps its
+ * PTEs: installing a PMD over it would warn in the kernel and fail.
+ */
+static bool bindox_buffer_pmd_free(struct vm_fault *vmf)
+{
+	pmd_t pmd = READ_ONCE(*vmf->pmd);
+
+	return pmd_none(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd);
+}
+
+/*
  * Install the entry for the faulting address: a PMD for a whole huge
  * folio, a PTE otherwise (or, with @pmd_only, nothing: VM_FAULT_FALLBACK).
  * The rights are checked and the entry installed under map_lock, which
@@ -91,7 +104,8 @@ static vm_fault_t bindox_buffer_insert(struct vm_fault *vmf, bool pmd_only)
 	    (write && !bindox_hold_may_write(map->hold, buffer)))
 		ret = VM_FAULT_SIGBUS;
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
-	else if (bindox_buffer_pmd_fits(vma, vmf->address, folio))
+	else if (bindox_buffer_pmd_fits(vma, vmf->address, folio) &&
+		 bindox_buffer_pmd_free(vmf))
 		ret = vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(folio_pfn(folio)),
 					 write);
 #endif
