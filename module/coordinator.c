@@ -215,9 +215,10 @@ int bindox_coordinator_check_request(const struct bindox_txn *txn,
  *
  * A successful REGISTER names the node (calls to it are checked under that
  * name). A successful LOOKUP hands the caller a handle: policy must let the
- * caller look the name up in the domain of the node's owner. A reply not in
- * the protocol's form is passed on as it is (the caller's library refuses
- * it); it carries nothing the driver has to check.
+ * caller look the name up in the domain of the node's owner, and that holds
+ * for every node the reply carries, whatever its form. Otherwise a reply
+ * not in the protocol's form is passed on as it is (the caller's library
+ * refuses it).
  *
  * Return: 0, or -EACCES: the caller gets that error instead of the reply.
  */
@@ -233,6 +234,7 @@ int bindox_coordinator_check_reply(struct bindox_txn *call,
 	struct bindox_coord_request req;
 	struct bindox_coord_reply rep;
 	const char *name;
+	u32 i;
 
 	memcpy(&req, call->data, sizeof(req));
 	name = call->data + sizeof(req);
@@ -246,12 +248,17 @@ int bindox_coordinator_check_reply(struct bindox_txn *call,
 		bindox_node_set_name(call->objs[0], name, req.name_len);
 		return 0;
 	case BINDOX_COORD_LOOKUP:
-		if (!reply->n_objs)
-			return 0;
+		/* Every node it hands out, not only the one the protocol has. */
 		preq.service = name;
 		preq.service_len = req.name_len;
-		preq.peer = reply->objs[0]->owner->domain;
-		return bindox_policy_allows(&preq) ? 0 : -EACCES;
+		for (i = 0; i < reply->n_objs; i++) {
+			if (!reply->objs[i])	/* a buffer: no node */
+				continue;
+			preq.peer = reply->objs[i]->owner->domain;
+			if (!bindox_policy_allows(&preq))
+				return -EACCES;
+		}
+		return 0;
 	default:
 		return 0;
 	}
