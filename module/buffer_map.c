@@ -332,6 +332,11 @@ static int bindox_buffer_fill(unsigned long addr, bool write)
 		err = -EAGAIN;
 		goto out;
 	}
+	/* Or made it read-only (mprotect() runs under the write lock). */
+	if (write && !(vma->vm_flags & VM_WRITE)) {
+		err = -EACCES;
+		goto out;
+	}
 	while (addr < vma->vm_end) {
 		bool pmd = bindox_buffer_entry_is_pmd(vma, addr);
 
