@@ -2,6 +2,7 @@
 /*
  * Handles: a proc's table of node references, and death subscriptions.
  */
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <uapi/linux/bindox.h>
 #include "bindox.h"
@@ -321,12 +322,13 @@ void bindox_death_free(struct bindox_death *death)
  * @node:	the node, already marked dead
  *
  * A subscription may only be touched under its subscriber's lock, which
- * ranks above the node's: so take one subscriber at a time, drop the node
- * lock, lock the subscriber, and move all of that subscriber's entries.
+ * ranks above the node's: so take the subscriber of the first entry, drop
+ * the node lock, lock the subscriber, and move the entries at the head
+ * that are that subscriber's.
  */
 void bindox_death_fire(struct bindox_node *node)
 {
-	struct bindox_death *death, *tmp;
+	struct bindox_death *death;
 	struct bindox_proc *proc;
 
 	for (;;) {
@@ -341,10 +343,14 @@ void bindox_death_fire(struct bindox_node *node)
 
 		mutex_lock(&proc->lock);
 		spin_lock(&node->lock);
-		list_for_each_entry_safe(death, tmp, &node->deaths,
-					 node_entry) {
-			if (death->proc != proc)
-				continue;
+		/*
+		 * Only from the head, so that every entry is looked at once
+		 * (scanning the whole list per subscriber was quadratic).
+		 */
+		while ((death = list_first_entry_or_null(&node->deaths,
+							 struct bindox_death,
+							 node_entry)) &&
+		       death->proc == proc) {
 			list_del_init(&death->node_entry);
 			list_add_tail(&death->work.entry, &proc->todo);
 			proc->n_todo++;
@@ -353,5 +359,6 @@ void bindox_death_fire(struct bindox_node *node)
 		mutex_unlock(&proc->lock);
 		wake_up_interruptible(&proc->wait);
 		bindox_proc_unref(proc);
+		cond_resched();
 	}
 }

@@ -108,8 +108,11 @@ static void bindox_proc_detach(struct bindox_proc *proc,
 		xa_erase(&proc->inflight, id);
 		list_add_tail(&txn->work.entry, txns);
 	}
-	xa_for_each(&proc->handles, id, handle)
+	/* A proc may hold bindox_max_handles of them: let others run. */
+	xa_for_each(&proc->handles, id, handle) {
 		bindox_handle_destroy(proc, handle);
+		cond_resched();
+	}
 	while ((rb = rb_first(&proc->nodes))) {
 		struct bindox_node *node;
 
@@ -147,11 +150,13 @@ void bindox_proc_release(struct bindox_proc *proc)
 		list_del_init(&work->entry);
 		bindox_txn_complete(txn, NULL, -BINDOX_EDEADPEER);
 		bindox_txn_unref(txn);
+		cond_resched();
 	}
 	list_for_each_entry_safe(node, ntmp, &nodes, reap_entry) {
 		list_del_init(&node->reap_entry);
 		bindox_node_kill(node);
 		bindox_node_unref(node);
+		cond_resched();
 	}
 
 	mutex_lock(&bindox_procs_lock);
