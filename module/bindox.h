@@ -53,5 +53,6 @@
 extern unsigned int bindox_max_handles;
 extern unsigned int bindox_max_nodes;
 extern unsigned int bindox_max_queued;
+extern unsigned int bindox_max_queued_per_sender;
 
 #endif /* __BINDOX_H */

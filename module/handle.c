@@ -146,10 +146,8 @@ static void bindox_death_unlink(struct bindox_proc *proc,
 	spin_lock(&node->lock);
 	list_del_init(&death->node_entry);
 	spin_unlock(&node->lock);
-	if (!list_empty(&death->work.entry)) {
-		list_del_init(&death->work.entry);
-		proc->n_todo--;
-	}
+	if (!list_empty(&death->work.entry))
+		bindox_proc_dequeue(proc, &death->work);
 	death->handle->death = NULL;
 	bindox_death_free(death);
 }

@@ -23,6 +23,12 @@ unsigned int bindox_max_queued = 4096;
 module_param_named(max_queued, bindox_max_queued, uint, 0644);
 MODULE_PARM_DESC(max_queued, "Most messages waiting in one open file's queue");
 
+unsigned int bindox_max_queued_per_sender = 1024;
+module_param_named(max_queued_per_sender, bindox_max_queued_per_sender, uint,
+		   0644);
+MODULE_PARM_DESC(max_queued_per_sender,
+		 "Most messages from the senders of one uid in one queue");
+
 static struct bindox_domain *bindox_host_domain;
 
 static int __init bindox_init(void)

@@ -41,6 +41,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	xa_init_flags(&proc->handles, XA_FLAGS_ALLOC1);
 	proc->handles_by_node = RB_ROOT;
 	INIT_LIST_HEAD(&proc->todo);
+	xa_init(&proc->todo_by_sender);
 	xa_init_flags(&proc->inflight, XA_FLAGS_ALLOC1);
 	/*
 	 * Reserving the last slot of the first chunk keeps that chunk
@@ -104,6 +105,7 @@ static void bindox_proc_detach(struct bindox_proc *proc,
 			list_add_tail(&work->entry, txns);
 	}
 	proc->n_todo = 0;
+	xa_destroy(&proc->todo_by_sender);
 	xa_for_each(&proc->inflight, id, txn) {
 		xa_erase(&proc->inflight, id);
 		list_add_tail(&txn->work.entry, txns);
@@ -165,6 +167,74 @@ void bindox_proc_release(struct bindox_proc *proc)
 	bindox_proc_unref(proc);
 }
 
+/* The index of a txn's sender in @proc->todo_by_sender. */
+static unsigned long bindox_proc_sender_index(const struct bindox_work *work)
+{
+	const struct bindox_txn *txn = container_of(work, struct bindox_txn,
+						    work);
+
+	return from_kuid(&init_user_ns, txn->sender_euid);
+}
+
+/*
+ * Count one more txn of its sender's uid in @proc's queue, if that uid is
+ * below its share. The proc's lock is held.
+ */
+static int bindox_proc_charge_sender(struct bindox_proc *proc,
+				     struct bindox_work *work, bool force)
+{
+	unsigned long index = bindox_proc_sender_index(work);
+	unsigned long n;
+
+	n = xa_to_value(xa_load(&proc->todo_by_sender, index));
+	if (!force && n >= READ_ONCE(bindox_max_queued_per_sender))
+		return -EAGAIN;
+	return xa_err(xa_store(&proc->todo_by_sender, index,
+			       xa_mk_value(n + 1), GFP_KERNEL_ACCOUNT));
+}
+
+/**
+ * bindox_proc_dequeue() - take a message off a proc's incoming queue
+ * @proc:	the proc; its lock is held
+ * @work:	the message, on @proc->todo; the caller gets the queue's
+ *		reference
+ */
+void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
+{
+	lockdep_assert_held(&proc->lock);
+	list_del_init(&work->entry);
+	proc->n_todo--;
+	if (work->type == BINDOX_WORK_TXN) {
+		unsigned long index = bindox_proc_sender_index(work);
+		unsigned long n;
+
+		n = xa_to_value(xa_load(&proc->todo_by_sender, index));
+		/* Replacing an entry allocates nothing. */
+		if (n > 1)
+			xa_store(&proc->todo_by_sender, index,
+				 xa_mk_value(n - 1), 0);
+		else
+			xa_erase(&proc->todo_by_sender, index);
+	}
+}
+
+/**
+ * bindox_proc_requeue() - put a message back at the head of the queue
+ * @proc:	the proc; its lock is held
+ * @work:	a message bindox_proc_dequeue() took, with its reference
+ *
+ * It was there before, so no limit applies; only the memory for its count
+ * can fail, and then the count is simply lower.
+ */
+void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
+{
+	lockdep_assert_held(&proc->lock);
+	list_add(&work->entry, &proc->todo);
+	proc->n_todo++;
+	if (work->type == BINDOX_WORK_TXN)
+		bindox_proc_charge_sender(proc, work, true);
+}
+
 /**
  * bindox_proc_enqueue() - add a message to a proc's incoming queue
  * @proc:	the receiving proc
@@ -172,19 +242,24 @@ void bindox_proc_release(struct bindox_proc *proc)
  * @sync:	whether the caller is about to sleep (a call, not a one-way)
  *
  * Return: 0; BINDOX_EDEADPEER (negated) if the proc died; -EAGAIN if its
- * queue is full.
+ * queue is full, or holds bindox_max_queued_per_sender messages from the
+ * sender's uid; -ENOMEM.
  */
 int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 			bool sync)
 {
+	int err = 0;
+
 	mutex_lock(&proc->lock);
-	if (proc->dead) {
+	if (proc->dead)
+		err = -BINDOX_EDEADPEER;
+	else if (proc->n_todo >= READ_ONCE(bindox_max_queued))
+		err = -EAGAIN;
+	else if (work->type == BINDOX_WORK_TXN)
+		err = bindox_proc_charge_sender(proc, work, false);
+	if (err) {
 		mutex_unlock(&proc->lock);
-		return -BINDOX_EDEADPEER;
-	}
-	if (proc->n_todo >= READ_ONCE(bindox_max_queued)) {
-		mutex_unlock(&proc->lock);
-		return -EAGAIN;
+		return err;
 	}
 	list_add_tail(&work->entry, &proc->todo);
 	proc->n_todo++;

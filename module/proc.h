@@ -11,7 +11,10 @@
  * of threads a process uses costs the kernel nothing.
  *
  * The proc's incoming queue (@todo) holds calls, one-way messages and
- * death notifications in arrival order. A call taken off the queue moves to
+ * death notifications in arrival order. It holds at most bindox_max_queued
+ * messages, and at most bindox_max_queued_per_sender from the senders of
+ * one uid (@todo_by_sender counts them), so that no sender can fill it for
+ * everyone else. A call taken off the queue moves to
  * @inflight until one of the proc's threads replies to it. A call's id is
  * its slot in @inflight (low 32 bits: the lowest free one, so the table
  * stays small and warm) and a per-proc sequence number (high 32 bits), so a
@@ -60,6 +63,7 @@ struct bindox_proc {
 	u32 n_handles;
 	struct list_head todo;		/* struct bindox_work */
 	u32 n_todo;
+	struct xarray todo_by_sender;	/* sender's uid -> its txns in @todo */
 	struct xarray inflight;		/* call slot -> received txn */
 	u32 call_seq;			/* high half of the next call id */
 	wait_queue_head_t wait;		/* receivers and poll() */
@@ -72,6 +76,8 @@ void bindox_proc_free(struct kref *kref);
 void bindox_proc_release(struct bindox_proc *proc);
 int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 			bool sync);
+void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work);
+void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work);
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout);
 struct seq_file;
 void bindox_procs_dump(struct seq_file *m);

@@ -111,10 +111,8 @@ static bool bindox_transfer_abandon(struct bindox_txn *txn)
 		 */
 		mutex_lock(&to->lock);
 		queued = !to->dead && !list_empty(&txn->work.entry);
-		if (queued) {
-			list_del_init(&txn->work.entry);
-			to->n_todo--;
-		}
+		if (queued)
+			bindox_proc_dequeue(to, &txn->work);
 		mutex_unlock(&to->lock);
 		if (queued)
 			bindox_txn_unref(txn);
@@ -233,8 +231,7 @@ static void bindox_transfer_take_death(struct bindox_proc *proc,
 	struct bindox_death *death = container_of(work, struct bindox_death,
 						  work);
 
-	list_del_init(&work->entry);
-	proc->n_todo--;
+	bindox_proc_dequeue(proc, work);
 	msg->type = BINDOX_MSG_DEATH;
 	msg->flags = 0;
 	msg->id = 0;
@@ -286,8 +283,7 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 		if (txn->state != BINDOX_TXN_ABANDONED)
 			break;
 		spin_unlock(&txn->lock);
-		list_del_init(&work->entry);
-		proc->n_todo--;
+		bindox_proc_dequeue(proc, work);
 		bindox_txn_unref(txn);
 	}
 	spin_unlock(&txn->lock);
@@ -310,10 +306,12 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	if (err) {
 		if (!oneway)
 			xa_release(&proc->inflight, slot);
+		/* It will not fit later either: off the queue, see refuse. */
+		bindox_proc_dequeue(proc, work);
+		*taken = txn;
 		return err;
 	}
-	list_del_init(&work->entry);
-	proc->n_todo--;
+	bindox_proc_dequeue(proc, work);
 	if (!oneway) {
 		spin_lock(&txn->lock);
 		txn->id = id;
@@ -356,9 +354,21 @@ static void bindox_transfer_untake(struct bindox_proc *proc,
 			txn->state = BINDOX_TXN_QUEUED;
 		spin_unlock(&txn->lock);
 	}
-	list_add(&txn->work.entry, &proc->todo);
-	proc->n_todo++;
+	bindox_proc_requeue(proc, &txn->work);
 	mutex_unlock(&proc->lock);
+}
+
+/*
+ * A message whose objects the receiver's tables have no room for (or that
+ * cannot be translated for another reason) must not block the queue: a
+ * call fails with the error, a one-way message is dropped, and the
+ * receiver is told with the same error.
+ */
+static void bindox_transfer_refuse(struct bindox_txn *txn, int err)
+{
+	if (!(txn->flags & BINDOX_TF_ONEWAY))
+		bindox_txn_complete(txn, NULL, err);
+	bindox_txn_unref(txn);		/* the queue's reference */
 }
 
 /*
@@ -376,8 +386,9 @@ static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
  * Receive the next message into @msg (a kernel copy of @umsg) and copy it
  * out. A message that does not fit stays queued (-EMSGSIZE, with the sizes
  * it needs written back); one that cannot be copied out goes back to the
- * head of the queue (-EFAULT). A death notification that cannot be copied
- * out is lost.
+ * head of the queue (-EFAULT); one whose objects cannot be given to the
+ * receiver is refused (bindox_transfer_refuse()). A death notification
+ * that cannot be copied out is lost.
  */
 static int bindox_transfer_receive(struct bindox_proc *proc,
 				   struct bindox_message *msg,
@@ -405,6 +416,8 @@ static int bindox_transfer_receive(struct bindox_proc *proc,
 		}
 	}
 	if (err) {
+		if (txn)
+			bindox_transfer_refuse(txn, err);
 		bindox_transfer_pass_wakeup(proc);
 		if (err == -EMSGSIZE && copy_to_user(umsg, msg, sizeof(*msg)))
 			return -EFAULT;

@@ -345,13 +345,18 @@ struct bindox_policy_load {
  *  SET_COORDINATOR: EPERM (capability or domain), EBUSY (taken), EEXIST
  *	(the caller already uses cookie 0 for a node).
  *  CALL, SEND: ENXIO (handle 0 without a Coordinator), BINDOX_EDEADPEER
- *	(the target's owner died), EAGAIN (the target's queue is full, see
- *	the max_queued module parameter). SEND's flags must be exactly
- *	BINDOX_TF_ONEWAY; CALL's must be 0.
+ *	(the target's owner died), EAGAIN (the target's queue is full, or
+ *	holds its share of messages from senders of the caller's uid: see
+ *	the max_queued and max_queued_per_sender module parameters). A call
+ *	whose handles or buffers the receiver's tables have no room for
+ *	fails with the receiver's error (ENOSPC, see RECV). SEND's flags must
+ *	be exactly BINDOX_TF_ONEWAY; CALL's must be 0.
  *  RECV, REPLY_RECV: EMSGSIZE when the first queued message does not fit
  *	the capacities given: it stays queued and the sizes it needs are
- *	written back to msg.payload. ENOSPC when its handles would exceed the
- *	receiver's handle quota (max_handles): it stays queued too. EINVAL for
+ *	written back to msg.payload. ENOSPC when its handles or buffer ids
+ *	would exceed the receiver's quotas (max_handles, max_buffers): it is
+ *	taken off the queue, so that it blocks no other sender; a call fails
+ *	with the same error, a one-way message is dropped. EINVAL for
  *	a reply_id that names no call waiting for an answer (unknown, already
  *	answered, or stale).
  *  HANDLE_RELEASE: EINVAL for an unknown handle or handle 0.
@@ -362,8 +367,7 @@ struct bindox_policy_load {
  *	ENOMEM, EINTR (a fatal signal while the memory is allocated).
  *  CALL, SEND, REPLY_RECV with buffer objects: EINVAL for an unknown or
  *	moved id, EBUSY for an id being moved by another message or an open
- *	buffer with pages pinned for DMA. RECV, REPLY_RECV: ENOSPC when the
- *	receiver's buffer ids would exceed max_buffers (the message stays).
+ *	buffer with pages pinned for DMA.
  *  mmap(2) of a buffer: EINVAL (unknown id, MAP_PRIVATE, longer than the
  *	buffer), EACCES (moved or released id, or PROT_WRITE without the
  *	right to write).

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One client against a service shared with others:
+ * - a flood of one-way messages fills only the flooding uid's share of the
+ *   service's queue (max_queued_per_sender), so another client still gets
+ *   through (it used to get EAGAIN once one client had queued 4,096);
+ * - a message whose objects the receiver has no room for (one buffer
+ *   shared many times over) is refused and taken off the queue, so the
+ *   messages behind it are delivered (it used to stay at the head: every
+ *   receive failed with ENOSPC and no other client was ever served).
+ *
+ * The clients are files opened with another effective uid: the driver
+ * takes a sender's uid from the credentials its file was opened with.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "bxt.h"
+#include "bxt-buffer.h"
+
+#define COOKIE 0xf100dULL
+
+typedef struct Flood {
+	BxtCoord *coord;
+	char world[64];
+	int srv;
+	int a, b;	/* clients of uids 1000 and 1001 */
+	uint32_t ha, hb;
+} Flood;
+
+/* Open the world-accessible node as @uid (the file keeps that identity). */
+static int open_as_ck(const char *world, uid_t uid)
+{
+	int fd;
+
+	ck_assert_int_eq(setresuid(-1, uid, -1), 0);
+	fd = bxt_try_open(world);
+	ck_assert_int_eq(setresuid(-1, 0, -1), 0);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+static void flood_up_ck(Flood *f)
+{
+	char name[64];
+
+	f->coord = bxt_coord_start_ck();
+	bxt_world_node_ck(f->world);
+	f->srv = bxt_open_ck();
+	f->a = open_as_ck(f->world, 1000);
+	f->b = open_as_ck(f->world, 1001);
+	bxt_unique_name(name, sizeof(name), "flooded");
+	BXT_OK(bxt_register(f->srv, name, COOKIE));
+	BXT_OK(bxt_lookup(f->a, name, &f->ha));
+	BXT_OK(bxt_lookup(f->b, name, &f->hb));
+}
+
+static void flood_down_ck(Flood *f)
+{
+	close(f->a);
+	close(f->b);
+	close(f->srv);
+	unlink(f->world);
+	bxt_coord_stop(f->coord);
+	bxt_assert_no_leaks();
+}
+
+/* Receive one message on @fd: its sender's uid, and its data in @b. */
+static uint32_t recv_from_ck(int fd, BxtBuf *b)
+{
+	struct bindox_message hdr;
+
+	bxt_buf_init(b);
+	BXT_OK(bxt_recv(fd, b, &hdr, BXT_LONG_NS));
+	return hdr.sender_euid;
+}
+
+START_TEST(test_one_sender_cannot_fill_a_queue)
+{
+	unsigned long max = bxb_param_get_ck("max_queued");
+	unsigned long sent = 0, i;
+	BxtBuf m;
+	Flood f;
+
+	flood_up_ck(&f);
+	bxt_buf_init(&m);
+	bxt_buf_str(&m, "flood");
+	while (sent <= max && bxt_send(f.a, f.ha, &m) == 0)
+		sent++;
+	BXT_ERR(bxt_send(f.a, f.ha, &m), EAGAIN);
+
+	/* Another uid still gets through, and is received after the flood. */
+	bxt_buf_init(&m);
+	bxt_buf_str(&m, "other");
+	BXT_OK(bxt_send(f.b, f.hb, &m));
+	ck_assert_uint_lt(sent, max);
+	ck_assert_uint_eq(sent, bxb_param_get_ck("max_queued_per_sender"));
+	for (i = 0; i < sent; i++)
+		ck_assert_uint_eq(recv_from_ck(f.srv, &m), 1000);
+	ck_assert_uint_eq(recv_from_ck(f.srv, &m), 1001);
+	ck_assert(m.size == 5 && memcmp(m.data, "other", 5) == 0);
+
+	/* Once received, the flooder's share is free again. */
+	BXT_OK(bxt_send(f.a, f.ha, &m));
+	ck_assert_uint_eq(recv_from_ck(f.srv, &m), 1000);
+	flood_down_ck(&f);
+}
+END_TEST
+
+/* A message with @n objects that share buffer @id (n times one buffer). */
+static void shared_many(BxtBuf *m, uint32_t id, int n)
+{
+	bxt_buf_init(m);
+	for (int i = 0; i < n; i++) {
+		bxt_buf_obj(m, BINDOX_OBJ_BUFFER, id);
+		((struct bindox_object *)(m->data + m->offs[i]))->flags = BINDOX_BUF_SHARE;
+	}
+}
+
+typedef struct Caller {
+	int fd;
+	uint32_t h;
+	uint32_t id;
+	int n;
+	int result;
+} Caller;
+
+static void *call_shared(void *arg)
+{
+	Caller *c = arg;
+	BxtBuf m, rep;
+
+	shared_many(&m, c->id, c->n);
+	bxt_buf_init(&rep);
+	c->result = bxt_call(c->fd, c->h, &m, &rep, NULL, BXT_LONG_NS);
+	return NULL;
+}
+
+START_TEST(test_undeliverable_message_leaves_the_queue)
+{
+	unsigned long max_buffers = bxb_param_get_ck("max_buffers");
+	struct bindox_buffer_alloc a = { .size = 4096 };
+	Caller c = { 0 };
+	pthread_t t;
+	BxtBuf m;
+	Flood f;
+
+	flood_up_ck(&f);
+	bxb_param_set_ck("max_buffers", 4);
+	BXT_OK(bxt_ioctl(f.a, BINDOX_IOC_BUFFER_ALLOC, &a));
+
+	/* Allowed twin: as many ids as the receiver has room for. */
+	shared_many(&m, a.id, 4);
+	BXT_OK(bxt_send(f.a, f.ha, &m));
+	bxt_buf_init(&m);
+	BXT_OK(bxt_recv(f.srv, &m, NULL, BXT_LONG_NS));
+	ck_assert_uint_eq(m.n, 4);
+	for (uint32_t i = 0; i < m.n; i++) {
+		struct bindox_buffer_info info = { .id = (uint32_t)bxt_buf_obj_at(&m, i).value };
+
+		BXT_OK(bxt_ioctl(f.srv, BINDOX_IOC_BUFFER_RELEASE, &info));
+	}
+
+	/* One-way: too many ids, then another client's message behind it. */
+	shared_many(&m, a.id, 8);
+	BXT_OK(bxt_send(f.a, f.ha, &m));
+	bxt_buf_init(&m);
+	bxt_buf_str(&m, "behind");
+	BXT_OK(bxt_send(f.b, f.hb, &m));
+	bxt_buf_init(&m);
+	BXT_ERR(bxt_recv(f.srv, &m, NULL, BXT_LONG_NS), ENOSPC);
+	ck_assert_uint_eq(recv_from_ck(f.srv, &m), 1001);
+	ck_assert(m.size == 6 && memcmp(m.data, "behind", 6) == 0);
+	BXT_ERR(bxt_recv(f.srv, NULL, NULL, 0), EAGAIN);
+
+	/* A call: its caller gets the receiver's error. */
+	c.fd = f.a;
+	c.h = f.ha;
+	c.id = a.id;
+	c.n = 8;
+	ck_assert_int_eq(pthread_create(&t, NULL, call_shared, &c), 0);
+	BXT_OK(bxt_wait_queued(1, BXT_LONG_MS));
+	bxt_buf_init(&m);
+	BXT_ERR(bxt_recv(f.srv, &m, NULL, BXT_LONG_NS), ENOSPC);
+	BXT_OK(bxt_join(t, BXT_LONG_MS, NULL));
+	BXT_ERR(c.result, ENOSPC);
+
+	bxb_param_set_ck("max_buffers", max_buffers);
+	flood_down_ck(&f);
+}
+END_TEST
+
+static Suite *flood_suite(void)
+{
+	Suite *s = suite_create("attack-flood");
+
+	tcase_add_test(bxt_tcase(s, "share"), test_one_sender_cannot_fill_a_queue);
+	tcase_add_test(bxt_tcase(s, "head"), test_undeliverable_message_leaves_the_queue);
+	return s;
+}
+
+int main(void)
+{
+	return bxt_run(flood_suite());
+}
