@@ -112,7 +112,12 @@ static void *server_worker(void *userdata)
 				reply_id = 0;			/* even that was refused: give up */
 			continue;
 		}
-		if (r == -ETIMEDOUT || r == -EAGAIN || r == -EINTR)
+		/*
+		 * ENOSPC: the driver refused a message whose objects our
+		 * tables had no room for (its caller got the error); the
+		 * next one may fit.
+		 */
+		if (r == -ETIMEDOUT || r == -EAGAIN || r == -EINTR || r == -ENOSPC)
 			continue;
 		if (r < 0) {
 			server_fail(s, r);

@@ -191,12 +191,57 @@ START_TEST(test_undeliverable_message_leaves_the_queue)
 }
 END_TEST
 
+static int echo_handler(void *userdata, BindoxMsg *request, BindoxMsg *reply)
+{
+	(void)userdata;
+	(void)request;
+	return bindox_msg_append_u32(reply, 7);
+}
+
+START_TEST(test_library_server_survives_a_refused_message)
+{
+	unsigned long max_buffers = bxb_param_get_ck("max_buffers");
+	struct bindox_buffer_alloc a = { .size = 4096 };
+	BindoxServer *server;
+	BindoxConn *conn;
+	char name[64];
+	BxtBuf m, rep;
+	Flood f;
+
+	flood_up_ck(&f);
+	BXT_OK(bindox_conn_open(f.world, &conn));
+	BXT_OK(bindox_server_new(conn, 2, echo_handler, NULL, &server));
+	BXT_OK(bindox_server_start(server));
+	bxt_unique_name(name, sizeof(name), "libsrv");
+	BXT_OK(bindox_server_add_service(server, name, 0x5e));
+	BXT_OK(bxt_lookup(f.a, name, &f.ha));
+	BXT_OK(bxt_ioctl(f.a, BINDOX_IOC_BUFFER_ALLOC, &a));
+
+	/* A call it has no room for fails; the server goes on serving. */
+	bxb_param_set_ck("max_buffers", 4);
+	shared_many(&m, a.id, 8);
+	bxt_buf_init(&rep);
+	BXT_ERR(bxt_call(f.a, f.ha, &m, &rep, NULL, BXT_LONG_NS), ENOSPC);
+	bxt_buf_init(&m);
+	bxt_buf_init(&rep);
+	BXT_OK(bxt_call(f.a, f.ha, &m, &rep, NULL, BXT_LONG_NS));
+	ck_assert_uint_eq(rep.size, 4);
+
+	bxb_param_set_ck("max_buffers", max_buffers);
+	BXT_OK(bindox_server_stop(server));
+	bindox_server_free(server);
+	bindox_conn_close(conn);
+	flood_down_ck(&f);
+}
+END_TEST
+
 static Suite *flood_suite(void)
 {
 	Suite *s = suite_create("attack-flood");
 
 	tcase_add_test(bxt_tcase(s, "share"), test_one_sender_cannot_fill_a_queue);
 	tcase_add_test(bxt_tcase(s, "head"), test_undeliverable_message_leaves_the_queue);
+	tcase_add_test(bxt_tcase(s, "library"), test_library_server_survives_a_refused_message);
 	return s;
 }
 
