@@ -14,6 +14,8 @@
  * a one-way message or a reply. A *death* is a subscription to a node's death,
  * owned by the subscriber's handle.
  *
+ * A *user* is the accounting of one uid over all its files (user.h).
+ *
  * A *buffer* is memory for Mapping Delivery (buffer.h); a *hold* is a proc's
  * id for a buffer, in the proc's buffer table; each mapping of a buffer holds
  * its hold.
@@ -31,6 +33,7 @@
  *   3. node->lock        (spinlock)
  *   4. txn->lock         (spinlock)
  *   5. coordinator slot  (spinlock, taken alone or innermost)
+ *   6. bindox_users_lock (spinlock, taken alone, inside user.c only)
  *
  * No user memory is touched while a proc lock is held, so that a fault
  * never runs under it.

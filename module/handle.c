@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "proc.h"
 #include "stats.h"
+#include "user.h"
 
 /**
  * bindox_handle_node() - the node a handle refers to
@@ -116,15 +117,17 @@ int bindox_handle_add(struct bindox_proc *proc, struct bindox_node *node,
 		*id = handle->id;
 		return 0;
 	}
-	if (proc->n_handles >= READ_ONCE(bindox_max_handles))
+	if (proc->n_handles >= READ_ONCE(bindox_max_handles) ||
+	    bindox_user_charge(&proc->user->handles,
+			       READ_ONCE(bindox_max_user_handles)))
 		return -ENOSPC;
 	handle = kzalloc(sizeof(*handle), GFP_KERNEL_ACCOUNT);
-	if (!handle)
-		return -ENOMEM;
-	err = xa_alloc(&proc->handles, &handle->id, handle,
-		       XA_LIMIT(1, U32_MAX), GFP_KERNEL_ACCOUNT);
+	err = handle ? xa_alloc(&proc->handles, &handle->id, handle,
+				XA_LIMIT(1, U32_MAX), GFP_KERNEL_ACCOUNT) :
+		       -ENOMEM;
 	if (err) {
 		kfree(handle);
+		atomic_dec(&proc->user->handles);
 		return err == -EBUSY ? -ENOSPC : err;
 	}
 	handle->count = 1;
@@ -166,6 +169,7 @@ void bindox_handle_destroy(struct bindox_proc *proc,
 	xa_erase(&proc->handles, handle->id);
 	rb_erase(&handle->node_rb, &proc->handles_by_node);
 	proc->n_handles--;
+	atomic_dec(&proc->user->handles);
 	bindox_node_unref(handle->node);
 	kfree(handle);
 	bindox_stat_dec(BINDOX_STAT_HANDLES);

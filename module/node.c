@@ -11,6 +11,7 @@
 #include "policy.h"
 #include "proc.h"
 #include "stats.h"
+#include "user.h"
 
 static struct bindox_node *bindox_node_find(struct bindox_proc *proc,
 					    u64 cookie, struct rb_node ***link,
@@ -40,11 +41,15 @@ static struct bindox_node *bindox_node_insert(struct bindox_proc *proc,
 {
 	struct bindox_node *node;
 
-	if (proc->n_nodes >= READ_ONCE(bindox_max_nodes))
+	if (proc->n_nodes >= READ_ONCE(bindox_max_nodes) ||
+	    bindox_user_charge(&proc->user->nodes,
+			       READ_ONCE(bindox_max_user_nodes)))
 		return ERR_PTR(-ENOSPC);
 	node = kzalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
-	if (!node)
+	if (!node) {
+		atomic_dec(&proc->user->nodes);
 		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&node->kref);	/* the owner's tree's reference */
 	node->owner = bindox_proc_ref(proc);
 	node->cookie = cookie;

@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "stats.h"
 #include "txn.h"
+#include "user.h"
 
 static DEFINE_MUTEX(bindox_procs_lock);
 static LIST_HEAD(bindox_procs);
@@ -33,6 +34,11 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	proc = kzalloc(sizeof(*proc), GFP_KERNEL_ACCOUNT);
 	if (!proc)
 		return NULL;
+	proc->user = bindox_user_get(cred->euid);
+	if (!proc->user) {
+		kfree(proc);
+		return NULL;
+	}
 	kref_init(&proc->kref);
 	proc->domain = bindox_domain_ref(domain);
 	proc->cred = get_cred(cred);
@@ -49,6 +55,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	 * xarray node allocation (and no RCU free) per call.
 	 */
 	if (xa_reserve(&proc->inflight, XA_CHUNK_SIZE - 1, GFP_KERNEL_ACCOUNT)) {
+		bindox_user_unref(proc->user);
 		put_cred(proc->cred);
 		bindox_domain_unref(proc->domain);
 		kfree(proc);
@@ -76,6 +83,7 @@ void bindox_proc_free(struct kref *kref)
 	WARN_ON(!RB_EMPTY_ROOT(&proc->nodes));
 	xa_destroy(&proc->handles);
 	xa_destroy(&proc->inflight);
+	bindox_user_unref(proc->user);
 	put_cred(proc->cred);
 	bindox_domain_unref(proc->domain);
 	mutex_destroy(&proc->lock);
@@ -123,6 +131,7 @@ static void bindox_proc_detach(struct bindox_proc *proc,
 		RB_CLEAR_NODE(rb);
 		list_add_tail(&node->reap_entry, nodes);
 	}
+	atomic_sub(proc->n_nodes, &proc->user->nodes);
 	proc->n_nodes = 0;
 	mutex_unlock(&proc->lock);
 }

@@ -36,6 +36,7 @@
 #include "buffer.h"
 
 struct bindox_domain;
+struct bindox_user;
 
 enum bindox_work_type {
 	BINDOX_WORK_TXN,
@@ -52,6 +53,7 @@ struct bindox_proc {
 	struct kref kref;
 	struct bindox_domain *domain;
 	const struct cred *cred;
+	struct bindox_user *user;	/* ref: of cred's euid */
 	struct list_head procs_entry;	/* under bindox_procs_lock */
 
 	struct mutex lock;		/* protects everything below */

@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "stats.h"
 #include "txn.h"
+#include "user.h"
 
 /*
  * Small messages are the common case: their data lives inside the txn, so
@@ -142,9 +143,9 @@ static int bindox_txn_resolve(struct bindox_txn *txn,
  * @flags:	BINDOX_TF_*
  *
  * Return: the txn with one reference, or an ERR_PTR: -E2BIG over the
- * limits, -EFAULT for bad pointers, -EINVAL for a malformed object table or
- * an unknown handle, -ENXIO for handle 0 without a Coordinator, -ENOSPC or
- * -ENOMEM.
+ * limits, -EDQUOT over the sender's user's max_user_msg_bytes, -EFAULT for
+ * bad pointers, -EINVAL for a malformed object table or an unknown handle,
+ * -ENXIO for handle 0 without a Coordinator, -ENOSPC or -ENOMEM.
  */
 struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 				    const struct bindox_payload *payload,
@@ -152,6 +153,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 {
 	u32 size = payload->data_size;
 	struct bindox_txn *txn;
+	u64 bytes;
 	int err;
 
 	if (size > BINDOX_MAX_DATA_SIZE ||
@@ -160,7 +162,15 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 	txn = bindox_txn_alloc(flags, size <= BINDOX_TXN_INLINE_MAX ? size : 0);
 	if (!txn)
 		return ERR_PTR(-ENOMEM);
-	err = bindox_txn_copy_in(txn, payload);
+	/* Both bounded above: no overflow. */
+	bytes = sizeof(*txn) + size + (u64)payload->offsets_count *
+		(sizeof(*txn->offsets) + sizeof(*txn->objs));
+	err = bindox_user_charge_bytes(sender->user, bytes);
+	if (!err) {
+		txn->sender_user = bindox_user_ref(sender->user);
+		txn->charged = bytes;
+		err = bindox_txn_copy_in(txn, payload);
+	}
 	if (!err)
 		err = bindox_txn_resolve(txn, sender);
 	if (!err)
@@ -194,6 +204,9 @@ void bindox_txn_free(struct kref *kref)
 		kvfree(txn->data);
 	put_pid(txn->sender_pid);
 	bindox_domain_unref(txn->sender_domain);
+	if (txn->sender_user)
+		atomic64_sub(txn->charged, &txn->sender_user->msg_bytes);
+	bindox_user_unref(txn->sender_user);
 	bindox_node_unref(txn->target);
 	bindox_proc_unref(txn->to);
 	bindox_txn_unref(txn->reply);

@@ -8,7 +8,8 @@
  * A txn is one message: a call, a one-way message or a reply. Building it
  * copies the sender's data in once, checks every embedded object, resolves
  * each one to a node reference (@objs) and captures the sender's
- * credentials. Delivering it rewrites the objects for the receiver: a node
+ * credentials. The sender's user pays for its bytes until it is freed
+ * (user.h). Delivering it rewrites the objects for the receiver: a node
  * owned by the receiver comes back as its cookie, any other node as a handle
  * in the receiver's table.
  *
@@ -56,6 +57,8 @@ struct bindox_txn {
 	kuid_t sender_euid;
 	kgid_t sender_egid;
 	struct bindox_domain *sender_domain;	/* ref */
+	struct bindox_user *sender_user; /* ref, charged @charged bytes */
+	u64 charged;
 
 	/* payload */
 	void *data;

@@ -9,6 +9,10 @@
  *   messages behind it are delivered (it used to stay at the head: every
  *   receive failed with ENOSPC and no other client was ever served).
  *
+ * - what one uid can make the kernel hold is bounded whatever the number
+ *   of files it opens (max_user_nodes, max_user_msg_bytes): it used to be
+ *   bounded per file only (eight files made 8 x 16,384 nodes).
+ *
  * The clients are files opened with another effective uid: the driver
  * takes a sender's uid from the credentials its file was opened with.
  */
@@ -235,6 +239,105 @@ START_TEST(test_library_server_survives_a_refused_message)
 }
 END_TEST
 
+/* Create @n nodes owned by @fd (cookies from @cookie on): 0 or -errno. */
+static int make_nodes(int fd, uint32_t h, uint64_t cookie, int n)
+{
+	BxtBuf m;
+
+	bxt_buf_init(&m);
+	for (int i = 0; i < n; i++)
+		bxt_buf_obj(&m, BINDOX_OBJ_NODE, cookie + (uint64_t)i);
+	return bxt_send(fd, h, &m);
+}
+
+/* Receive and drop one message with handles on @fd. */
+static void drain_one_ck(int fd)
+{
+	BxtBuf m;
+
+	bxt_buf_init(&m);
+	BXT_OK(bxt_recv(fd, &m, NULL, BXT_LONG_NS));
+	for (uint32_t i = 0; i < m.n; i++)
+		BXT_OK(bxt_release(fd, (uint32_t)bxt_buf_obj_at(&m, i).value));
+}
+
+START_TEST(test_nodes_per_user)
+{
+	unsigned long max_nodes = bxb_param_get_ck("max_nodes");
+	int a2, a3, i;
+	uint32_t h2, h3;
+	char name[64];
+	Flood f;
+
+	flood_up_ck(&f);
+	bxt_unique_name(name, sizeof(name), "nodes");
+	BXT_OK(bxt_register(f.srv, name, COOKIE + 1));
+	a2 = open_as_ck(f.world, 1000);
+	a3 = open_as_ck(f.world, 1000);
+	BXT_OK(bxt_lookup(a2, name, &h2));
+	BXT_OK(bxt_lookup(a3, name, &h3));
+	bxb_param_set_ck("max_nodes", 8);
+	BXT_OK(bxb_param_set("max_user_nodes", 20));
+
+	/* Two files of uid 1000 make 8 each; the third only what is left. */
+	BXT_OK(make_nodes(f.a, f.ha, 100, 8));
+	BXT_ERR(make_nodes(f.a, f.ha, 200, 1), ENOSPC);
+	BXT_OK(make_nodes(a2, h2, 100, 8));
+	BXT_OK(make_nodes(a3, h3, 100, 4));
+	BXT_ERR(make_nodes(a3, h3, 200, 1), ENOSPC);
+	/* Another uid is not affected. */
+	BXT_OK(make_nodes(f.b, f.hb, 100, 8));
+	/* Closing a file gives its nodes back to its user. */
+	close(a2);
+	BXT_OK(make_nodes(a3, h3, 200, 4));
+	for (i = 0; i < 5; i++)
+		drain_one_ck(f.srv);
+
+	bxb_param_set_ck("max_nodes", max_nodes);
+	bxb_param_set_ck("max_user_nodes", 65536);
+	close(a3);
+	flood_down_ck(&f);
+}
+END_TEST
+
+START_TEST(test_message_bytes_per_user)
+{
+	static uint8_t big[BINDOX_MAX_DATA_SIZE];
+	unsigned long sent = 0;
+	int a2;
+	uint32_t h2;
+	char name[64];
+	BxtBuf m;
+	Flood f;
+
+	flood_up_ck(&f);
+	bxt_unique_name(name, sizeof(name), "bytes");
+	BXT_OK(bxt_register(f.srv, name, COOKIE + 2));
+	a2 = open_as_ck(f.world, 1000);
+	BXT_OK(bxt_lookup(a2, name, &h2));
+	BXT_OK(bxb_param_set("max_user_msg_bytes", 1UL << 20));
+
+	/* 256 KiB one-way messages nobody receives: about 1 MiB in all. */
+	bxt_buf_init_ext(&m, big, sizeof(big), NULL, 0);
+	m.size = sizeof(big);
+	while (sent < 8 && bxt_send(f.a, f.ha, &m) == 0)
+		sent++;
+	ck_assert_uint_eq(sent, 3);
+	BXT_ERR(bxt_send(f.a, f.ha, &m), EDQUOT);
+	BXT_ERR(bxt_send(a2, h2, &m), EDQUOT);
+	/* Another uid sends; once one is received, uid 1000 may again. */
+	BXT_OK(bxt_send(f.b, f.hb, &m));
+	bxt_buf_init_ext(&m, big, sizeof(big), NULL, 0);
+	BXT_OK(bxt_recv(f.srv, &m, NULL, BXT_LONG_NS));
+	m.size = sizeof(big);
+	BXT_OK(bxt_send(a2, h2, &m));
+
+	bxb_param_set_ck("max_user_msg_bytes", 128UL << 20);
+	close(a2);
+	flood_down_ck(&f);
+}
+END_TEST
+
 static Suite *flood_suite(void)
 {
 	Suite *s = suite_create("attack-flood");
@@ -242,6 +345,8 @@ static Suite *flood_suite(void)
 	tcase_add_test(bxt_tcase(s, "share"), test_one_sender_cannot_fill_a_queue);
 	tcase_add_test(bxt_tcase(s, "head"), test_undeliverable_message_leaves_the_queue);
 	tcase_add_test(bxt_tcase(s, "library"), test_library_server_survives_a_refused_message);
+	tcase_add_test(bxt_tcase(s, "user-nodes"), test_nodes_per_user);
+	tcase_add_test(bxt_tcase(s, "user-bytes"), test_message_bytes_per_user);
 	return s;
 }
 

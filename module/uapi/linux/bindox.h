@@ -351,6 +351,11 @@ struct bindox_policy_load {
  *	whose handles or buffers the receiver's tables have no room for
  *	fails with the receiver's error (ENOSPC, see RECV). SEND's flags must
  *	be exactly BINDOX_TF_ONEWAY; CALL's must be 0.
+ *  CALL, SEND, REPLY_RECV: EDQUOT when the messages the caller's uid has
+ *	sent and that are not consumed yet would exceed max_user_msg_bytes;
+ *	ENOSPC when a node object would exceed the nodes of the caller's file
+ *	(max_nodes) or uid (max_user_nodes). Handles count against the
+ *	receiver's file (max_handles) and uid (max_user_handles).
  *  RECV, REPLY_RECV: EMSGSIZE when the first queued message does not fit
  *	the capacities given: it stays queued and the sizes it needs are
  *	written back to msg.payload. ENOSPC when its handles or buffer ids
