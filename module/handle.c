@@ -44,8 +44,9 @@ struct bindox_node *bindox_handle_node(struct bindox_proc *proc, u32 id)
  * @id:		the handle, not 0 (calls to the Coordinator are not checked)
  *
  * The decision is cached on the handle for the policy generation it was
- * made in, so that loading a new policy re-checks (and may revoke) access
- * through handles already held.
+ * made in and the node's name at the time, so that loading a new policy or
+ * registering the node under another name re-checks (and may revoke)
+ * access through handles already held.
  *
  * Return: 0, -EACCES if policy refuses, -EINVAL for an unknown handle.
  */
@@ -60,9 +61,11 @@ int bindox_handle_may_call(struct bindox_proc *proc, u32 id)
 		return -EINVAL;
 	/* Read before deciding: a load meanwhile makes the cache stale. */
 	gen = bindox_policy_generation() + 1;
-	if (handle->call_checked_gen != gen) {
-		handle->call_allowed = bindox_node_call_allowed(handle->node,
-								proc);
+	if (handle->call_checked_gen != gen ||
+	    handle->call_checked_name != READ_ONCE(handle->node->name_seq)) {
+		handle->call_allowed =
+			bindox_node_call_allowed(handle->node, proc,
+						 &handle->call_checked_name);
 		handle->call_checked_gen = gen;
 	}
 	return handle->call_allowed ? 0 : -EACCES;

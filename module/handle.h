@@ -40,6 +40,7 @@ struct bindox_handle {
 	struct rb_node node_rb;		/* in proc->handles_by_node */
 	struct bindox_death *death;
 	u64 call_checked_gen;		/* policy generation + 1, 0: never */
+	u32 call_checked_name;		/* the node's name_seq then */
 	bool call_allowed;		/* the decision of that generation */
 };
 

@@ -162,6 +162,8 @@ void bindox_node_set_name(struct bindox_node *node, const char *name, u32 len)
 	spin_lock(&node->lock);
 	swap(node->name, copy);
 	node->name_len = len;
+	/* Decisions cached on handles were made for the old name. */
+	WRITE_ONCE(node->name_seq, node->name_seq + 1);
 	spin_unlock(&node->lock);
 	kfree(copy);
 }
@@ -170,11 +172,12 @@ void bindox_node_set_name(struct bindox_node *node, const char *name, u32 len)
  * bindox_node_call_allowed() - whether policy lets a proc call a node
  * @node:	the target
  * @caller:	the calling proc
+ * @name_seq:	set to the node's name_seq the decision was made for
  *
  * Return: true if allowed.
  */
 bool bindox_node_call_allowed(struct bindox_node *node,
-			      const struct bindox_proc *caller)
+			      const struct bindox_proc *caller, u32 *name_seq)
 {
 	struct bindox_policy_request req = {
 		.action = BINDOX_POLICY_ACT_CALL,
@@ -188,6 +191,7 @@ bool bindox_node_call_allowed(struct bindox_node *node,
 	spin_lock(&node->lock);
 	req.service = node->name ? node->name : "";
 	req.service_len = node->name_len;
+	*name_seq = node->name_seq;
 	allowed = bindox_policy_allows(&req);
 	spin_unlock(&node->lock);
 	return allowed;

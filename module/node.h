@@ -37,6 +37,7 @@ struct bindox_node {
 	bool dead;
 	char *name;			/* registered under last, or NULL */
 	u32 name_len;
+	u32 name_seq;			/* bumped with every new name */
 	struct list_head deaths;	/* armed struct bindox_death */
 };
 
@@ -49,7 +50,7 @@ bool bindox_node_is_dead(struct bindox_node *node);
 void bindox_node_set_name(struct bindox_node *node, const char *name,
 			  u32 len);
 bool bindox_node_call_allowed(struct bindox_node *node,
-			      const struct bindox_proc *caller);
+			      const struct bindox_proc *caller, u32 *name_seq);
 
 static inline struct bindox_node *bindox_node_ref(struct bindox_node *node)
 {

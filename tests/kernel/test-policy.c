@@ -370,6 +370,41 @@ START_TEST(a_new_table_revokes_calls_through_held_handles)
 }
 END_TEST
 
+START_TEST(a_new_name_rechecks_calls_through_held_handles)
+{
+	BxtCoord *co = bxt_coord_start_ck();
+	int srv = bxt_open_ck(), cli = bxt_open_ck();
+	char name[64], stricter[64];
+	BxtEcho echo;
+	uint32_t h = 0;
+	Table t = { 0 };
+
+	bxt_unique_name(name, sizeof(name), "open");
+	bxt_unique_name(stricter, sizeof(stricter), "closed");
+	table_rule(&t, BINDOX_POLICY_ACT_CALL, 0, NULL, stricter, NULL);
+	load_ck(co, &t);
+	BXT_OK(bxt_register(srv, name, 0x32));
+	BXT_OK(bxt_lookup(cli, name, &h));
+	bxt_echo_start_ck(&echo, srv);
+	/* Allowed under its first name (the decision is cached now). */
+	BXT_OK(call(cli, h));
+	BXT_OK(call(cli, h));
+
+	/* The same node registered under a name nobody may call. */
+	BXT_OK(bxt_register(srv, stricter, 0x32));
+	BXT_ERR(call(cli, h), EACCES);
+	ck_assert_uint_eq(atomic_load(&echo.calls), 2);
+
+	bxt_echo_stop_ck(&echo);
+	memset(&t, 0, sizeof(t));
+	load_ck(co, &t);
+	close(cli);
+	close(srv);
+	bxt_coord_stop(co);
+	bxt_assert_no_leaks();
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -381,6 +416,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, register_default_and_rules);
 	tcase_add_test(tc, lookup_is_checked_when_the_handle_is_handed_out);
 	tcase_add_test(tc, a_new_table_revokes_calls_through_held_handles);
+	tcase_add_test(tc, a_new_name_rechecks_calls_through_held_handles);
 	return s;
 }
 
