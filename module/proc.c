@@ -24,6 +24,9 @@ static LIST_HEAD(bindox_procs);
  * @domain:	the domain whose device was opened
  * @cred:	the opener's credentials (file->f_cred)
  *
+ * Runs in the opening task: the proc keeps its process too, so that the
+ * identity a message carries is the opener's, pid and ids alike.
+ *
  * Return: the proc with one reference (the file's), or NULL.
  */
 struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
@@ -42,6 +45,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	kref_init(&proc->kref);
 	proc->domain = bindox_domain_ref(domain);
 	proc->cred = get_cred(cred);
+	proc->opener = get_task_pid(current, PIDTYPE_TGID);
 	mutex_init(&proc->lock);
 	proc->nodes = RB_ROOT;
 	xa_init_flags(&proc->handles, XA_FLAGS_ALLOC1);
@@ -56,6 +60,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	 */
 	if (xa_reserve(&proc->inflight, XA_CHUNK_SIZE - 1, GFP_KERNEL_ACCOUNT)) {
 		bindox_user_unref(proc->user);
+		put_pid(proc->opener);
 		put_cred(proc->cred);
 		bindox_domain_unref(proc->domain);
 		kfree(proc);
@@ -84,6 +89,7 @@ void bindox_proc_free(struct kref *kref)
 	xa_destroy(&proc->handles);
 	xa_destroy(&proc->inflight);
 	bindox_user_unref(proc->user);
+	put_pid(proc->opener);
 	put_cred(proc->cred);
 	bindox_domain_unref(proc->domain);
 	mutex_destroy(&proc->lock);

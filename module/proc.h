@@ -53,6 +53,7 @@ struct bindox_proc {
 	struct kref kref;
 	struct bindox_domain *domain;
 	const struct cred *cred;
+	struct pid *opener;		/* ref: the opening process */
 	struct bindox_user *user;	/* ref: of cred's euid */
 	struct list_head procs_entry;	/* under bindox_procs_lock */
 

@@ -179,7 +179,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 		bindox_txn_unref(txn);
 		return ERR_PTR(err);
 	}
-	txn->sender_pid = get_task_pid(current, PIDTYPE_TGID);
+	txn->sender_pid = get_pid(sender->opener);
 	txn->sender_euid = sender->cred->euid;
 	txn->sender_egid = sender->cred->egid;
 	txn->sender_domain = bindox_domain_ref(sender->domain);
@@ -358,8 +358,10 @@ int bindox_txn_copy_out(struct bindox_txn *txn, struct bindox_message *msg,
 	msg->type = type;
 	msg->flags = txn->flags;
 	msg->cookie = cookie;
-	msg->sender_pid = pid_nr_ns(txn->sender_pid,
-				    task_active_pid_ns(current));
+	/* 0 once the opener is gone: its number may be someone else's. */
+	msg->sender_pid = pid_has_task(txn->sender_pid, PIDTYPE_TGID) ?
+			  pid_nr_ns(txn->sender_pid,
+				    task_active_pid_ns(current)) : 0;
 	msg->sender_euid = from_kuid_munged(user_ns, txn->sender_euid);
 	msg->sender_egid = from_kgid_munged(user_ns, txn->sender_egid);
 	msg->sender_domain = txn->sender_domain->id;

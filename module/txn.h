@@ -52,7 +52,7 @@ struct bindox_txn {
 	struct bindox_node *target;	/* ref; NULL for a reply */
 	struct bindox_proc *to;		/* ref: where it is queued */
 
-	/* credentials, captured at send time */
+	/* the sender's identity: its file's opener */
 	struct pid *sender_pid;		/* ref */
 	kuid_t sender_euid;
 	kgid_t sender_egid;

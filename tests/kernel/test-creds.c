@@ -424,6 +424,66 @@ START_TEST(receiver_in_user_namespace)
 }
 END_TEST
 
+/*
+ * A file used by another process than its opener: the message carries the
+ * opener's pid with the opener's ids (the pid used to be the sending
+ * process's, mixing two identities), and 0 once the opener has exited.
+ */
+START_TEST(inherited_file_speaks_for_its_opener)
+{
+	struct bindox_message m;
+	int co = bxt_open_ck(), cli = bxt_open_ck();
+	int go[2], st;
+	pid_t child, opener;
+	pthread_t t;
+	uint64_t v;
+
+	BXT_OK(bxt_claim(co));
+	/* Allowed twin: the opener itself (a thread of it). */
+	ck_assert_int_eq(pthread_create(&t, NULL, probe_thread, &cli), 0);
+	BXT_OK(serve_one(co, &m));
+	ck_assert_int_eq(bxt_join(t, BXT_LONG_MS, NULL), 0);
+	ck_assert_int_eq(m.sender_pid, getpid());
+
+	/* A child that inherited the file, not opened it. */
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		_exit(probe(cli) == -ENOENT ? 0 : 1);
+	BXT_OK(serve_one(co, &m));
+	ck_assert_int_eq(bxt_waitpid(child, BXT_LONG_MS), 0);
+	ck_assert_int_eq(m.sender_pid, getpid());
+	ck_assert_int_ne(m.sender_pid, child);
+
+	/* The opener exits; the process it gave the file to sends. */
+	bxt_pipe_ck(go);
+	opener = fork();
+	ck_assert_int_ge(opener, 0);
+	if (opener == 0) {
+		int fd = bxt_try_open(BXT_DEVICE);
+
+		if (fd < 0 || fork() != 0)
+			_exit(fd < 0);
+		/* The grandchild: waits until its parent is reaped. */
+		if (bxt_get(go[0], &v, BXT_LONG_MS) < 0)
+			_exit(2);
+		_exit(probe(fd) == -ENOENT ? 0 : 3);
+	}
+	st = bxt_waitpid(opener, BXT_LONG_MS);
+	ck_assert_int_eq(st, 0);
+	BXT_OK(bxt_put(go[1], 1));
+	BXT_OK(serve_one(co, &m));
+	ck_assert_int_eq(m.sender_pid, 0);
+	ck_assert_uint_eq(m.sender_euid, 0);
+
+	close(go[0]);
+	close(go[1]);
+	close(cli);
+	close(co);
+	bxt_assert_no_leaks();
+}
+END_TEST
+
 static Suite *creds_suite(void)
 {
 	Suite *s = suite_create("creds");
@@ -433,6 +493,7 @@ static Suite *creds_suite(void)
 	tcase_add_test(tc, sender_ids_before_open);
 	tcase_add_test(tc, opener_credentials_count);
 	tcase_add_test(tc, sender_thread_reports_process);
+	tcase_add_test(tc, inherited_file_speaks_for_its_opener);
 	tc = bxt_tcase(s, "namespaces");
 	tcase_add_test(tc, sender_in_pid_namespace);
 	tcase_add_test(tc, receiver_in_pid_namespace);

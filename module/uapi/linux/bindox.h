@@ -120,8 +120,9 @@ enum bindox_message_type {
  * @id:			BINDOX_MSG_CALL: the id to reply to (out)
  * @cookie:		CALL/ONEWAY: the target node's cookie; DEATH: the
  *			subscriber's cookie (out)
- * @sender_pid:		the sending process, in the receiver's pid namespace,
- *			0 if it is not visible there (out)
+ * @sender_pid:		the process that opened the sender's file, in the
+ *			receiver's pid namespace; 0 if it is not visible
+ *			there or has exited (out)
  * @sender_euid:	opener's effective uid, in the receiver's user
  *			namespace (overflow uid if unmapped) (out)
  * @sender_egid:	likewise for the effective gid (out)
@@ -129,9 +130,10 @@ enum bindox_message_type {
  * @reserved:		must be 0
  * @payload:		capacities in, delivered sizes out
  *
- * Credentials are captured by the driver when the message is sent: the uid
- * and gid come from the credentials the sender opened the device with, the
- * pid from the sending thread's process.
+ * Credentials are the driver's, never the sender's word: pid, uid and gid
+ * all name the process that opened the sender's file, as it was when it
+ * opened it (a file passed to another process keeps speaking for its
+ * opener, as its credentials do).
  */
 struct bindox_message {
 	__u32 type;
