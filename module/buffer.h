@@ -29,7 +29,8 @@
  * hold, and only that hold may write. Sending with BINDOX_BUF_MOVE turns the
  * sender's hold SENDING while the message is built; once it is queued (or a
  * reply is handed over) the hold is MOVED, and if that never happens it
- * turns ACTIVE again when the message is freed. The receiver gets a new
+ * turns ACTIVE again when the message is freed (as it does when a reply's
+ * caller gave up before the reply reached it). The receiver gets a new
  * hold when the message is delivered: PENDING while the message is copied
  * out, ACTIVE once that succeeded (bindox_buffer_xfer_publish()). A copy
  * that fails removes the PENDING hold again and the message goes back to
@@ -188,6 +189,8 @@ int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
 int bindox_buffer_xfer_revoke(struct bindox_txn *txn);
 void bindox_buffer_xfer_commit(struct bindox_txn *txn,
 			       struct bindox_proc *sender);
+void bindox_buffer_xfer_uncommit(struct bindox_txn *txn,
+				 struct bindox_proc *sender);
 int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
 				 struct bindox_proc *proc,
 				 struct bindox_object *obj);

@@ -122,6 +122,35 @@ void bindox_buffer_xfer_commit(struct bindox_txn *txn,
 }
 
 /**
+ * bindox_buffer_xfer_uncommit() - a committed reply nobody took
+ * @txn:	a reply bindox_buffer_xfer_commit() committed, never delivered
+ *		(its caller had given up)
+ * @sender:	its sender; its lock is not held
+ *
+ * The reply is the only holder of the buffers it moved, so the sender's
+ * MOVED holds, where the sender has not released them, get their buffers
+ * back and turn ACTIVE again, as if the reply had never been sent.
+ */
+void bindox_buffer_xfer_uncommit(struct bindox_txn *txn,
+				 struct bindox_proc *sender)
+{
+	u32 i;
+
+	if (!txn->bufs)
+		return;
+	mutex_lock(&sender->lock);
+	for (i = 0; i < txn->n_objs; i++) {
+		struct bindox_hold *from = txn->bufs[i].from;
+
+		if (from && atomic_read(&from->state) == BINDOX_HOLD_MOVED) {
+			from->buffer = bindox_buffer_ref(txn->bufs[i].buffer);
+			atomic_set(&from->state, BINDOX_HOLD_ACTIVE);
+		}
+	}
+	mutex_unlock(&sender->lock);
+}
+
+/**
  * bindox_buffer_xfer_translate() - give the receiver an id for a buffer
  * @txn:	the message
  * @index:	index of a BINDOX_OBJ_BUFFER object

@@ -502,7 +502,11 @@ static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 		reply = bindox_txn_unref(reply);
 	else
 		bindox_buffer_xfer_commit(reply, proc);
-	bindox_txn_complete(call, reply, verdict);
+	if (!bindox_txn_complete(call, reply, verdict) && reply) {
+		/* The caller gave up: what the reply moved comes back. */
+		bindox_buffer_xfer_uncommit(reply, proc);
+		bindox_txn_unref(reply);
+	}
 	bindox_txn_unref(call);		/* the in-flight table's reference */
 out:
 	bindox_txn_unref(call);

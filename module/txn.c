@@ -217,13 +217,15 @@ void bindox_txn_free(struct kref *kref)
 /**
  * bindox_txn_complete() - finish a call with a reply or an error
  * @txn:	the call
- * @reply:	the reply (its reference moves to @txn), or NULL
+ * @reply:	the reply (its reference moves to @txn once done), or NULL
  * @error:	0 or a negative errno for the caller
  *
- * A call that is already done or abandoned is left alone and the reply
- * dropped.
+ * A call that is already done or abandoned is left alone; the reference to
+ * @reply stays with the caller then.
+ *
+ * Return: true if the call is now done with @reply and @error.
  */
-void bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
+bool bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
 			 int error)
 {
 	bool done = false;
@@ -240,8 +242,7 @@ void bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
 	spin_unlock(&txn->lock);
 	if (done)
 		wake_up_interruptible_sync(&txn->wait);
-	else
-		bindox_txn_unref(reply);
+	return done;
 }
 
 /* Drop the handles that translating the first @n objects added. */

@@ -85,7 +85,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 				    const struct bindox_payload *payload,
 				    u32 flags);
 void bindox_txn_free(struct kref *kref);
-void bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
+bool bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
 			 int error);
 int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc);
 void bindox_txn_untranslate(struct bindox_txn *txn, struct bindox_proc *proc);

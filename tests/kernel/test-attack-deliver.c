@@ -18,6 +18,8 @@
  *   for a buffer it had already moved on).
  * - Undoing a failed delivery takes back the handle it gave for its node,
  *   not whatever the handle's number names by then.
+ * - A reply whose caller gave up gives the buffers it moved back to the
+ *   replier (they used to be lost with the reply).
  */
 
 #include <errno.h>
@@ -345,6 +347,52 @@ START_TEST(test_moved_buffer_while_copying_out)
 }
 END_TEST
 
+/* A call that gives up after @ms; its result in @c->result. */
+static void *caller_impatient(void *arg)
+{
+	Caller *c = arg;
+	BxtBuf req;
+
+	bxt_buf_init(&req);
+	bxt_buf_init(&c->rep);
+	c->result = bxt_call(c->fd, c->h, &req, &c->rep, NULL, 300 * BXT_MS);
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+START_TEST(test_reply_buffer_comes_back_when_caller_left)
+{
+	struct bindox_object o = { .type = BINDOX_OBJ_BUFFER, .flags = BINDOX_BUF_MOVE };
+	struct bindox_message hdr;
+	uint32_t flags;
+	BxtBuf b, reply;
+	BxtEnv e;
+	Caller c;
+
+	bxt_env_up_ck(&e, 0xa7);
+	memset(&c, 0, sizeof(c));
+	c.fd = e.cli;
+	c.h = e.h;
+	ck_assert_int_eq(pthread_create(&c.thread, NULL, caller_impatient, &c), 0);
+	bxt_buf_init(&b);
+	BXT_OK(bxt_recv(e.srv, &b, &hdr, BXT_LONG_NS));
+	ck_assert_int_eq(bxt_join(c.thread, BXT_LONG_MS, NULL), 0);
+	BXT_ERR(c.result, ETIMEDOUT);
+
+	/* The server answers too late, moving a buffer: it keeps it. */
+	o.value = buffer_alloc_ck(e.srv);
+	bxt_buf_init(&reply);
+	reply.offs[reply.n++] = 0;
+	bxt_buf_put(&reply, &o, sizeof(o));
+	bxt_buf_init(&b);
+	BXT_OK(bxt_reply(e.srv, hdr.id, &reply, &b));
+	BXT_OK(buffer_info(e.srv, (uint32_t)o.value, &flags));
+	ck_assert_uint_eq(flags, BINDOX_BUF_WRITABLE);
+
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
 /* ---- handles ---- */
 
 START_TEST(test_handle_number_reused_while_copying_out)
@@ -404,6 +452,7 @@ static Suite *deliver_suite(void)
 	tcase_add_test(bxt_tcase(s, "reply"), test_reply_while_copying_out);
 	tcase_add_test(bxt_tcase(s, "buffer"), test_moved_buffer_while_copying_out);
 	tcase_add_test(bxt_tcase(s, "handle"), test_handle_number_reused_while_copying_out);
+	tcase_add_test(bxt_tcase(s, "reply-gone"), test_reply_buffer_comes_back_when_caller_left);
 	return s;
 }
 
