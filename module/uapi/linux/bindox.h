@@ -321,8 +321,9 @@ struct bindox_policy_rule {
  *			(increases by one with every successful load)
  *
  * Coordinator only (EPERM otherwise). The whole table is validated first
- * (EINVAL, E2BIG, EFAULT) and then swapped in atomically for the caller's
- * domain; a refused table leaves the old one in force. Decisions cached on
+ * (EINVAL, E2BIG, EFAULT) and then swapped in atomically; there is one
+ * table for the whole driver, every domain included (rules name the
+ * domains they apply to). A refused table leaves the old one in force. Decisions cached on
  * handles are re-checked when the generation changes, so a new table also
  * revokes access through handles already held.
  */
