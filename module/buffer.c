@@ -18,6 +18,7 @@
 #include "domain.h"
 #include "proc.h"
 #include "stats.h"
+#include "user.h"
 
 unsigned long bindox_max_proc_buffer_bytes = 4UL << 30;
 module_param_named(max_proc_buffer_bytes, bindox_max_proc_buffer_bytes,
@@ -92,6 +93,7 @@ static int bindox_quota_charge(atomic64_t *used, u64 bytes,
 	return 0;
 }
 
+/* Charge the file's, the user's and the domain's quotas, or none. */
 static int bindox_buffer_charge(struct bindox_proc *proc, u64 bytes)
 {
 	int err;
@@ -100,11 +102,25 @@ static int bindox_buffer_charge(struct bindox_proc *proc, u64 bytes)
 				  READ_ONCE(bindox_max_proc_buffer_bytes));
 	if (err)
 		return err;
+	err = bindox_quota_charge(&proc->user->buffer_bytes, bytes,
+				  READ_ONCE(bindox_max_user_buffer_bytes));
+	if (err)
+		goto proc;
 	err = bindox_quota_charge(&proc->domain->buffer_bytes, bytes,
 				  READ_ONCE(bindox_max_domain_buffer_bytes));
-	if (err)
-		atomic64_sub(bytes, &proc->buffers.bytes);
+	if (!err)
+		return 0;
+	atomic64_sub(bytes, &proc->user->buffer_bytes);
+proc:
+	atomic64_sub(bytes, &proc->buffers.bytes);
 	return err;
+}
+
+static void bindox_buffer_uncharge(struct bindox_proc *proc, u64 bytes)
+{
+	atomic64_sub(bytes, &proc->domain->buffer_bytes);
+	atomic64_sub(bytes, &proc->user->buffer_bytes);
+	atomic64_sub(bytes, &proc->buffers.bytes);
 }
 
 /*
@@ -155,10 +171,17 @@ static int bindox_buffer_walk(struct bindox_buffer *buffer, unsigned long keep,
  */
 static int bindox_buffer_populate(struct bindox_buffer *buffer)
 {
+	struct address_space *mapping = buffer->file->f_mapping;
 	unsigned long n;
 	int err;
 
-	mapping_set_unevictable(buffer->file->f_mapping);
+	mapping_set_unevictable(mapping);
+	/*
+	 * Pages that cannot move are not taken from movable memory, where
+	 * they would block compaction and memory hot-unplug.
+	 */
+	mapping_set_gfp_mask(mapping, mapping_gfp_mask(mapping) &
+				      ~__GFP_MOVABLE);
 	err = bindox_buffer_walk(buffer, 0, &n);
 	if (err)
 		return err;
@@ -206,7 +229,7 @@ struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
 
 /**
  * bindox_buffer_new() - allocate a buffer for a proc
- * @proc:	the allocating proc; its and its domain's quotas pay
+ * @proc:	the allocating proc; its file's, user's and domain's quotas pay
  * @size:	bytes wanted, at least 1; rounded up to the page size
  *
  * Return: the buffer with one reference, or an ERR_PTR: -EINVAL for 0,
@@ -265,7 +288,6 @@ struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
 		goto unfile;
 
 	buffer->charged = bindox_proc_ref(proc);
-	buffer->domain = bindox_domain_ref(proc->domain);
 	bindox_stat_inc(BINDOX_STAT_BUFFERS);
 	atomic64_add(bytes, &bindox_buffer_bytes);
 	return buffer;
@@ -279,8 +301,7 @@ free:
 	mutex_destroy(&buffer->seal_lock);
 	kfree(buffer);
 uncharge:
-	atomic64_sub(bytes, &proc->domain->buffer_bytes);
-	atomic64_sub(bytes, &proc->buffers.bytes);
+	bindox_buffer_uncharge(proc, bytes);
 	return ERR_PTR(err);
 }
 
@@ -300,11 +321,9 @@ void bindox_buffer_free(struct kref *kref)
 
 	bindox_buffer_put_folios(buffer);
 	fput(buffer->file);
-	atomic64_sub(buffer->size, &buffer->charged->buffers.bytes);
-	atomic64_sub(buffer->size, &buffer->domain->buffer_bytes);
+	bindox_buffer_uncharge(buffer->charged, buffer->size);
 	atomic64_sub(buffer->size, &bindox_buffer_bytes);
 	bindox_proc_unref(buffer->charged);
-	bindox_domain_unref(buffer->domain);
 	mutex_destroy(&buffer->seal_lock);
 	kfree(buffer);
 	bindox_stat_dec(BINDOX_STAT_BUFFERS);

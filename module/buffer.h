@@ -10,11 +10,13 @@
  * every whole 2 MiB of it is one transparent huge page and a mapping of
  * 1 GiB costs 512 page table entries, not 262,144. The pages are allocated
  * and zeroed when the buffer is created, in the allocating task, which
- * charges them to its memory cgroup; the allocating proc's and domain's byte
- * quotas pay for the buffer until it is freed. The buffer keeps a reference
- * to each of its folios (@folios) and marks the file unevictable, so that
- * its memory stays where it is (no reclaim, no migration) for as long as
- * the buffer lives: mappings point at the page frames directly.
+ * charges them to its memory cgroup; the allocating proc's, its user's and
+ * its domain's byte quotas pay for the buffer until it is freed, wherever
+ * the buffer moves. The buffer keeps a reference to each of its folios
+ * (@folios) and marks the file unevictable, so that its memory stays where
+ * it is (no reclaim, no migration) for as long as the buffer lives:
+ * mappings point at the page frames directly. Since it cannot move, it is
+ * not allocated from movable memory.
  *
  * A *hold* is a proc's claim on a buffer: an id in the proc's buffer table
  * (&struct bindox_buffer_table) and the right to map the buffer. Ids are
@@ -76,7 +78,6 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
-struct bindox_domain;
 struct bindox_object;
 struct bindox_proc;
 struct bindox_txn;
@@ -95,8 +96,8 @@ struct bindox_buffer {
 	struct file *pin;		/* pins the module */
 	u64 size;			/* bytes, a multiple of PAGE_SIZE */
 	pgoff_t pages;
-	struct bindox_proc *charged;	/* ref: the allocator, its quota pays */
-	struct bindox_domain *domain;	/* ref: its domain, likewise */
+	/* ref: the allocator; its file's, user's and domain's quotas pay */
+	struct bindox_proc *charged;
 	unsigned long flags;		/* BINDOX_BUFFER_*, set once */
 	struct mutex seal_lock;		/* serializes bindox_buffer_seal() */
 	/* Read around a fault's check and entry, written once by revoking. */

@@ -20,6 +20,12 @@ module_param_named(max_user_msg_bytes, bindox_max_user_msg_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_user_msg_bytes,
 		 "Most bytes of unconsumed messages one uid may have sent");
 
+unsigned long bindox_max_user_buffer_bytes = 8UL << 30;
+module_param_named(max_user_buffer_bytes, bindox_max_user_buffer_bytes, ulong,
+		   0644);
+MODULE_PARM_DESC(max_user_buffer_bytes,
+		 "Most bytes of buffers the files of one uid may have allocated");
+
 static DEFINE_SPINLOCK(bindox_users_lock);
 static struct rb_root bindox_users = RB_ROOT;
 
@@ -76,7 +82,8 @@ static void bindox_user_free(struct kref *kref)
 	rb_erase(&user->rb, &bindox_users);
 	spin_unlock(&bindox_users_lock);
 	WARN_ON(atomic_read(&user->nodes) || atomic_read(&user->handles) ||
-		atomic64_read(&user->msg_bytes));
+		atomic64_read(&user->msg_bytes) ||
+		atomic64_read(&user->buffer_bytes));
 	kfree(user);
 }
 

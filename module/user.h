@@ -12,7 +12,10 @@
  * process can open many, so the same kinds are also counted per user and
  * bounded by max_user_nodes, max_user_handles and max_user_msg_bytes (the
  * bytes of messages the user has sent that are not consumed yet: queued,
- * being received, or calls waiting for their reply).
+ * being received, or calls waiting for their reply). Buffer memory is
+ * counted per file, per domain and per user (max_user_buffer_bytes, in the
+ * spirit of RLIMIT_MEMLOCK: it is memory that stays resident), so that one
+ * member of a domain cannot take all of the domain's buffer memory.
  *
  * Every proc holds a reference to its user, and every txn to its sender's
  * until the txn is freed. Users live in a global tree under a spinlock
@@ -27,6 +30,7 @@
 extern unsigned int bindox_max_user_nodes;
 extern unsigned int bindox_max_user_handles;
 extern unsigned long bindox_max_user_msg_bytes;
+extern unsigned long bindox_max_user_buffer_bytes;
 
 struct bindox_user {
 	struct kref kref;
@@ -35,6 +39,7 @@ struct bindox_user {
 	atomic_t nodes;
 	atomic_t handles;
 	atomic64_t msg_bytes;
+	atomic64_t buffer_bytes;	/* of live buffers its files allocated */
 };
 
 struct bindox_user *bindox_user_get(kuid_t uid);

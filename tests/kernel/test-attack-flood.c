@@ -10,8 +10,10 @@
  *   receive failed with ENOSPC and no other client was ever served).
  *
  * - what one uid can make the kernel hold is bounded whatever the number
- *   of files it opens (max_user_nodes, max_user_msg_bytes): it used to be
- *   bounded per file only (eight files made 8 x 16,384 nodes).
+ *   of files it opens (max_user_nodes, max_user_msg_bytes,
+ *   max_user_buffer_bytes): it used to be bounded per file only (eight
+ *   files made 8 x 16,384 nodes; one member of a domain could take all of
+ *   the domain's buffer memory).
  *
  * The clients are files opened with another effective uid: the driver
  * takes a sender's uid from the credentials its file was opened with.
@@ -338,6 +340,40 @@ START_TEST(test_message_bytes_per_user)
 }
 END_TEST
 
+static int alloc_mib(int fd, unsigned long mib, uint32_t *id)
+{
+	struct bindox_buffer_alloc a = { .size = mib * BXB_MIB };
+	int r = bxt_ioctl(fd, BINDOX_IOC_BUFFER_ALLOC, &a);
+
+	*id = a.id;
+	return r;
+}
+
+START_TEST(test_buffer_bytes_per_user)
+{
+	struct bindox_buffer_info info = { 0 };
+	uint32_t id, other;
+	int a2;
+	Flood f;
+
+	flood_up_ck(&f);
+	a2 = open_as_ck(f.world, 1000);
+	BXT_OK(bxb_param_set("max_user_buffer_bytes", 8 * BXB_MIB));
+
+	/* Two files of uid 1000 share its 8 MiB; uid 1001 has its own. */
+	BXT_OK(alloc_mib(f.a, 6, &id));
+	BXT_ERR(alloc_mib(a2, 4, &other), EDQUOT);
+	BXT_OK(alloc_mib(f.b, 6, &other));
+	info.id = id;
+	BXT_OK(bxt_ioctl(f.a, BINDOX_IOC_BUFFER_RELEASE, &info));
+	BXT_OK(alloc_mib(a2, 4, &other));
+
+	bxb_param_set_ck("max_user_buffer_bytes", 8UL << 30);	/* the default */
+	close(a2);
+	flood_down_ck(&f);
+}
+END_TEST
+
 static Suite *flood_suite(void)
 {
 	Suite *s = suite_create("attack-flood");
@@ -347,6 +383,7 @@ static Suite *flood_suite(void)
 	tcase_add_test(bxt_tcase(s, "library"), test_library_server_survives_a_refused_message);
 	tcase_add_test(bxt_tcase(s, "user-nodes"), test_nodes_per_user);
 	tcase_add_test(bxt_tcase(s, "user-bytes"), test_message_bytes_per_user);
+	tcase_add_test(bxt_tcase(s, "user-buffers"), test_buffer_bytes_per_user);
 	return s;
 }
 

@@ -18,14 +18,16 @@
 #include "bxt.h"
 #include "bxt-buffer.h"
 
-/* The module's defaults (module/buffer.c, module/buffer_table.c). */
+/* The module's defaults (module/buffer.c, user.c, buffer_table.c). */
 #define DEFAULT_PROC_BYTES (4UL << 30)
+#define DEFAULT_USER_BYTES (8UL << 30)
 #define DEFAULT_DOMAIN_BYTES (16UL << 30)
 #define DEFAULT_MAX_BUFFERS 4096UL
 
 static void params_default(void)
 {
 	bxb_param_set_ck("max_proc_buffer_bytes", DEFAULT_PROC_BYTES);
+	bxb_param_set_ck("max_user_buffer_bytes", DEFAULT_USER_BYTES);
 	bxb_param_set_ck("max_domain_buffer_bytes", DEFAULT_DOMAIN_BYTES);
 	bxb_param_set_ck("max_buffers", DEFAULT_MAX_BUFFERS);
 }
@@ -110,6 +112,7 @@ START_TEST(quota_on_ids_and_memory)
 
 	bxt_env_up_ck(&e, 0x1D5);
 	bxb_param_set_ck("max_proc_buffer_bytes", 128UL << 30);
+	bxb_param_set_ck("max_user_buffer_bytes", 128UL << 30);
 	bxb_param_set_ck("max_domain_buffer_bytes", 128UL << 30);
 	/* Far more than the machine has: refused up front, nothing left over. */
 	BXT_ERR(bxt_ioctl(e.cli, BINDOX_IOC_BUFFER_ALLOC, &big), ENOMEM);
@@ -430,6 +433,7 @@ int main(void)
 	tcase_add_test(tc, large_buffer_fault_counts);
 	r = bxt_run(s);
 	bxb_param_set("max_proc_buffer_bytes", DEFAULT_PROC_BYTES);
+	bxb_param_set("max_user_buffer_bytes", DEFAULT_USER_BYTES);
 	bxb_param_set("max_domain_buffer_bytes", DEFAULT_DOMAIN_BYTES);
 	bxb_param_set("max_buffers", DEFAULT_MAX_BUFFERS);
 	return r;
