@@ -82,7 +82,9 @@ static bool bindox_buffer_pmd_free(struct vm_fault *vmf)
  * The rights are checked and the entry installed under map_lock, which
  * bindox_buffer_revoke() takes for writing before it zaps. Writable only
  * for a write fault; a later write comes back through pfn_mkwrite or
- * huge_fault.
+ * huge_fault. Where the kernel cannot install a small entry writable
+ * (compat.h), a write fault installs it read-only and the write comes back
+ * through pfn_mkwrite as well.
  */
 static vm_fault_t bindox_buffer_insert(struct vm_fault *vmf, bool pmd_only)
 {
@@ -111,14 +113,11 @@ static vm_fault_t bindox_buffer_insert(struct vm_fault *vmf, bool pmd_only)
 #endif
 	else if (pmd_only)
 		ret = VM_FAULT_FALLBACK;
-	else if (write)
-		ret = vmf_insert_mixed_mkwrite(vma, vmf->address & PAGE_MASK,
-					       pfn_to_pfn_t(folio_pfn(folio) +
-							    vmf->pgoff - folio->index));
 	else
-		ret = vmf_insert_mixed(vma, vmf->address & PAGE_MASK,
-				       pfn_to_pfn_t(folio_pfn(folio) +
-						    vmf->pgoff - folio->index));
+		ret = bindox_vmf_insert_mixed(vma, vmf->address & PAGE_MASK,
+					      pfn_to_pfn_t(folio_pfn(folio) +
+							   vmf->pgoff - folio->index),
+					      write);
 	up_read(&buffer->map_lock);
 	return ret;
 }
@@ -342,9 +341,15 @@ static int bindox_buffer_fill(unsigned long addr, bool write)
 
 		ret = pmd ? bindox_buffer_fill_pmd(vma, addr, write) :
 			    VM_FAULT_FALLBACK;
-		if (ret == VM_FAULT_FALLBACK)
+		if (ret == VM_FAULT_FALLBACK) {
 			ret = handle_mm_fault(vma, addr,
 					      write ? FAULT_FLAG_WRITE : 0, NULL);
+			/* A small entry went in read-only: fault it writable. */
+			if (write && !BINDOX_INSERT_WRITABLE &&
+			    !(ret & VM_FAULT_ERROR))
+				ret = handle_mm_fault(vma, addr,
+						      FAULT_FLAG_WRITE, NULL);
+		}
 		if (ret & VM_FAULT_ERROR) {
 			err = (ret & VM_FAULT_OOM) ? -ENOMEM : -EACCES;
 			break;

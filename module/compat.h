@@ -7,6 +7,7 @@
 #define __BINDOX_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/pfn_t.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
@@ -31,6 +32,35 @@ static inline void bindox_vm_flags_mod(struct vm_area_struct *vma,
 #else
 #define BINDOX_HUGE_FAULT_ARG enum page_entry_size pe_size
 #define BINDOX_HUGE_FAULT_IS_PMD (pe_size == PE_SIZE_PMD)
+#endif
+
+/*
+ * Linux 6.12 no longer exports vmf_insert_mixed_mkwrite() (its only user,
+ * DAX, is built in). Its declaration stayed, so only the version tells.
+ * From 6.12 on a small entry goes in read-only even for a write fault: the
+ * write faults again, on the present entry, and ->pfn_mkwrite checks the
+ * rights once more before the kernel makes the entry writable. That costs
+ * one more fault per small page written (huge entries are not affected);
+ * BINDOX_IOC_BUFFER_MAP takes it for the caller (BINDOX_INSERT_WRITABLE).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#define BINDOX_INSERT_WRITABLE true
+static inline vm_fault_t bindox_vmf_insert_mixed(struct vm_area_struct *vma,
+						 unsigned long addr, pfn_t pfn,
+						 bool write)
+{
+	if (write)
+		return vmf_insert_mixed_mkwrite(vma, addr, pfn);
+	return vmf_insert_mixed(vma, addr, pfn);
+}
+#else
+#define BINDOX_INSERT_WRITABLE false
+static inline vm_fault_t bindox_vmf_insert_mixed(struct vm_area_struct *vma,
+						 unsigned long addr, pfn_t pfn,
+						 bool write)
+{
+	return vmf_insert_mixed(vma, addr, pfn);
+}
 #endif
 
 #endif /* __BINDOX_COMPAT_H */

@@ -133,7 +133,9 @@ static long bindox_ioctl(struct file *file, unsigned int cmd,
 
 /*
  * The UAPI layout is the same for 32-bit and 64-bit processes, so a 32-bit
- * caller only needs its pointer argument widened.
+ * caller only needs its pointer argument widened. No .llseek: the device
+ * has no file position, and bindox_open() makes the file nonseekable, so
+ * lseek(2) fails with ESPIPE (pread and pwrite too).
  */
 const struct file_operations bindox_fops = {
 	.owner = THIS_MODULE,
@@ -144,5 +146,4 @@ const struct file_operations bindox_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = bindox_buffer_mmap,
 	.get_unmapped_area = bindox_buffer_get_unmapped_area,
-	.llseek = no_llseek,
 };

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # install-deps.sh: install the Debian 12 packages needed to build Bindox and
-# run all its tests (unit tests, DKMS build, kernel tests in a QEMU guest).
+# run all its tests (unit tests, DKMS build, kernel tests in a QEMU guest
+# on Linux 6.1 and 6.12).
 # Idempotent: when everything is installed it only asks dpkg and exits.
 # Needs root when something is missing.
 set -euo pipefail
@@ -13,8 +14,11 @@ pkgs=(
 	python3-matplotlib
 	# xmllint: policy files against their DTD
 	libxml2-utils
-	# module build, DKMS, and the test VM's kernel and initramfs
-	kmod dkms linux-image-amd64 linux-headers-amd64 qemu-system-x86
+	# module build, DKMS, and the test VM's kernels and initramfs: Debian
+	# 12's 6.1 (linux-image-amd64) and 6.12 from bookworm-security; the
+	# kernel tests run on both
+	kmod dkms linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 qemu-system-x86
 	busybox-static cpio xz-utils
 	# packaging: Debian packages (tests/packaging/check-deb.sh), RPM spec
 	debhelper dh-dkms dpkg-dev lintian rpm

@@ -4,12 +4,16 @@
 # run-all.sh: install the dependencies, build everything and run every test:
 # unit tests (meson test), the DKMS build, the Debian packages and the RPM
 # spec (tests/packaging/check-deb.sh, check-rpm.sh) and the kernel tests
-# inside one QEMU guest (tests/vm/run-tests.sh). Run as root (it installs
-# packages, uses dkms and QEMU). Ends with the line "N passed, M failed",
+# inside a QEMU guest (tests/vm/run-tests.sh), once for each kernel we test
+# (Linux 6.1 and 6.12; BINDOX_KERNELS="6.1 6.12" overrides the list). Each
+# kernel's module is built in a directory of its own, BUILD_DIR/module-KVER.
+# Run as root (it installs packages, uses dkms and QEMU). Prints the wall
+# time of every stage, and ends with the line "N passed, M failed",
 # summing the individual Check checks of the unit tests, 1 for the DKMS
-# build, 1 each for the Debian packages and the RPM spec, and the VM tally;
-# exits non-zero if anything failed. A stage that cannot run (no
-# meson.build, a build error, ...) counts as a failure.
+# build, 1 each for the Debian packages and the RPM spec, and the VM tally
+# of each kernel; exits non-zero if anything failed. A stage that cannot
+# run (no meson.build, a build error, a kernel that is not installed, ...)
+# counts as a failure.
 # BINDOX_BUILD_DIR overrides the meson build directory (default: build).
 set -uo pipefail
 
@@ -18,29 +22,60 @@ cd "$repo" || exit 1
 build=${BINDOX_BUILD_DIR:-$repo/build}
 logs=$repo/tests/vm/out/run-all
 mkdir -p "$logs"
+read -r -a kernels <<<"${BINDOX_KERNELS:-6.1 6.12}"
 
 "$repo/tests/install-deps.sh" || {
 	echo "run-all: installing the dependencies failed"
 	exit 1
 }
+# shellcheck source=tests/vm/lib.sh
+. "$repo/tests/vm/lib.sh"
 
 passed=0
 failed=0
-stage() { printf '\n===== %s =====\n' "$*"; }
+# stage NAME: end the stage that runs (print its wall time), start NAME.
+# stage_end: end the last one.
+stage_name=
+stage_start=0
+stage_times=()
+stage_end() {
+	local secs
+	[[ -n $stage_name ]] || return 0
+	secs=$(($(date +%s) - stage_start))
+	printf -- '----- %s: %d s\n' "$stage_name" "$secs"
+	stage_times+=("$(printf '%6d s  %s' "$secs" "$stage_name")")
+	stage_name=
+}
+stage() {
+	stage_end
+	stage_name=$*
+	stage_start=$(date +%s)
+	printf '\n===== %s =====\n' "$*"
+}
 fail() {
 	echo "FAIL: $*"
 	failed=$((failed + 1))
 }
+all_start=$(date +%s)
 
 stage "build userspace (meson, ninja)"
 userspace_ok=0
 "$repo/tests/vm/build.sh" userspace "$build" && userspace_ok=1
 [[ $userspace_ok -eq 1 ]] || fail "userspace build"
 
-stage "build the module (Kbuild)"
-module_ok=0
-"$repo/tests/vm/build.sh" module && module_ok=1
-[[ $module_ok -eq 1 ]] || fail "module build"
+# kver[K]: the installed kernel that K names; module_ok[K]: its module built.
+declare -A kver=() module_ok=()
+for k in "${kernels[@]}"; do
+	stage "build the module for Linux $k (Kbuild)"
+	module_ok[$k]=0
+	if ! kver[$k]=$(vm_resolve_kver "$k"); then
+		fail "Linux $k is not installed (tests/install-deps.sh)"
+		continue
+	fi
+	"$repo/tests/vm/build.sh" --kernel "${kver[$k]}" \
+		--module-dir "$build/module-${kver[$k]}" module && module_ok[$k]=1
+	[[ ${module_ok[$k]} -eq 1 ]] || fail "module build for ${kver[$k]}"
+done
 
 stage "unit tests (meson test)"
 if [[ $userspace_ok -eq 1 ]]; then
@@ -116,20 +151,32 @@ else
 	failed=$((failed + 1))
 fi
 
-stage "kernel tests in the VM"
-if [[ $userspace_ok -eq 1 && $module_ok -eq 1 ]]; then
-	"$repo/tests/vm/run-tests.sh" "$build" 2>&1 | tee "$logs/vm.log"
-	tally=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed$' "$logs/vm.log" | tail -n1)
+# One VM at a time: they share the machine's two CPUs.
+for k in "${kernels[@]}"; do
+	stage "kernel tests in the VM, Linux $k"
+	if [[ $userspace_ok -ne 1 || ${module_ok[$k]} -ne 1 ]]; then
+		fail "VM tests on Linux $k not run (build failed)"
+		continue
+	fi
+	log=$logs/vm-${kver[$k]}.log
+	"$repo/tests/vm/run-tests.sh" --kernel "${kver[$k]}" \
+		--module "$build/module-${kver[$k]}/bindox.ko" "$build" 2>&1 |
+		tee "$log"
+	tally=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
 	if [[ $tally =~ ^vm:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		echo "Linux ${kver[$k]}: $tally"
 		passed=$((passed + BASH_REMATCH[1]))
 		failed=$((failed + BASH_REMATCH[2]))
 	else
-		fail "VM tests printed no tally"
+		fail "VM tests on Linux $k printed no tally"
 	fi
-else
-	fail "VM tests not run (build failed)"
-fi
+done
+stage_end
 
+echo
+echo "stage times:"
+printf '%s\n' "${stage_times[@]}"
+printf '%6d s  all\n' "$(($(date +%s) - all_start))"
 echo
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

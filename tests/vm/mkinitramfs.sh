@@ -19,9 +19,11 @@ kver=$(vm_kver)
 moddir=/lib/modules/$kver
 busybox=/bin/busybox
 
-# Load order matters; built-in or missing ones are skipped.
-modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
-	virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay)
+# What the guest needs: the virtio PCI transport, 9p over virtio, overlayfs.
+# Their dependencies come from modules.dep (they differ between kernels:
+# 6.1 has fscache as a module of its own, 6.12 merged it into netfs and
+# builds virtio in), and so does the load order. Built-in ones are skipped.
+wanted=(virtio_pci 9pnet_virtio 9p overlay)
 
 stamp="$kver $(sha256sum <"${BASH_SOURCE[0]}" | cut -d' ' -f1)"
 if [[ -s $out && -e $out.stamp && $(cat "$out.stamp") == "$stamp" ]]; then
@@ -42,25 +44,49 @@ mknod -m 600 "$stage/dev/console" c 5 1
 mknod -m 666 "$stage/dev/null" c 1 3
 
 : >"$stage/modules.list"
-for m in "${modules[@]}"; do
-	if grep -Eq "(^|/)$m\\.ko(\\.[a-z]+)?\$" "$moddir/modules.builtin"; then
-		echo "mkinitramfs: $m is built in"
-		continue
-	fi
-	rel=$(grep -Eo "^([^:]*/)?$m\\.ko(\\.[a-z]+)?:" "$moddir/modules.dep" | head -n1 || true)
-	rel=${rel%:}
-	if [[ -z $rel ]]; then
-		echo "mkinitramfs: $m not found in $moddir, skipped" >&2
-		continue
-	fi
-	case $rel in
-	*.ko) cp "$moddir/$rel" "$stage/lib/modules/$m.ko" ;;
-	*.ko.xz) xz -dc "$moddir/$rel" >"$stage/lib/modules/$m.ko" ;;
-	*.ko.zst) zstd -qdc "$moddir/$rel" >"$stage/lib/modules/$m.ko" ;;
-	*.ko.gz) gzip -dc "$moddir/$rel" >"$stage/lib/modules/$m.ko" ;;
-	*) vm_die "unknown module format: $rel" ;;
+declare -A deps=() seen=()
+# deps[PATH]: the modules PATH needs, as modules.dep lists them.
+while IFS=: read -r path rest; do
+	deps[$path]=$rest
+done <"$moddir/modules.dep"
+# modpath NAME: the modules.dep path of module NAME ('-' and '_' alike).
+modpath() {
+	local n=${1//-/_} p b
+	for p in "${!deps[@]}"; do
+		b=${p##*/}
+		b=${b%%.ko*}
+		[[ ${b//-/_} == "$n" ]] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+# add PATH: copy PATH's dependencies, then PATH, into the initramfs in
+# the order they must be loaded.
+add() {
+	local path=$1 d m
+	[[ -z ${seen[$path]:-} ]] || return 0
+	seen[$path]=1
+	for d in ${deps[$path]}; do
+		add "$d"
+	done
+	m=${path##*/}
+	m=${m%%.ko*}
+	case $path in
+	*.ko) cp "$moddir/$path" "$stage/lib/modules/$m.ko" ;;
+	*.ko.xz) xz -dc "$moddir/$path" >"$stage/lib/modules/$m.ko" ;;
+	*.ko.zst) zstd -qdc "$moddir/$path" >"$stage/lib/modules/$m.ko" ;;
+	*.ko.gz) gzip -dc "$moddir/$path" >"$stage/lib/modules/$m.ko" ;;
+	*) vm_die "unknown module format: $path" ;;
 	esac
 	echo "$m" >>"$stage/modules.list"
+}
+for m in "${wanted[@]}"; do
+	if grep -Eq "(^|/)$m\\.ko(\\.[a-z]+)?\$" "$moddir/modules.builtin"; then
+		echo "mkinitramfs: $m is built in"
+	elif path=$(modpath "$m"); then
+		add "$path"
+	else
+		vm_die "$m is neither a module nor built in for $kver"
+	fi
 done
 
 cat >"$stage/init" <<'INIT'

@@ -16,6 +16,9 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [options] BUILD_DIR
+  --kernel VERSION     guest kernel: 6.1, 6.12 or a full version (see
+                       run-vm.sh --help; default: \$BINDOX_KVER, else
+                       linux-image-amd64's kernel)
   --timeout SECS       bound on the whole VM run (default: 2400)
   --test-timeout SECS  bound on each test program (default: 300)
   --module PATH        module to load (default: $BINDOX_REPO/module/bindox.ko)
@@ -29,6 +32,7 @@ vm_timeout=2400
 test_timeout=300
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--kernel) vm_set_kernel "$2"; shift 2 ;;
 	--timeout) vm_timeout=$2; shift 2 ;;
 	--test-timeout) test_timeout=$2; shift 2 ;;
 	--module) vm_opts+=(--module "$2"); shift 2 ;;

@@ -14,6 +14,9 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [options] -- CMD [ARG...]
+  --kernel VERSION    guest kernel: 6.1, 6.12 (the newest installed amd64
+                      kernel of that series) or a full version (default:
+                      \$BINDOX_KVER, else linux-image-amd64's kernel)
   --module PATH       module to load (default: $BINDOX_REPO/module/bindox.ko)
   --module-args ARGS  module parameters, e.g. "foo=1 bar=2"
   --no-module         do not load a module (tests the harness itself)
@@ -39,6 +42,7 @@ res=
 serial=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--kernel) vm_set_kernel "$2"; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--module-args) module_args=$2; shift 2 ;;
 	--no-module) module=; shift ;;
