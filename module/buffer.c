@@ -3,7 +3,6 @@
  * Buffers: the memory behind Mapping Delivery, its quotas, and revoking
  * access to it.
  */
-#include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -11,6 +10,7 @@
 #include <linux/mount.h>
 #include <linux/overflow.h>
 #include <linux/pagemap.h>
+#include <linux/pseudo_fs.h>
 #include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -34,17 +34,40 @@ MODULE_PARM_DESC(max_domain_buffer_bytes,
 
 static struct vfsmount *bindox_buffer_mnt;
 
-/* The file that pins the module for a buffer: it needs no operations. */
-static const struct file_operations bindox_buffer_pin_fops = {
+/*
+ * Mappings of buffers are mappings of a file of their own on this pseudo
+ * file system: an inode that cannot be opened (open() of it, through
+ * /proc/PID/map_files say, fails with ENXIO) and has no operations, so
+ * that the driver's checks are the only way to the memory. Its address
+ * space only collects the mappings, for bindox_buffer_revoke().
+ */
+#define BINDOX_MAP_FS_MAGIC	0x62786d66	/* "bxmf" */
+
+static struct vfsmount *bindox_map_mnt;
+
+static int bindox_map_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, BINDOX_MAP_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/* Not registered: reachable only through bindox_map_mnt. */
+static struct file_system_type bindox_map_fs_type = {
+	.name = "bindox-map",
+	.init_fs_context = bindox_map_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+/* The mapping file pins the module: a mapping can outlive every fd. */
+static const struct file_operations bindox_buffer_map_fops = {
 	.owner = THIS_MODULE,
-	.llseek = noop_llseek,
 };
 
 /**
  * bindox_buffers_init() - mount the private tmpfs that backs buffers
  *
  * With huge=within_size, every whole 2 MiB of a buffer is a huge page. If
- * the kernel cannot do that, buffers use small pages.
+ * the kernel cannot do that, buffers use small pages. Also mounts the
+ * pseudo file system of the mapping files.
  *
  * Return: 0 or a negative errno.
  */
@@ -66,15 +89,50 @@ int bindox_buffers_init(void)
 	if (IS_ERR(mnt))
 		return PTR_ERR(mnt);
 	bindox_buffer_mnt = mnt;
+	mnt = kern_mount(&bindox_map_fs_type);
+	if (IS_ERR(mnt)) {
+		kern_unmount(bindox_buffer_mnt);
+		return PTR_ERR(mnt);
+	}
+	bindox_map_mnt = mnt;
 	return 0;
 }
 
 /**
- * bindox_buffers_exit() - unmount the private tmpfs
+ * bindox_buffers_exit() - unmount the private file systems
  */
 void bindox_buffers_exit(void)
 {
+	kern_unmount(bindox_map_mnt);
 	kern_unmount(bindox_buffer_mnt);
+}
+
+/* The file that mappings of a buffer of @bytes are mappings of. */
+static struct file *bindox_buffer_map_file(u64 bytes)
+{
+	struct inode *inode;
+	struct file *file;
+
+	/* The file's release drops it (fops_put()), as for anon inodes. */
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENOENT);
+	inode = alloc_anon_inode(bindox_map_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		module_put(THIS_MODULE);
+		return ERR_CAST(inode);
+	}
+	inode->i_size = bytes;
+	file = alloc_file_pseudo(inode, bindox_map_mnt, "bindox-buffer",
+				 O_RDWR, &bindox_buffer_map_fops);
+	if (IS_ERR(file)) {
+		iput(inode);
+		module_put(THIS_MODULE);
+		return file;
+	}
+	/* Nothing reads or writes it as a file (MADV_REMOVE, say). */
+	file->f_mode &= ~(FMODE_READ | FMODE_WRITE | FMODE_CAN_READ |
+			  FMODE_CAN_WRITE);
+	return file;
 }
 
 /* Add @bytes to a quota's usage, or fail with -EDQUOT leaving it alone. */
@@ -262,11 +320,9 @@ struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
 	init_rwsem(&buffer->map_lock);
 	buffer->size = bytes;
 	buffer->pages = bytes >> PAGE_SHIFT;
-	buffer->pin = anon_inode_getfile("[bindox-buffer]",
-					 &bindox_buffer_pin_fops, NULL,
-					 O_RDONLY);
-	if (IS_ERR(buffer->pin)) {
-		err = PTR_ERR(buffer->pin);
+	buffer->map_file = bindox_buffer_map_file(bytes);
+	if (IS_ERR(buffer->map_file)) {
+		err = PTR_ERR(buffer->map_file);
 		goto free;
 	}
 	buffer->file = shmem_file_setup_with_mnt(bindox_buffer_mnt,
@@ -275,12 +331,7 @@ struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size)
 		err = PTR_ERR(buffer->file);
 		goto unpin;
 	}
-	/*
-	 * The file is only the memory. Mappings lead to it (vma->vm_file),
-	 * and remap_file_pages() or MADV_REMOVE would map it afresh or punch
-	 * holes into it without asking the driver: it must be neither
-	 * readable nor writable as a file.
-	 */
+	/* The tmpfs file is only the memory: nothing leads to it. */
 	buffer->file->f_mode &= ~(FMODE_READ | FMODE_WRITE | FMODE_CAN_READ |
 				  FMODE_CAN_WRITE);
 	err = bindox_buffer_populate(buffer);
@@ -296,7 +347,7 @@ unfile:
 	bindox_buffer_put_folios(buffer);
 	fput(buffer->file);
 unpin:
-	fput(buffer->pin);
+	fput(buffer->map_file);
 free:
 	mutex_destroy(&buffer->seal_lock);
 	kfree(buffer);
@@ -310,14 +361,14 @@ uncharge:
  * @kref:	the buffer's kref
  *
  * The memory goes with the last reference to the tmpfs file (mappings hold
- * their own). Dropping @pin last lets the module go, once the VFS has
+ * their own). Dropping @map_file last lets the module go, once the VFS has
  * released that file, outside this code.
  */
 void bindox_buffer_free(struct kref *kref)
 {
 	struct bindox_buffer *buffer = container_of(kref, struct bindox_buffer,
 						    kref);
-	struct file *pin = buffer->pin;
+	struct file *map_file = buffer->map_file;
 
 	bindox_buffer_put_folios(buffer);
 	fput(buffer->file);
@@ -327,7 +378,7 @@ void bindox_buffer_free(struct kref *kref)
 	mutex_destroy(&buffer->seal_lock);
 	kfree(buffer);
 	bindox_stat_dec(BINDOX_STAT_BUFFERS);
-	fput(pin);
+	fput(map_file);
 }
 
 /**
@@ -337,10 +388,10 @@ void bindox_buffer_free(struct kref *kref)
  * Seals and revokes every writable mapping. Returns only once that is
  * done (also when another thread sealed it first), so that a message
  * sharing the buffer is queued only when nobody can write it any more. A
- * page pinned for DMA leaves the buffer sealed but not clean: the next
- * call checks the pins again.
+ * page referenced from outside the driver leaves the buffer sealed but not
+ * clean: the next call checks again.
  *
- * Return: 0, or -EBUSY while a page is pinned.
+ * Return: 0, or -EBUSY while a page is referenced.
  */
 int bindox_buffer_seal(struct bindox_buffer *buffer)
 {
@@ -357,29 +408,68 @@ int bindox_buffer_seal(struct bindox_buffer *buffer)
 	return err;
 }
 
+/*
+ * Whether anything outside the driver holds a page of @buffer. Each folio
+ * has its page cache's references and the buffer's own; mappings take
+ * none (the entries are special). More means that get_user_pages() took
+ * one through a mapping (a pipe that vmsplice() filled, direct I/O in
+ * flight, a DMA pin): it reaches the memory after every mapping is gone.
+ */
+static bool bindox_buffer_referenced(const struct bindox_buffer *buffer)
+{
+	unsigned long i;
+
+	for (i = 0; i < buffer->n_folios; i++) {
+		struct folio *folio = buffer->folios[i];
+		long expected = folio_nr_pages(folio) + 1;
+		long refs = folio_ref_count(folio);
+
+		/*
+		 * Off the LRU, a folio sits in a per-CPU batch that holds a
+		 * reference until it is drained (or a scanner isolated it,
+		 * which holds one too). The count is read first: a batch
+		 * drained in between only makes the folio look busier.
+		 */
+		smp_rmb();
+		if (!folio_test_lru(folio))
+			expected++;
+		if (refs > expected)
+			return true;
+	}
+	return false;
+}
+
+/* Rescans of bindox_buffer_referenced(), 5 ms apart and then longer. */
+#define BINDOX_REF_SCANS	4
+
 /**
  * bindox_buffer_revoke() - make access rights that were taken away stick
  * @buffer:	the buffer, after a hold left ACTIVE or the buffer was sealed
- * @check_pins:	whether pages pinned for DMA make this fail
+ * @check_refs:	whether references from outside the driver make this fail
  *
  * Wait for the faults that checked the old rights (they hold @map_lock for
  * reading until their entry is in place), then zap every mapping. Faults
- * that start later see the new rights.
+ * that start later see the new rights. References taken through the old
+ * mappings are waited for a little, as memfd_wait_for_pins() does, since
+ * page scanners take some for a moment.
  *
- * Return: 0, or -EBUSY if @check_pins and a page is pinned.
+ * Return: 0, or -EBUSY if @check_refs and a page is still referenced.
  */
-int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_pins)
+int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_refs)
 {
-	unsigned long i;
+	int scan;
 
 	/* The rights changed before: a full barrier orders that first. */
 	smp_mb();
 	down_write(&buffer->map_lock);
 	up_write(&buffer->map_lock);
-	unmap_mapping_range(buffer->file->f_mapping, 0, 0, 1);
-	for (i = 0; check_pins && i < buffer->n_folios; i++) {
-		if (folio_maybe_dma_pinned(buffer->folios[i]))
+	unmap_mapping_range(buffer->map_file->f_mapping, 0, 0, 1);
+	if (!check_refs)
+		return 0;
+	for (scan = 0; bindox_buffer_referenced(buffer); scan++) {
+		if (scan == BINDOX_REF_SCANS)
 			return -EBUSY;
+		schedule_timeout_killable((HZ << scan) / 200);
 	}
 	return 0;
 }

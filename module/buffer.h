@@ -49,26 +49,30 @@
  * state first, then takes @map_lock for writing once, which waits for the
  * faults that checked the old state (they hold it for reading until their
  * entry is in place), and then zaps every mapping of the buffer. Moving or
- * sealing an open buffer also fails with -EBUSY if a page is pinned for
- * DMA, which no zap can revoke.
+ * sealing an open buffer also fails with -EBUSY while anything outside the
+ * driver holds a reference to one of its pages, which no zap can revoke.
  *
- * Mappings are VMAs of the buffer's tmpfs file (vma_set_file()), so that
- * unmap_mapping_range() finds them all, but the fault handlers install the
- * page frames themselves (VM_MIXEDMAP, PTEs marked special): a 2 MiB folio
- * is one PMD entry and no rmap or per-page map count is touched, which is
- * what makes mapping and revoking cheap. /proc/self/pagemap shows the
- * frames. get_user_pages() reaches only pages under a PMD entry (as it
- * would for any huge page), which is why revoking checks for DMA pins.
- * Each VMA holds its hold (for the rights) and the buffer (for the memory).
- * The tmpfs file itself can be neither read nor written, so that nothing
- * reaches the memory around these checks. Page frames are the same for
- * every holder: nothing is ever copied.
+ * Mappings are page frame mappings (VM_MIXEDMAP, entries marked special):
+ * the fault handlers install the frames themselves, a 2 MiB folio as one
+ * PMD entry, and no rmap or per-page map count is touched, which is what
+ * makes mapping and revoking cheap. They are VM_IO too, which
+ * get_user_pages() refuses (vmsplice(), process_vm_readv(), /proc/PID/mem
+ * and direct I/O get EFAULT), except that before Linux 6.12 its lockless
+ * path can take a reference to a page under a huge entry, which it does
+ * not know as special; that reference is what revoking checks for. The VMAs are
+ * mappings of the buffer's mapping file (@map_file, an inode of the
+ * driver's pseudo file system), so that unmap_mapping_range() finds them
+ * all, while nothing can open that file again (/proc/PID/map_files gets
+ * ENXIO) nor read or write it. The tmpfs file that holds the memory is
+ * reachable from nowhere. /proc/self/pagemap shows the frames, which are
+ * the same for every holder: nothing is ever copied. Each VMA holds its
+ * hold (for the rights) and the buffer (for the memory).
  *
  * Lifetime: a buffer is referenced by the holds in proc tables (until they
  * are released or MOVED: a moved id does not keep the memory), by messages
- * carrying it and by mappings; it is freed with the last reference. It pins
- * the module through a file of its own (@pin), because a mapping can
- * outlive every bindox file descriptor.
+ * carrying it and by mappings; it is freed with the last reference. Its
+ * mapping file pins the module, because a mapping can outlive every bindox
+ * file descriptor.
  */
 
 #include <linux/atomic.h>
@@ -93,7 +97,7 @@ extern unsigned int bindox_max_buffers;
 struct bindox_buffer {
 	struct kref kref;
 	struct file *file;		/* tmpfs file: the memory */
-	struct file *pin;		/* pins the module */
+	struct file *map_file;		/* what mappings map; pins the module */
 	u64 size;			/* bytes, a multiple of PAGE_SIZE */
 	pgoff_t pages;
 	/* ref: the allocator; its file's, user's and domain's quotas pay */
@@ -148,7 +152,7 @@ int bindox_buffers_init(void);
 void bindox_buffers_exit(void);
 struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size);
 void bindox_buffer_free(struct kref *kref);
-int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_pins);
+int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_refs);
 struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
 				  pgoff_t index);
 int bindox_buffer_seal(struct bindox_buffer *buffer);

@@ -177,9 +177,9 @@ static const struct vm_operations_struct bindox_buffer_vm_ops = {
  * @vma:	the new mapping; vm_pgoff is the id (offset = id * PAGE_SIZE)
  *
  * Only MAP_SHARED, from the start of the buffer, at most its size. The
- * mapping becomes a mapping of the buffer's tmpfs file whose page frames
- * the fault handlers map (bindox_buffer_insert()). A hold that may not write cannot map
- * writable, nor mprotect() the mapping writable later.
+ * mapping becomes a mapping of the buffer's mapping file whose page frames
+ * the fault handlers map (bindox_buffer_insert()). A hold that may not
+ * write cannot map writable, nor mprotect() the mapping writable later.
  *
  * Return: 0; -EINVAL for an unknown id, a private mapping or a length over
  * the size; -EACCES if the hold no longer gives access, or for a writable
@@ -224,14 +224,16 @@ int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!bindox_hold_may_write(hold, map->buffer))
 		bindox_vm_flags_mod(vma, 0, VM_MAYWRITE);
 	/*
-	 * Page frames, mapped by the fault handlers. VM_DONTEXPAND also keeps
-	 * the mapping from being merged; a core dump leaves it out.
+	 * Page frames, mapped by the fault handlers; VM_IO keeps
+	 * get_user_pages() out (buffer.h). VM_DONTEXPAND also keeps the
+	 * mapping from being merged; a core dump leaves it out.
 	 */
-	bindox_vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP, 0);
+	bindox_vm_flags_mod(vma, VM_MIXEDMAP | VM_IO | VM_DONTEXPAND |
+			    VM_DONTDUMP, 0);
 	vma->vm_ops = &bindox_buffer_vm_ops;
 	vma->vm_private_data = map;
 	vma->vm_pgoff = 0;
-	vma_set_file(vma, map->buffer->file);
+	vma_set_file(vma, map->buffer->map_file);
 	return 0;
 }
 

@@ -65,8 +65,8 @@ int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
  * @txn:	the message, its objects attached; no lock held
  *
  * A moved buffer loses the sender's mappings; a shared one is sealed and
- * loses every writable mapping. Pages pinned for DMA make moving or
- * sealing an open buffer fail.
+ * loses every writable mapping. Pages referenced from outside the driver
+ * make moving or sealing an open buffer fail.
  *
  * Return: 0 or -EBUSY.
  */
