@@ -93,6 +93,7 @@ struct vm_area_struct;
 extern unsigned long bindox_max_proc_buffer_bytes;
 extern unsigned long bindox_max_domain_buffer_bytes;
 extern unsigned int bindox_max_buffers;
+extern unsigned int bindox_max_buffer_maps;
 
 struct bindox_buffer {
 	struct kref kref;
@@ -137,6 +138,7 @@ struct bindox_buffer_table {
 	u32 n_holds;
 	u32 next_id;
 	atomic64_t bytes;		/* bytes of live buffers it allocated */
+	atomic_t maps;			/* VMAs of buffer mappings it made */
 };
 
 /* One buffer object of a message. */

@@ -6,6 +6,7 @@
 #include <linux/mm.h>
 #include <linux/huge_mm.h>
 #include <linux/mman.h>
+#include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/pfn_t.h>
 #include <linux/refcount.h>
@@ -17,31 +18,43 @@
 #include "proc.h"
 
 /*
- * What a mapping holds: the hold it was made through (its rights) and the
- * buffer (its memory, even once the hold let go of it). Shared by the VMAs
- * a mapping is split into or copied to by fork().
+ * What a mapping holds: the hold it was made through (its rights), the
+ * buffer (its memory, even once the hold let go of it) and the proc that
+ * made it, whose bindox_max_buffer_maps its VMAs count against (revoking
+ * walks every VMA of a buffer: one process must not make that slow for
+ * the others). Shared by the VMAs a mapping is split into or copied to by
+ * fork().
  */
 struct bindox_buffer_map {
-	refcount_t refs;
+	refcount_t refs;		/* its VMAs */
 	struct bindox_hold *hold;	/* ref */
 	struct bindox_buffer *buffer;	/* ref */
+	struct bindox_proc *proc;	/* ref */
 };
+
+unsigned int bindox_max_buffer_maps = 1024;
+module_param_named(max_buffer_maps, bindox_max_buffer_maps, uint, 0644);
+MODULE_PARM_DESC(max_buffer_maps,
+		 "Most buffer mappings (VMAs) one open file may have made");
 
 static void bindox_buffer_vm_open(struct vm_area_struct *vma)
 {
 	struct bindox_buffer_map *map = vma->vm_private_data;
 
 	refcount_inc(&map->refs);
+	atomic_inc(&map->proc->buffers.maps);
 }
 
 static void bindox_buffer_vm_close(struct vm_area_struct *vma)
 {
 	struct bindox_buffer_map *map = vma->vm_private_data;
 
+	atomic_dec(&map->proc->buffers.maps);
 	if (!refcount_dec_and_test(&map->refs))
 		return;
 	bindox_hold_unref(map->hold);
 	bindox_buffer_unref(map->buffer);
+	bindox_proc_unref(map->proc);
 	kfree(map);
 }
 
@@ -159,6 +172,11 @@ static int bindox_buffer_vm_mprotect(struct vm_area_struct *vma,
 	if ((newflags & VM_WRITE) &&
 	    !bindox_hold_may_write(map->hold, map->buffer))
 		return -EACCES;
+	/* A part of the VMA makes one more. */
+	if ((start != vma->vm_start || end != vma->vm_end) &&
+	    atomic_read(&map->proc->buffers.maps) >=
+	    READ_ONCE(bindox_max_buffer_maps))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -183,7 +201,8 @@ static const struct vm_operations_struct bindox_buffer_vm_ops = {
  *
  * Return: 0; -EINVAL for an unknown id, a private mapping or a length over
  * the size; -EACCES if the hold no longer gives access, or for a writable
- * mapping of a buffer the proc may not write.
+ * mapping of a buffer the proc may not write; -ENOMEM over
+ * bindox_max_buffer_maps.
  */
 int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -210,6 +229,9 @@ int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 		err = -EINVAL;
 	else if (!map->buffer || !bindox_hold_may_read(hold))
 		err = -EACCES;
+	else if (atomic_read(&proc->buffers.maps) >=
+		 READ_ONCE(bindox_max_buffer_maps))
+		err = -ENOMEM;
 	else if (vma_pages(vma) > map->buffer->pages)
 		err = -EINVAL;
 	else if (!bindox_hold_may_write(hold, map->buffer) &&
@@ -230,6 +252,8 @@ int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 	 */
 	bindox_vm_flags_mod(vma, VM_MIXEDMAP | VM_IO | VM_DONTEXPAND |
 			    VM_DONTDUMP, 0);
+	map->proc = bindox_proc_ref(proc);
+	atomic_inc(&proc->buffers.maps);
 	vma->vm_ops = &bindox_buffer_vm_ops;
 	vma->vm_private_data = map;
 	vma->vm_pgoff = 0;

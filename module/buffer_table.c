@@ -24,6 +24,7 @@ void bindox_buffer_table_init(struct bindox_buffer_table *table)
 	table->n_holds = 0;
 	table->next_id = 0;
 	atomic64_set(&table->bytes, 0);
+	atomic_set(&table->maps, 0);
 }
 
 /**
