@@ -547,4 +547,124 @@ struct bindox_coord_reply {
 	__u32 reserved;
 };
 
+/*
+ * Domains: one device node per container. The host domain is /dev/bindox
+ * (id 0, name "host"); every other domain is created at run time through
+ * the control device /dev/bindox-control, by the host's root only
+ * (CAP_SYS_ADMIN in the initial user namespace; EPERM otherwise). All
+ * domain nodes share one character device major of their own, so that a
+ * container runtime can grant exactly one node ("c MAJOR:MINOR rwm"), and
+ * the kernel names them /dev/bindox.d/<name>, owned by the domain's uid
+ * and gid with the domain's mode. Their uevents carry BINDOX_DOMAIN,
+ * BINDOX_DOMAIN_ID, BINDOX_UID, BINDOX_GID and BINDOX_MODE for udev, and
+ * /sys/class/bindox/bindox-<name>/ shows the configuration and the live
+ * counts. Which process is in which domain follows only from the node it
+ * opened; messages carry the sender's domain id, and the Coordinator
+ * reaches every domain through handle 0.
+ *
+ * Names: 1..BINDOX_DOMAIN_NAME_MAX bytes of [a-z0-9._-], starting with a
+ * letter or a digit, NUL-terminated in the field; "host" and "control"
+ * are reserved.
+ */
+#define BINDOX_DOMAIN_NAME_MAX	31U
+#define BINDOX_MAX_DOMAINS	256U
+
+/**
+ * struct bindox_domain_limits - limits of one domain
+ * @max_connections:	open files of the domain's node at once (EMFILE)
+ * @max_handles:	handles one file of the domain may hold (ENOSPC)
+ * @max_nodes:		nodes the domain's files may own in all (ENOSPC)
+ * @max_calls:		calls from the domain waiting for their reply at
+ *			once (EAGAIN)
+ * @max_oneway:		one-way messages from the domain queued at one
+ *			receiver (EAGAIN)
+ * @max_oneway_bytes:	bytes of those (EAGAIN)
+ * @max_buffer_bytes:	bytes of buffers the domain's files have allocated
+ *			(EDQUOT)
+ *
+ * 0 in a field means the module parameter's default (see modinfo bindox);
+ * BINDOX_DOMAIN_INFO reports the values in force.
+ */
+struct bindox_domain_limits {
+	__u32 max_connections;
+	__u32 max_handles;
+	__u32 max_nodes;
+	__u32 max_calls;
+	__u32 max_oneway;
+	__u32 max_oneway_bytes;
+	__u64 max_buffer_bytes;
+};
+
+/**
+ * struct bindox_domain_config - BINDOX_CTL_DOMAIN_ADD, _UPDATE, _INFO
+ * @name:	the domain's name, NUL-terminated (see above)
+ * @uid:	owner of its node, as the host sees it
+ * @gid:	group of its node, as the host sees it
+ * @mode:	permission bits of its node: at most 0770, so that no node is
+ *		world-accessible (EINVAL otherwise)
+ * @id:		out: the domain's id, as messages report it
+ * @minor:	out: the minor number of its node
+ * @flags:	0 (ADD, UPDATE); INFO out: BINDOX_DOMAIN_REMOVED once removed
+ * @limits:	in: limits (0: default); out: the limits in force
+ * @connections: INFO out: files of the domain open now
+ * @nodes:	INFO out: nodes they own
+ * @calls:	INFO out: calls from the domain waiting for a reply
+ * @reserved:	0
+ * @buffer_bytes: INFO out: bytes of buffers they allocated
+ *
+ * ADD creates the domain and its node: EEXIST for a name in use, EINVAL
+ * for a bad name, mode or limit, ENOSPC with BINDOX_MAX_DOMAINS domains.
+ * UPDATE sets the owner, mode and limits of an existing domain (ENOENT if
+ * there is none): a lower limit applies to what comes next, nothing held
+ * is taken away. INFO fills everything for @name, or, with @name empty,
+ * for the domain with the smallest id that is >= @id (ENOENT when there
+ * is none): a list is INFO with @id 0, 1 + the last id, ... The host
+ * domain is listed too.
+ */
+struct bindox_domain_config {
+	char name[BINDOX_DOMAIN_NAME_MAX + 1];
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 id;
+	__u32 minor;
+	__u32 flags;
+	struct bindox_domain_limits limits;
+	__u32 connections;
+	__u32 nodes;
+	__u32 calls;
+	__u32 reserved;
+	__u64 buffer_bytes;
+};
+
+#define BINDOX_DOMAIN_REMOVED	(1U << 0)
+
+/**
+ * struct bindox_domain_remove - BINDOX_CTL_DOMAIN_REMOVE
+ * @name:	the domain, NUL-terminated
+ * @flags:	0 or BINDOX_DOMAIN_FORCE
+ * @reserved:	0
+ *
+ * Removes the node at once. Without BINDOX_DOMAIN_FORCE a domain whose
+ * node is still open is left as it is: EBUSY. With it, every open file of
+ * the domain is ended: its calls, sent and received, fail with
+ * BINDOX_EDEADPEER, its nodes die (their watchers are told), its buffers
+ * are revoked, and every further use of the file fails with ENODEV. ENOENT
+ * for an unknown name, EINVAL for "host".
+ */
+struct bindox_domain_remove {
+	char name[BINDOX_DOMAIN_NAME_MAX + 1];
+	__u32 flags;
+	__u32 reserved;
+};
+
+#define BINDOX_DOMAIN_FORCE	(1U << 0)
+
+#define BINDOX_CTL_MAGIC	0xb8
+
+#define BINDOX_CTL_DOMAIN_ADD	_IOWR(BINDOX_CTL_MAGIC, 0x01, struct bindox_domain_config)
+#define BINDOX_CTL_DOMAIN_REMOVE _IOWR(BINDOX_CTL_MAGIC, 0x02, struct bindox_domain_remove)
+#define BINDOX_CTL_DOMAIN_UPDATE _IOWR(BINDOX_CTL_MAGIC, 0x03, struct bindox_domain_config)
+#define BINDOX_CTL_DOMAIN_INFO	_IOWR(BINDOX_CTL_MAGIC, 0x04, struct bindox_domain_config)
+
 #endif /* _UAPI_LINUX_BINDOX_H */
