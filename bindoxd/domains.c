@@ -10,7 +10,7 @@
 #include "log.h"
 #include "policy.h"
 
-#define DOMAINS_SUBSYSTEM "misc"
+#define DOMAINS_SUBSYSTEM "bindox"
 #define DOMAINS_PREFIX "bindox"
 
 struct Domains {
