@@ -6,8 +6,11 @@
  * them against a set of device fds: every ioctl (VERSION, SET_COORDINATOR,
  * CALL, SEND, RECV, REPLY_RECV, HANDLE_RELEASE, DEATH_SUBSCRIBE and
  * _UNSUBSCRIBE, POLICY_LOAD, BUFFER_ALLOC, _RELEASE, _INFO, _MAP, an unknown
- * one), mmap(2), munmap(2) and mprotect(2) of buffer ids, reads and writes
- * through those mappings, poll(2), and closes and re-opens of the fds. The
+ * one), mmap(2), munmap(2), mprotect(2), mremap(2) and madvise(2) of
+ * buffer ids, reads and writes through those mappings, by the process and
+ * by the kernel (process_vm_readv/writev, /proc/self/mem, read(2) and
+ * write(2), vmsplice(2), mlock(2), msync(2)), forked children that inherit
+ * the mappings and fds, poll(2), and closes and re-opens of the fds. The
  * arguments are valid or mutated: payloads with arrays of node, handle and
  * buffer objects (move, share, unknown flags; offsets unaligned,
  * overlapping, decreasing, out of range; counts and sizes over the limits;
@@ -39,15 +42,17 @@
  * few runs) to come back. The program prints the seed, the operations made
  * of each kind and how many returned each errno, and fails on an errno the
  * UAPI does not document for that call, on a delivered message that breaks
- * the UAPI's rules (offsets, object types), on leaked objects and on a
- * tainted kernel.
+ * the UAPI's rules (offsets, object types), on the kernel reading or
+ * writing a mapping where the process's own access faults with SIGBUS (a
+ * revoked or sealed buffer), on leaked objects and on a tainted kernel.
  *
  * Cost: in the QEMU TCG guest of tests/vm (2 vCPUs, slub_debug=FZPU) the
- * fuzzer makes 1,300 to 1,900 operations per second (measured with the
- * host's two cores shared with a second VM; the guest is busy in the kernel
- * ~75% of the time, the rest is bounded waits), so CI's FUZZ_CI_CALLS
- * (200,000) takes 1.8 to 2.5 minutes of guest time. The million calls and
- * more come from tests/stress/run-fuzz-long.sh (many seeds in one VM).
+ * fuzzer makes 1,300 to 2,900 operations per second, depending on how busy
+ * the host is (measured on 2 host cores, mostly shared with a second VM;
+ * the guest is busy in the kernel most of the time, the rest is bounded
+ * waits). CI's FUZZ_CI_CALLS (200,000) take 70 to 150 s of guest time. The
+ * million calls and more come from tests/stress/run-fuzz-long.sh (many
+ * seeds in one VM).
  */
 
 #include <errno.h>
@@ -62,6 +67,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
 #include "bxt-buffer.h"
@@ -144,6 +151,10 @@ enum {
 	OP_MUNMAP,
 	OP_MPROTECT,
 	OP_TOUCH,
+	OP_MREMAP,
+	OP_MADVISE,
+	OP_GUP,		/* the kernel reaching into a mapping: GUP, copies, pipes */
+	OP_FORK,	/* a child that inherits the mappings and the fds */
 	OP_POLL,
 	OP_BAD_IOCTL,
 	OP_REOPEN,
@@ -172,6 +183,10 @@ static const char *const op_names[N_OPS] = {
 	[OP_MUNMAP] = "munmap",
 	[OP_MPROTECT] = "mprotect",
 	[OP_TOUCH] = "touch",
+	[OP_MREMAP] = "mremap",
+	[OP_MADVISE] = "madvise",
+	[OP_GUP] = "kernel access",
+	[OP_FORK] = "fork",
 	[OP_POLL] = "poll",
 	[OP_BAD_IOCTL] = "unknown ioctl",
 	[OP_REOPEN] = "close+open",
@@ -199,6 +214,10 @@ static const unsigned int op_weights[N_OPS] = {
 	[OP_MUNMAP] = 30,
 	[OP_MPROTECT] = 25,
 	[OP_TOUCH] = 50,
+	[OP_MREMAP] = 15,
+	[OP_MADVISE] = 20,
+	[OP_GUP] = 40,
+	[OP_FORK] = 2,
 	[OP_POLL] = 10,
 	[OP_BAD_IOCTL] = 8,
 	[OP_REOPEN] = 3,
@@ -276,6 +295,11 @@ static void allowed_init(void)
 	allowed[OP_MUNMAP] = E(EINVAL);
 	allowed[OP_MPROTECT] = E(EACCES) | E(ENOMEM) | E(EINVAL);
 	allowed[OP_TOUCH] = E(FZ_SIGBUS) | E(FZ_SIGSEGV);
+	/* Generic system calls: any errno; what they must not do is checked apart. */
+	allowed[OP_MREMAP] = ~0ULL;
+	allowed[OP_MADVISE] = ~0ULL;
+	allowed[OP_GUP] = ~0ULL;
+	allowed[OP_FORK] = E(FZ_SIGBUS) | E(FZ_SIGSEGV);
 	allowed[OP_POLL] = 0;
 	allowed[OP_BAD_IOCTL] = E(ENOTTY);
 	allowed[OP_REOPEN] = 0;
@@ -325,7 +349,7 @@ static void count(int op, int r)
 	}
 	atomic_fetch_add_explicit(&tally.n[op][c], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&tally.total, 1, memory_order_relaxed);
-	if (r != 0 && (c == CLASS_OTHER || !(allowed[op] & (1ULL << c))))
+	if (r != 0 && allowed[op] != ~0ULL && (c == CLASS_OTHER || !(allowed[op] & (1ULL << c))))
 		finding("%s returned %s (%d), which its UAPI does not document", op_names[op],
 			r <= -FZ_SIGBUS ? class_name(c) : bxt_errname(r), r);
 }
@@ -443,6 +467,7 @@ typedef struct Thr {
 	uint64_t *roffs;	/* receive: BINDOX_MAX_OBJECTS */
 	struct bindox_policy_rule rules[8];
 	char strings[64];
+	int pipe[2];		/* for copies and vmsplice out of mappings */
 } Thr;
 
 static int thr_init(Thr *t, uint64_t seed, unsigned int index)
@@ -462,6 +487,8 @@ static int thr_init(Thr *t, uint64_t seed, unsigned int index)
 	t->offs = calloc(OFFS_CAP, sizeof(uint64_t));
 	t->rdata = malloc(BINDOX_MAX_DATA_SIZE);
 	t->roffs = calloc(BINDOX_MAX_OBJECTS, sizeof(uint64_t));
+	if (pipe2(t->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
 	return t->offs && t->rdata && t->roffs ? 0 : -ENOMEM;
 }
 
@@ -472,6 +499,8 @@ static void thr_free(Thr *t)
 	free(t->offs);
 	free(t->rdata);
 	free(t->roffs);
+	close(t->pipe[0]);
+	close(t->pipe[1]);
 }
 
 /* A pointer to nothing: NULL, the guard page, kernel memory, unaligned. */
@@ -1591,8 +1620,11 @@ static void on_fault(int sig)
 	raise(sig);
 }
 
-/* Read or write one byte at @p: 0, or the signal it raised as FZ_SIG*. */
-static int probe(volatile uint8_t *p, bool write, uint8_t v)
+/*
+ * Write @v to @p, or read it into *@out (if not NULL): 0, or the signal it
+ * raised as -FZ_SIG*.
+ */
+static int probe_rw(volatile uint8_t *p, bool write, uint8_t v, uint8_t *out)
 {
 	int sig = sigsetjmp(probe_jmp, 1);
 
@@ -1601,10 +1633,17 @@ static int probe(volatile uint8_t *p, bool write, uint8_t v)
 	probing = 1;
 	if (write)
 		*p = v;
+	else if (out)
+		*out = *p;
 	else
 		(void)*p;
 	probing = 0;
 	return 0;
+}
+
+static int probe(volatile uint8_t *p, bool write, uint8_t v)
+{
+	return probe_rw(p, write, v, NULL);
 }
 
 static void op_touch(Thr *t)
@@ -1621,6 +1660,271 @@ static void op_touch(Thr *t)
 	}
 	pthread_mutex_unlock(&maps.lock);
 	count(OP_TOUCH, ret);
+}
+
+
+/* Files the kernel-access operations use (opened by the test). */
+static int fd_self_mem = -1, fd_zero = -1;
+
+/* mremap(2) of a mapping: shrink, grow, move, keep the old one. */
+static void op_mremap(Thr *t)
+{
+	Rng *r = &t->rng;
+	int ret = 0;
+
+	pthread_mutex_lock(&maps.lock);
+	if (maps.n) {
+		Mapping *m = &maps.m[rnd(r, maps.n)];
+		size_t len = m->len, nlen;
+		int flags;
+		void *p;
+
+		switch (rnd(r, 4)) {
+		case 0:
+			nlen = len > PAGE ? len / 2 / PAGE * PAGE : PAGE;
+			break;
+		case 1:
+			nlen = len + PAGE;
+			break;
+		case 2:
+			nlen = 2 * len;
+			break;
+		default:
+			nlen = len;
+		}
+		switch (rnd(r, 10)) {
+		case 0:
+		case 1:
+			flags = 0;
+			break;
+		case 2:
+			flags = MREMAP_MAYMOVE | MREMAP_DONTUNMAP;
+			nlen = len;
+			break;
+		default:
+			flags = MREMAP_MAYMOVE;
+		}
+		p = mremap(m->addr, len, nlen, flags);
+		ret = p == MAP_FAILED ? -errno : 0;
+		if (ret == 0 && (flags & MREMAP_DONTUNMAP)) {
+			/* The old range stays mapped (empty): remember both. */
+			if (maps.n < MAPS_MAX) {
+				maps.m[maps.n].addr = p;
+				maps.m[maps.n].len = nlen;
+				maps.n++;
+			} else {
+				munmap(p, nlen);
+			}
+		} else if (ret == 0) {
+			m->addr = p;
+			m->len = nlen;
+		}
+	}
+	pthread_mutex_unlock(&maps.lock);
+	count(OP_MREMAP, ret);
+}
+
+static void op_madvise(Thr *t)
+{
+	static const int advice[] = {
+		MADV_DONTNEED,	 MADV_REMOVE,	  MADV_WILLNEED,       MADV_SEQUENTIAL,
+		MADV_DONTFORK,	 MADV_DOFORK,	  MADV_WIPEONFORK,     MADV_KEEPONFORK,
+		MADV_HUGEPAGE,	 MADV_NOHUGEPAGE, MADV_COLD,	       MADV_PAGEOUT,
+		MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_FREE,    MADV_MERGEABLE,
+		MADV_DONTDUMP,	 MADV_NORMAL,
+	};
+	Rng *r = &t->rng;
+	int ret = 0;
+
+	pthread_mutex_lock(&maps.lock);
+	if (maps.n) {
+		Mapping *m = &maps.m[rnd(r, maps.n)];
+		size_t pages = m->len / PAGE;
+		size_t from = pct(r, 60) ? 0 : rnd(r, (uint32_t)pages);
+		size_t n = pct(r, 60) ? pages - from : 1 + rnd(r, (uint32_t)(pages - from));
+		int adv = advice[rnd(r, sizeof(advice) / sizeof(advice[0]))];
+
+		ret = madvise(m->addr + from * PAGE, n * PAGE, adv) < 0 ? -errno : 0;
+	}
+	pthread_mutex_unlock(&maps.lock);
+	count(OP_MADVISE, ret);
+}
+
+/* process_vm_readv/writev of @len bytes at @addr: bytes moved or -errno. */
+static ssize_t vm_rw(void *local, void *addr, size_t len, bool write)
+{
+	struct iovec l = { .iov_base = local, .iov_len = len };
+	struct iovec rm = { .iov_base = addr, .iov_len = len };
+	ssize_t n = write ? process_vm_writev(getpid(), &l, 1, &rm, 1, 0)
+			  : process_vm_readv(getpid(), &l, 1, &rm, 1, 0);
+
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t mem_rw(void *local, void *addr, size_t len, bool write)
+{
+	ssize_t n = write ? pwrite(fd_self_mem, local, len, (off_t)(uintptr_t)addr)
+			  : pread(fd_self_mem, local, len, (off_t)(uintptr_t)addr);
+
+	return n < 0 ? -errno : n;
+}
+
+/*
+ * One byte at @p through the kernel (process_vm_* or /proc/self/mem),
+ * checked against a plain access just before: where a load or store
+ * raises SIGBUS (the driver refused the fault: a revoked, released or
+ * sealed buffer) the kernel's own access must fail too, and a store that
+ * went through must be there to read. The maps lock is held, so nothing
+ * gives the mapping access back meanwhile.
+ */
+static int gup_checked(Thr *t, uint8_t *p, bool write, bool via_mem)
+{
+	uint8_t v = (uint8_t)rng_next(&t->rng), w = (uint8_t)(v + 1), got = 0;
+	int direct = probe(p, write, v);
+	ssize_t n = via_mem ? mem_rw(write ? &w : &got, p, 1, write)
+			    : vm_rw(write ? &w : &got, p, 1, write);
+	const char *how = via_mem ? "/proc/self/mem" : write ? "process_vm_writev" : "process_vm_readv";
+
+	if (n == 1 && direct == -FZ_SIGBUS)
+		finding("%s %s a buffer mapping at %p where a %s raises SIGBUS", how,
+			write ? "wrote" : "read", (void *)p, write ? "store" : "load");
+	if (n == 1 && write && direct == 0 && probe_rw(p, false, 0, &got) == 0 && got != w)
+		finding("%s wrote %#x at %p but %#x is there", how, w, (void *)p, got);
+	return n < 0 ? (int)n : 0;
+}
+
+static void op_gup(Thr *t)
+{
+	Rng *r = &t->rng;
+	int ret = 0;
+
+	pthread_mutex_lock(&maps.lock);
+	if (maps.n) {
+		Mapping *m = &maps.m[rnd(r, maps.n)];
+		size_t off = (size_t)rnd(r, (uint32_t)(m->len / PAGE)) * PAGE + rnd(r, PAGE);
+		size_t len = 1 + rnd(r, (uint32_t)(m->len - off < PAGE ? m->len - off : PAGE));
+		uint8_t *p = m->addr + off;
+		struct iovec iov = { .iov_base = p, .iov_len = len };
+		unsigned char vec[16];
+		ssize_t n;
+
+		switch (rnd(r, 11)) {
+		case 0:
+		case 1:
+			ret = gup_checked(t, p, pct(r, 50), false);
+			break;
+		case 2:
+		case 3:
+			ret = gup_checked(t, p, pct(r, 50), true);
+			break;
+		case 4:	/* copy_to_user into the mapping */
+			n = read(fd_zero, p, len);
+			ret = n < 0 ? -errno : 0;
+			break;
+		case 5:	/* copy_from_user out of it */
+			n = write(t->pipe[1], p, len);
+			ret = n < 0 ? -errno : 0;
+			while (read(t->pipe[0], t->rdata, PAGE) > 0)
+				;
+			break;
+		case 6:	/* the pipe takes references to the pages */
+			n = vmsplice(t->pipe[1], &iov, 1, SPLICE_F_NONBLOCK);
+			ret = n < 0 ? -errno : 0;
+			while (read(t->pipe[0], t->rdata, PAGE) > 0)
+				;
+			break;
+		case 7:
+			ret = mincore(m->addr, m->len < 16 * PAGE ? m->len : 16 * PAGE, vec) < 0 ? -errno
+												 : 0;
+			break;
+		case 8:
+			ret = msync(m->addr, m->len, pct(r, 50) ? MS_SYNC : MS_INVALIDATE) < 0 ? -errno
+											     : 0;
+			break;
+		case 9:
+			ret = mlock(m->addr, m->len) < 0 ? -errno : 0;
+			if (ret == 0 && pct(r, 70))
+				munlock(m->addr, m->len);
+			break;
+		default:
+			ret = munlock(m->addr, m->len) < 0 ? -errno : 0;
+		}
+	}
+	pthread_mutex_unlock(&maps.lock);
+	count(OP_GUP, ret);
+}
+
+/*
+ * Fork a child that inherits the mappings and the fds: it touches some of
+ * the mappings and, on an inherited fd (the same proc, another process),
+ * maps a buffer, asks for its info or receives, then exits. Only system
+ * calls in the child: the other threads may hold any lock at the fork.
+ */
+static void op_fork(Thr *t)
+{
+	Rng *r = &t->rng;
+	Slot *s = pick_slot(t);
+	volatile uint8_t *touch[3] = { NULL, NULL, NULL };
+	bool write[3] = { false, false, false };
+	struct bindox_buffer_map_args map = { 0 };
+	struct bindox_buffer_info info = { 0 };
+	struct bindox_recv_args recv = { 0 };
+	uint64_t size;
+	unsigned int i, what = rnd(r, 3);
+	int fd, st, ret;
+	pid_t pid;
+
+	map.id = info.id = pick_buf(t, s, &size);
+	map.size = pick_map_size(t, size);
+	map.flags = pct(r, 50) ? BINDOX_MAP_WRITE : 0;
+	pthread_mutex_lock(&maps.lock);
+	for (i = 0; i < 3 && maps.n; i++) {
+		Mapping *m = &maps.m[rnd(r, maps.n)];
+
+		touch[i] = m->addr + (size_t)rnd(r, (uint32_t)(m->len / PAGE)) * PAGE;
+		write[i] = pct(r, 50);
+	}
+	fd = slot_get(s);
+	pid = fork();
+	if (pid == 0) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		sigaction(SIGBUS, &dfl, NULL);
+		sigaction(SIGSEGV, &dfl, NULL);
+		if (what == 0)
+			ioctl(fd, BINDOX_IOC_BUFFER_MAP, &map);
+		else if (what == 1)
+			ioctl(fd, BINDOX_IOC_BUFFER_INFO, &info);
+		else
+			ioctl(fd, BINDOX_IOC_RECV, &recv);	/* no capacity: EMSGSIZE or EAGAIN */
+		for (i = 0; i < 3; i++) {
+			if (!touch[i])
+				continue;
+			if (write[i])
+				*touch[i] = 1;
+			else
+				(void)*touch[i];
+		}
+		if (map.addr)
+			*(volatile uint8_t *)(uintptr_t)map.addr;
+		_exit(0);
+	}
+	ret = pid < 0 ? -errno : 0;
+	slot_put(s);
+	if (pid > 0) {
+		/* With the maps lock held: the child's stores are its only ones. */
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (WIFSIGNALED(st))
+			ret = WTERMSIG(st) == SIGBUS ? -FZ_SIGBUS : WTERMSIG(st) == SIGSEGV ? -FZ_SIGSEGV
+											      : -EIO;
+		else if (WEXITSTATUS(st) != 0)
+			ret = -EIO;
+		if (ret == -EIO)
+			finding("a forked child ended with status %#x", st);
+	}
+	pthread_mutex_unlock(&maps.lock);
+	count(OP_FORK, ret);
 }
 
 static void op_poll(Thr *t)
@@ -1774,6 +2078,10 @@ static void *worker(void *arg)
 		case OP_MUNMAP: op_munmap(t); break;
 		case OP_MPROTECT: op_mprotect(t); break;
 		case OP_TOUCH: op_touch(t); break;
+		case OP_MREMAP: op_mremap(t); break;
+		case OP_MADVISE: op_madvise(t); break;
+		case OP_GUP: op_gup(t); break;
+		case OP_FORK: op_fork(t); break;
 		case OP_POLL: op_poll(t); break;
 		case OP_BAD_IOCTL: op_bad_ioctl(t); break;
 		case OP_REOPEN: op_reopen(t); break;
@@ -1907,6 +2215,9 @@ START_TEST(fuzz_ioctls)
 	ck_assert_int_eq(sigaction(SIGBUS, &sa, NULL), 0);
 	ck_assert_int_eq(sigaction(SIGSEGV, &sa, NULL), 0);
 
+	fd_self_mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	fd_zero = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	ck_assert(fd_self_mem >= 0 && fd_zero >= 0);
 	pthread_rwlock_init(&coord.life, NULL);
 	BXT_OK(bxt_coord_start(&coord.co));
 	for (i = 0; i < N_SLOTS; i++) {
@@ -1951,6 +2262,8 @@ START_TEST(fuzz_ioctls)
 	maps.n = 0;
 	for (i = 0; i < N_SLOTS; i++)
 		close(slots[i].fd);
+	close(fd_self_mem);
+	close(fd_zero);
 	bxt_coord_stop(coord.co);
 	coord.co = NULL;
 
