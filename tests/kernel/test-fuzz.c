@@ -2269,6 +2269,7 @@ START_TEST(fuzz_ioctls)
 
 	for (i = 0; i < tally.n_findings; i++)
 		printf("fuzz: FOUND: %s\n", tally.findings[i]);
+	fflush(stdout);
 	ck_assert_msg(atomic_load(&tally.bad) == 0,
 		      "%lu result(s) the UAPI does not allow, first: %s (seed %#" PRIx64 ")",
 		      atomic_load(&tally.bad), tally.findings[0], seed);
