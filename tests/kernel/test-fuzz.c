@@ -71,6 +71,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
+#include "bxt-rng.h"
 #include "bxt-buffer.h"
 
 #define FUZZ_SEED 0xb1d0c5eedULL
@@ -100,33 +101,6 @@ static const struct {
 	{ "max_domain_buffer_bytes", 192UL << 20 },
 };
 #define N_PARAMS (sizeof(fuzz_params) / sizeof(fuzz_params[0]))
-
-/* ---- the generator: splitmix64 ---- */
-
-typedef struct Rng {
-	uint64_t s;
-} Rng;
-
-static uint64_t rng_next(Rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n) (n > 0; the bias is irrelevant here). */
-static uint32_t rnd(Rng *r, uint32_t n)
-{
-	return (uint32_t)(rng_next(r) % n);
-}
-
-/* True with probability @pct percent. */
-static bool pct(Rng *r, uint32_t p)
-{
-	return rnd(r, 100) < p;
-}
 
 /* ---- operations and the tally of their results ---- */
 

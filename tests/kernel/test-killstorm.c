@@ -45,6 +45,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
+#include "bxt-rng.h"
 
 #define KS_SEED 0x6b111ULL
 #define KS_CI_ROUNDS 1000UL
@@ -58,31 +59,6 @@
 #define KEEP_MAX 8
 #define CALL_TIMEOUT_NS (10 * BXT_SEC)
 #define KID_LIFETIME_NS (60 * BXT_SEC)	/* nobody lives that long: the parent kills */
-
-/* ---- splitmix64 ---- */
-
-typedef struct Rng {
-	uint64_t s;
-} Rng;
-
-static uint64_t rng_next(Rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint32_t rnd(Rng *r, uint32_t n)
-{
-	return (uint32_t)(rng_next(r) % n);
-}
-
-static bool pct(Rng *r, uint32_t p)
-{
-	return rnd(r, 100) < p;
-}
 
 /* ---- what the children did, in memory shared with the parent ---- */
 
