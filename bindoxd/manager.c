@@ -35,11 +35,22 @@ static const BindoxPolicy *manager_policy(void *userdata)
 	return ruleset_policy(m->ruleset);
 }
 
+static const char *manager_domain_name(void *userdata, uint32_t id)
+{
+	Manager *m = userdata;
+	const Domain *d = m->domains ? domains_find_by_id(m->domains, id) : NULL;
+
+	if (d)
+		return d->name;
+	return id == 0 ? BINDOX_HOST_DOMAIN : NULL;
+}
+
 static const CoordinatorHooks manager_coordinator_hooks = {
 	.added = manager_on_service_added,
 	.removing = manager_on_service_removing,
 	.removed = manager_on_service_removed,
 	.policy = manager_policy,
+	.domain_name = manager_domain_name,
 };
 
 static void manager_on_policy_files_changed(void *userdata)
@@ -133,7 +144,7 @@ int manager_new(const ManagerOptions *options, Manager **out)
 	}
 
 	/* ListDomains reads the live list; domains.c logs the changes. */
-	r = domains_new(m->event, &m->domains);
+	r = domains_new(m->event, NULL, NULL, &m->domains);
 	if (r < 0) {
 		log_error("cannot list the bindox devices: %s", strerror(-r));
 		goto fail;
