@@ -148,9 +148,28 @@ static int bus_require_root(sd_bus_message *msg, const char *what, sd_bus_error 
 	return 0;
 }
 
+/* "; the domains: PROBLEM; PROBLEM" for the problems of a domain reload, or "". */
+static char *bus_domain_problems(const GPtrArray *problems)
+{
+	GString *s = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; i < problems->len; i++)
+		g_string_append_printf(s, "%s%s", i ? "; " : "",
+				       (const char *)g_ptr_array_index(problems, i));
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * The domain files first, then the policy (as SIGHUP). A bad policy fails
+ * the call as before; problems with the domain files (each file applied
+ * on its own) fail it with DomainsFailed once the rest is done.
+ */
 static int bus_method_reload_policy(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Manager *m = userdata;
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *domains = NULL;
 	RulesetFailure failure;
 	int r;
 
@@ -158,17 +177,25 @@ static int bus_method_reload_policy(sd_bus_message *msg, void *userdata, sd_bus_
 	if (r < 0)
 		return r;
 
+	(void)manager_reload_domains(m, "ReloadPolicy", problems);
+	domains = bus_domain_problems(problems);
 	r = manager_reload_policy(m, "ReloadPolicy", &failure);
 	if (r < 0) {
 		r = sd_bus_error_setf(error,
 				      failure.kind == RULESET_FAILED_FILE ?
 					      BUS_ERROR_POLICY_INVALID :
 					      BUS_ERROR_POLICY_LOAD_FAILED,
-				      "%s; the policy in force stays (generation %" PRIu64 ")",
-				      failure.message, ruleset_generation(m->ruleset));
+				      "%s; the policy in force stays (generation %" PRIu64 ")%s%s",
+				      failure.message, ruleset_generation(m->ruleset),
+				      problems->len ? "; domains: " : "", domains);
 		ruleset_failure_clear(&failure);
 		return r;
 	}
+	if (problems->len)
+		return sd_bus_error_setf(error, BUS_ERROR_DOMAINS_FAILED,
+					 "%s; the other domains were applied, and the policy "
+					 "(generation %" PRIu64 ")",
+					 domains, ruleset_generation(m->ruleset));
 	return sd_bus_reply_method_return(msg, "t", ruleset_generation(m->ruleset));
 }
 

@@ -13,5 +13,6 @@
 #define BUS_ERROR_NO_SUCH_SERVICE "org.bindox.Coordinator1.Error.NoSuchService"
 #define BUS_ERROR_POLICY_INVALID "org.bindox.Coordinator1.Error.PolicyInvalid"
 #define BUS_ERROR_POLICY_LOAD_FAILED "org.bindox.Coordinator1.Error.PolicyLoadFailed"
+#define BUS_ERROR_DOMAINS_FAILED "org.bindox.Coordinator1.Error.DomainsFailed"
 
 #endif /* BINDOXD_BUS_NAMES_H */

@@ -35,14 +35,9 @@ static const BindoxPolicy *manager_policy(void *userdata)
 	return ruleset_policy(m->ruleset);
 }
 
-static const char *manager_domain_name(void *userdata, uint32_t id)
+static const char *manager_coordinator_domain_name(void *userdata, uint32_t id)
 {
-	Manager *m = userdata;
-	const Domain *d = m->domains ? domains_find_by_id(m->domains, id) : NULL;
-
-	if (d)
-		return d->name;
-	return id == 0 ? BINDOX_HOST_DOMAIN : NULL;
+	return manager_domain_name(userdata, id);
 }
 
 static const CoordinatorHooks manager_coordinator_hooks = {
@@ -50,7 +45,7 @@ static const CoordinatorHooks manager_coordinator_hooks = {
 	.removing = manager_on_service_removing,
 	.removed = manager_on_service_removed,
 	.policy = manager_policy,
-	.domain_name = manager_domain_name,
+	.domain_name = manager_coordinator_domain_name,
 };
 
 static void manager_on_policy_files_changed(void *userdata)
@@ -131,6 +126,11 @@ int manager_new(const ManagerOptions *options, Manager **out)
 	}
 	log_info("Coordinator on %s", options->device);
 
+	/* The domains first: the policy names them. */
+	r = manager_domains_start(m);
+	if (r < 0)
+		goto fail;
+
 	/* A policy that cannot be loaded leaves the built-in default in force. */
 	(void)manager_reload_policy(m, "start", NULL);
 
@@ -140,13 +140,6 @@ int manager_new(const ManagerOptions *options, Manager **out)
 	r = watch_new(m->event, dirs, manager_on_policy_files_changed, m, &m->watch);
 	if (r < 0) {
 		log_error("cannot watch the policy folders: %s", strerror(-r));
-		goto fail;
-	}
-
-	/* ListDomains reads the live list; domains.c logs the changes. */
-	r = domains_new(m->event, NULL, NULL, &m->domains);
-	if (r < 0) {
-		log_error("cannot list the bindox devices: %s", strerror(-r));
 		goto fail;
 	}
 
@@ -195,7 +188,7 @@ Manager *manager_free(Manager *m)
 		return NULL;
 	m->bus = sd_bus_flush_close_unref(m->bus);
 	watch_free(m->watch);
-	domains_free(m->domains);
+	manager_domains_stop(m);
 	coordinator_free(m->coordinator);
 	ruleset_free(m->ruleset);
 	sd_event_unref(m->event);
