@@ -3,7 +3,7 @@
  * The manager object /org/bindox/Coordinator1, interface
  * org.bindox.Coordinator1: methods, properties and signals. Reading is open
  * to every caller; ReloadPolicy needs euid 0, checked from the sender's
- * credentials as the bus reports them.
+ * credentials as the bus reports them. ListDomains is in bus-domain.c.
  */
 
 #include <errno.h>
@@ -109,21 +109,6 @@ static int bus_method_get_service(sd_bus_message *msg, void *userdata, sd_bus_er
 	r = sd_bus_reply_method_return(msg, "o", path);
 	free(path);
 	return r;
-}
-
-static int bus_append_domain(sd_bus_message *reply, const void *item)
-{
-	const Domain *d = item;
-
-	return sd_bus_message_append(reply, "(ss)", d->name, d->devnode ? d->devnode : "");
-}
-
-static int bus_method_list_domains(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	Manager *m = userdata;
-	g_autoptr(GPtrArray) all = domains_list(m->domains);
-
-	return bus_reply_array(msg, "(ss)", all, bus_append_domain);
 }
 
 /* Mutating methods: the sender's euid must be 0, as the bus vouches for it. */
@@ -250,7 +235,8 @@ static const sd_bus_vtable bus_manager_vtable[] = {
 				bus_method_list_services, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetService", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", path),
 				bus_method_get_service, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ss)", domains),
+	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(susuuuuaso)", domains),
 				bus_method_list_domains, SD_BUS_VTABLE_UNPRIVILEGED),
 	/* Unprivileged for sd-bus: bus_require_root() decides, with a clear error. */
 	SD_BUS_METHOD_WITH_ARGS("ReloadPolicy", SD_BUS_NO_ARGS, SD_BUS_RESULT("t", generation),
@@ -274,7 +260,7 @@ int bus_manager_add(Manager *m)
 	r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, bus_manager_vtable, m);
 	if (r < 0)
 		return r;
-	/* InterfacesAdded/Removed for the service objects. */
+	/* InterfacesAdded/Removed for the service and domain objects. */
 	return sd_bus_add_object_manager(m->bus, NULL, BUS_PATH);
 }
 

@@ -9,8 +9,14 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include "bus.h"
 #include "log.h"
 #include "manager.h"
+
+static void manager_on_domain_added(void *userdata, const Domain *d)
+{
+	bus_emit_domain_added(userdata, d);
+}
 
 static void manager_on_domain_removing(void *userdata, const Domain *d)
 {
@@ -18,9 +24,11 @@ static void manager_on_domain_removing(void *userdata, const Domain *d)
 
 	/* Forced removal ended its files; their services go now, with the reason. */
 	coordinator_remove_domain(m->coordinator, d->name);
+	bus_emit_domain_removed(m, d);
 }
 
 static const DomainsHooks manager_domains_hooks = {
+	.added = manager_on_domain_added,
 	.removing = manager_on_domain_removing,
 };
 

@@ -162,6 +162,8 @@ int manager_connect_bus(Manager *m)
 	r = bus_manager_add(m);
 	if (r >= 0)
 		r = bus_service_add(m);
+	if (r >= 0)
+		r = bus_domain_add(m);
 	if (r < 0) {
 		log_error("cannot publish the D-Bus objects: %s", strerror(-r));
 		return r;
@@ -187,6 +189,7 @@ Manager *manager_free(Manager *m)
 	if (!m)
 		return NULL;
 	m->bus = sd_bus_flush_close_unref(m->bus);
+	bus_domain_view_free(m->domain_view);
 	watch_free(m->watch);
 	manager_domains_stop(m);
 	coordinator_free(m->coordinator);

@@ -31,6 +31,8 @@
 /* How often a busy domain's removal is tried again. */
 #define MANAGER_DOMAIN_RETRY_USEC (5 * 1000 * 1000ULL)
 
+typedef struct BusDomainView BusDomainView;
+
 typedef struct ManagerOptions {
 	const char *device;
 	const char *policy_dir;
@@ -56,6 +58,9 @@ typedef struct Manager {
 	DomainProvision *provision;
 	Watch *domains_watch;
 	sd_event_source *domains_retry;
+
+	/* The domain object being read on the bus (bus-domain.c). */
+	BusDomainView *domain_view;
 } Manager;
 
 /*
