@@ -165,7 +165,8 @@ static int bindox_buffer_charge(struct bindox_proc *proc, u64 bytes)
 	if (err)
 		goto proc;
 	err = bindox_quota_charge(&proc->domain->buffer_bytes, bytes,
-				  READ_ONCE(bindox_max_domain_buffer_bytes));
+				  bindox_domain_limit(proc->domain,
+						      BINDOX_LIMIT_BUFFER_BYTES));
 	if (!err)
 		return 0;
 	atomic64_sub(bytes, &proc->user->buffer_bytes);

@@ -63,4 +63,16 @@ static inline vm_fault_t bindox_vmf_insert_mixed(struct vm_area_struct *vma,
 }
 #endif
 
+/* device_type's devnode took a const device from 6.2 on, uevent from 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define BINDOX_DEVNODE_CONST const
+#else
+#define BINDOX_DEVNODE_CONST
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define BINDOX_UEVENT_CONST const
+#else
+#define BINDOX_UEVENT_CONST
+#endif
+
 #endif /* __BINDOX_COMPAT_H */

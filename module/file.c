@@ -4,7 +4,6 @@
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
-#include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
@@ -20,14 +19,19 @@
 
 static int bindox_open(struct inode *inode, struct file *file)
 {
-	struct miscdevice *misc = file->private_data;
 	struct bindox_domain *domain;
 	struct bindox_proc *proc;
+	int err;
 
-	domain = container_of(misc, struct bindox_domain, misc);
+	domain = container_of(inode->i_cdev, struct bindox_domain, cdev);
+	err = bindox_domain_open(domain);
+	if (err)
+		return err;
 	proc = bindox_proc_new(domain, file->f_cred);
-	if (!proc)
+	if (!proc) {
+		bindox_domain_close(domain);
 		return -ENOMEM;
+	}
 	file->private_data = proc;
 	return nonseekable_open(inode, file);
 }
@@ -43,6 +47,8 @@ static __poll_t bindox_poll(struct file *file, poll_table *wait)
 	struct bindox_proc *proc = file->private_data;
 
 	poll_wait(file, &proc->wait, wait);
+	if (READ_ONCE(proc->dead))
+		return EPOLLERR | EPOLLHUP;
 	return READ_ONCE(proc->n_todo) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
@@ -99,6 +105,9 @@ static long bindox_ioctl(struct file *file, unsigned int cmd,
 	struct bindox_proc *proc = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	/* Its domain was removed by force: the file is good for nothing. */
+	if (READ_ONCE(proc->dead))
+		return -ENODEV;
 	switch (cmd) {
 	case BINDOX_IOC_VERSION:
 		return bindox_ioctl_version(uarg);

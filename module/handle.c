@@ -7,6 +7,7 @@
 #include <uapi/linux/bindox.h>
 #include "bindox.h"
 #include "coordinator.h"
+#include "domain.h"
 #include "handle.h"
 #include "node.h"
 #include "policy.h"
@@ -120,7 +121,8 @@ int bindox_handle_add(struct bindox_proc *proc, struct bindox_node *node,
 		*id = handle->id;
 		return 0;
 	}
-	if (proc->n_handles >= READ_ONCE(bindox_max_handles) ||
+	if (proc->n_handles >= bindox_domain_limit(proc->domain,
+						   BINDOX_LIMIT_HANDLES) ||
 	    bindox_user_charge(&proc->user->handles,
 			       READ_ONCE(bindox_max_user_handles)))
 		return -ENOSPC;

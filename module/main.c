@@ -7,6 +7,7 @@
 #include "bindox.h"
 #include "buffer.h"
 #include "compat.h"
+#include "control.h"
 #include "domain.h"
 #include "policy.h"
 #include "stats.h"
@@ -29,8 +30,6 @@ module_param_named(max_queued_per_sender, bindox_max_queued_per_sender, uint,
 MODULE_PARM_DESC(max_queued_per_sender,
 		 "Most messages from the senders of one uid in one queue");
 
-static struct bindox_domain *bindox_host_domain;
-
 static int __init bindox_init(void)
 {
 	int err;
@@ -38,26 +37,27 @@ static int __init bindox_init(void)
 	err = bindox_buffers_init();
 	if (err)
 		return err;
-	bindox_host_domain = bindox_domain_new(0, "bindox", "host", true);
-	if (!bindox_host_domain) {
-		bindox_buffers_exit();
-		return -ENOMEM;
-	}
 	bindox_debugfs_init();
-	err = bindox_domain_register(bindox_host_domain);
-	if (err) {
-		bindox_debugfs_exit();
-		bindox_host_domain = bindox_domain_unref(bindox_host_domain);
-		bindox_buffers_exit();
-		return err;
-	}
+	err = bindox_domains_init();
+	if (err)
+		goto debugfs;
+	err = bindox_control_init();
+	if (err)
+		goto domains;
 	return 0;
+domains:
+	bindox_domains_exit();
+debugfs:
+	bindox_debugfs_exit();
+	bindox_buffers_exit();
+	return err;
 }
 
+/* Every file is closed (each pins the module); domains left go now. */
 static void __exit bindox_exit(void)
 {
-	bindox_domain_unregister(bindox_host_domain);
-	bindox_host_domain = bindox_domain_unref(bindox_host_domain);
+	bindox_control_exit();
+	bindox_domains_exit();
 	bindox_policy_exit();
 	bindox_debugfs_exit();
 	bindox_buffers_exit();

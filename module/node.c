@@ -6,6 +6,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/bindox.h>
 #include "bindox.h"
+#include "domain.h"
 #include "handle.h"
 #include "node.h"
 #include "policy.h"
@@ -41,12 +42,22 @@ static struct bindox_node *bindox_node_insert(struct bindox_proc *proc,
 {
 	struct bindox_node *node;
 
-	if (proc->n_nodes >= READ_ONCE(bindox_max_nodes) ||
-	    bindox_user_charge(&proc->user->nodes,
+	if (proc->dead)
+		return ERR_PTR(-ENODEV);
+	if (proc->n_nodes >= READ_ONCE(bindox_max_nodes))
+		return ERR_PTR(-ENOSPC);
+	if (bindox_user_charge(&proc->user->nodes,
 			       READ_ONCE(bindox_max_user_nodes)))
 		return ERR_PTR(-ENOSPC);
+	if (bindox_user_charge(&proc->domain->nodes,
+			       bindox_domain_limit(proc->domain,
+						   BINDOX_LIMIT_NODES))) {
+		atomic_dec(&proc->user->nodes);
+		return ERR_PTR(-ENOSPC);
+	}
 	node = kzalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
 	if (!node) {
+		atomic_dec(&proc->domain->nodes);
 		atomic_dec(&proc->user->nodes);
 		return ERR_PTR(-ENOMEM);
 	}

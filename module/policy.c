@@ -161,7 +161,7 @@ static bool bindox_policy_str_eq(const struct bindox_policy *p, u32 off,
 static bool bindox_policy_domain_eq(const struct bindox_policy *p, u32 off,
 				    u32 len, const struct bindox_domain *d)
 {
-	return bindox_policy_str_eq(p, off, len, d->label, strlen(d->label));
+	return bindox_policy_str_eq(p, off, len, d->name, strlen(d->name));
 }
 
 /* Domains are objects: the same domain is the same pointer. */

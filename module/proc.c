@@ -51,7 +51,9 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	xa_init_flags(&proc->handles, XA_FLAGS_ALLOC1);
 	proc->handles_by_node = RB_ROOT;
 	INIT_LIST_HEAD(&proc->todo);
+	INIT_LIST_HEAD(&proc->calls);
 	xa_init(&proc->todo_by_sender);
+	xa_init(&proc->oneway_by_domain);
 	xa_init_flags(&proc->inflight, XA_FLAGS_ALLOC1);
 	/*
 	 * Reserving the last slot of the first chunk keeps that chunk
@@ -99,19 +101,28 @@ void bindox_proc_free(struct kref *kref)
 
 /*
  * Take everything off a dying proc under its lock, so that the rest of the
- * teardown can run without it (it takes other procs' locks).
+ * teardown can run without it (it takes other procs' locks). The calls it
+ * made fail at once. Returns false if it was dead already.
  */
-static void bindox_proc_detach(struct bindox_proc *proc,
+static bool bindox_proc_detach(struct bindox_proc *proc,
 			       struct list_head *txns, struct list_head *nodes)
 {
 	struct bindox_work *work, *tmp;
 	struct bindox_handle *handle;
-	struct bindox_txn *txn;
+	struct bindox_txn *txn, *ttmp;
 	struct rb_node *rb;
 	unsigned long id;
 
 	mutex_lock(&proc->lock);
-	proc->dead = true;
+	if (proc->dead) {
+		mutex_unlock(&proc->lock);
+		return false;
+	}
+	WRITE_ONCE(proc->dead, true);
+	list_for_each_entry_safe(txn, ttmp, &proc->calls, call_entry) {
+		list_del_init(&txn->call_entry);
+		bindox_txn_complete(txn, NULL, -BINDOX_EDEADPEER);
+	}
 	/* Queued deaths stay with their handles, which free them below. */
 	list_for_each_entry_safe(work, tmp, &proc->todo, entry) {
 		list_del_init(&work->entry);
@@ -120,6 +131,7 @@ static void bindox_proc_detach(struct bindox_proc *proc,
 	}
 	proc->n_todo = 0;
 	xa_destroy(&proc->todo_by_sender);
+	xa_destroy(&proc->oneway_by_domain);
 	xa_for_each(&proc->inflight, id, txn) {
 		xa_erase(&proc->inflight, id);
 		list_add_tail(&txn->work.entry, txns);
@@ -138,18 +150,18 @@ static void bindox_proc_detach(struct bindox_proc *proc,
 		list_add_tail(&node->reap_entry, nodes);
 	}
 	atomic_sub(proc->n_nodes, &proc->user->nodes);
+	atomic_sub(proc->n_nodes, &proc->domain->nodes);
 	proc->n_nodes = 0;
 	mutex_unlock(&proc->lock);
+	return true;
 }
 
-/**
- * bindox_proc_release() - the file was released: the proc dies
- * @proc:	the proc; the file's reference is dropped
- *
- * Calls waiting in the queue or being handled fail with BINDOX_EDEADPEER,
- * the proc's nodes die and tell their watchers, its handles drop.
+/*
+ * The proc dies: calls waiting in its queue or being handled, and the calls
+ * it made, fail with BINDOX_EDEADPEER, its nodes die and tell their
+ * watchers, its handles and buffer ids drop. Once only; the struct stays.
  */
-void bindox_proc_release(struct bindox_proc *proc)
+static void bindox_proc_kill(struct bindox_proc *proc)
 {
 	struct bindox_node *node, *ntmp;
 	struct bindox_work *work, *tmp;
@@ -157,7 +169,10 @@ void bindox_proc_release(struct bindox_proc *proc)
 	LIST_HEAD(txns);
 
 	bindox_coordinator_drop(proc);
-	bindox_proc_detach(proc, &txns, &nodes);
+	if (!bindox_proc_detach(proc, &txns, &nodes))
+		return;
+	/* Receivers still waiting learn that it is over. */
+	wake_up_all(&proc->wait);
 	bindox_buffer_table_release(proc);
 
 	list_for_each_entry_safe(work, tmp, &txns, entry) {
@@ -175,37 +190,105 @@ void bindox_proc_release(struct bindox_proc *proc)
 		bindox_node_unref(node);
 		cond_resched();
 	}
+}
 
+/**
+ * bindox_proc_release() - the file was released: the proc dies
+ * @proc:	the proc; the file's reference is dropped
+ */
+void bindox_proc_release(struct bindox_proc *proc)
+{
+	bindox_proc_kill(proc);
+	bindox_domain_close(proc->domain);
 	mutex_lock(&bindox_procs_lock);
 	list_del(&proc->procs_entry);
 	mutex_unlock(&bindox_procs_lock);
 	bindox_proc_unref(proc);
 }
 
-/* The index of a txn's sender in @proc->todo_by_sender. */
-static unsigned long bindox_proc_sender_index(const struct bindox_work *work)
+/**
+ * bindox_procs_kill_domain() - end every open file of a removed domain
+ * @domain:	the domain, no longer openable
+ *
+ * The files stay open but dead: their ioctls fail with ENODEV. Takes the
+ * procs one at a time, with no lock held while one dies.
+ */
+void bindox_procs_kill_domain(struct bindox_domain *domain)
 {
-	const struct bindox_txn *txn = container_of(work, struct bindox_txn,
-						    work);
+	struct bindox_proc *proc;
 
-	return from_kuid(&init_user_ns, txn->sender_euid);
+	for (;;) {
+		struct bindox_proc *victim = NULL;
+
+		mutex_lock(&bindox_procs_lock);
+		list_for_each_entry(proc, &bindox_procs, procs_entry) {
+			if (proc->domain == domain && !READ_ONCE(proc->dead)) {
+				victim = bindox_proc_ref(proc);
+				break;
+			}
+		}
+		mutex_unlock(&bindox_procs_lock);
+		if (!victim)
+			break;
+		bindox_proc_kill(victim);
+		bindox_proc_unref(victim);
+		cond_resched();
+	}
 }
 
 /*
- * Count one more txn of its sender's uid in @proc's queue, if that uid is
- * below its share. The proc's lock is held.
+ * The queue's accounts of a txn: messages per sender uid (todo_by_sender,
+ * bindox_max_queued_per_sender) and, for one-way messages, count and bytes
+ * per sender domain (oneway_by_domain, that domain's max_oneway and
+ * max_oneway_bytes), both in one xarray value (bytes << 20 | count; both
+ * limits are far below those widths). @delta is +1 or -1; with @force a
+ * message that was queued before comes back whatever the limits. The
+ * proc's lock is held.
  */
-static int bindox_proc_charge_sender(struct bindox_proc *proc,
-				     struct bindox_work *work, bool force)
-{
-	unsigned long index = bindox_proc_sender_index(work);
-	unsigned long n;
+#define BINDOX_SHARE_COUNT_BITS	20
 
-	n = xa_to_value(xa_load(&proc->todo_by_sender, index));
-	if (!force && n >= READ_ONCE(bindox_max_queued_per_sender))
+static int bindox_proc_account(struct bindox_proc *proc,
+			       struct bindox_work *work, int delta, bool force)
+{
+	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
+	unsigned long uid = from_kuid(&init_user_ns, txn->sender_euid);
+	struct bindox_domain *d = txn->sender_domain;
+	unsigned long n, v, count, bytes;
+	int err;
+
+	BUILD_BUG_ON(BITS_PER_LONG < 64);
+	/* A count that a failed requeue left lower stays at 0. */
+	n = xa_to_value(xa_load(&proc->todo_by_sender, uid));
+	n = delta > 0 ? n + 1 : n - !!n;
+	if (delta > 0 && !force && n > READ_ONCE(bindox_max_queued_per_sender))
 		return -EAGAIN;
-	return xa_err(xa_store(&proc->todo_by_sender, index,
-			       xa_mk_value(n + 1), GFP_KERNEL_ACCOUNT));
+	if (txn->flags & BINDOX_TF_ONEWAY) {
+		v = xa_to_value(xa_load(&proc->oneway_by_domain, d->id));
+		count = v & GENMASK(BINDOX_SHARE_COUNT_BITS - 1, 0);
+		bytes = v >> BINDOX_SHARE_COUNT_BITS;
+		if (delta > 0) {
+			count++;
+			bytes += txn->data_size;
+		} else {
+			count -= !!count;
+			bytes -= min_t(unsigned long, bytes, txn->data_size);
+		}
+		if (delta > 0 && !force &&
+		    (count > bindox_domain_limit(d, BINDOX_LIMIT_ONEWAY) ||
+		     bytes > bindox_domain_limit(d, BINDOX_LIMIT_ONEWAY_BYTES)))
+			return -EAGAIN;
+		/* Replacing or erasing an entry allocates nothing. */
+		err = xa_err(count ?
+			     xa_store(&proc->oneway_by_domain, d->id,
+				      xa_mk_value(bytes << BINDOX_SHARE_COUNT_BITS |
+						  count), GFP_KERNEL_ACCOUNT) :
+			     xa_erase(&proc->oneway_by_domain, d->id));
+		if (err)
+			return err;
+	}
+	return xa_err(n ? xa_store(&proc->todo_by_sender, uid, xa_mk_value(n),
+				   GFP_KERNEL_ACCOUNT) :
+			  xa_erase(&proc->todo_by_sender, uid));
 }
 
 /**
@@ -219,18 +302,8 @@ void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 	lockdep_assert_held(&proc->lock);
 	list_del_init(&work->entry);
 	proc->n_todo--;
-	if (work->type == BINDOX_WORK_TXN) {
-		unsigned long index = bindox_proc_sender_index(work);
-		unsigned long n;
-
-		n = xa_to_value(xa_load(&proc->todo_by_sender, index));
-		/* Replacing an entry allocates nothing. */
-		if (n > 1)
-			xa_store(&proc->todo_by_sender, index,
-				 xa_mk_value(n - 1), 0);
-		else
-			xa_erase(&proc->todo_by_sender, index);
-	}
+	if (work->type == BINDOX_WORK_TXN)
+		bindox_proc_account(proc, work, -1, false);
 }
 
 /**
@@ -238,8 +311,8 @@ void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
  * @proc:	the proc; its lock is held
  * @work:	a message bindox_proc_dequeue() took, with its reference
  *
- * It was there before, so no limit applies; only the memory for its count
- * can fail, and then the count is simply lower.
+ * It was there before, so no limit applies; only the memory for its
+ * accounts can fail, and then they are simply lower.
  */
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
 {
@@ -247,7 +320,7 @@ void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
 	list_add(&work->entry, &proc->todo);
 	proc->n_todo++;
 	if (work->type == BINDOX_WORK_TXN)
-		bindox_proc_charge_sender(proc, work, true);
+		bindox_proc_account(proc, work, 1, true);
 }
 
 /**
@@ -258,7 +331,8 @@ void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
  *
  * Return: 0; BINDOX_EDEADPEER (negated) if the proc died; -EAGAIN if its
  * queue is full, or holds bindox_max_queued_per_sender messages from the
- * sender's uid; -ENOMEM.
+ * sender's uid, or (a one-way message) the sender domain's max_oneway
+ * messages or max_oneway_bytes; -ENOMEM.
  */
 int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 			bool sync)
@@ -271,7 +345,7 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 	else if (proc->n_todo >= READ_ONCE(bindox_max_queued))
 		err = -EAGAIN;
 	else if (work->type == BINDOX_WORK_TXN)
-		err = bindox_proc_charge_sender(proc, work, false);
+		err = bindox_proc_account(proc, work, 1, false);
 	if (err) {
 		mutex_unlock(&proc->lock);
 		return err;
@@ -293,7 +367,8 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
  *
  * Receivers wait exclusively: one message wakes one thread.
  *
- * Return: 0 when there may be work, -ETIMEDOUT, or -EINTR on a signal.
+ * Return: 0 when there may be work, -ETIMEDOUT, -EINTR on a signal, or
+ * -ENODEV once the proc was killed (its domain removed by force).
  */
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 {
@@ -302,6 +377,10 @@ int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 
 	add_wait_queue_exclusive(&proc->wait, &wait);
 	while (!READ_ONCE(proc->n_todo)) {
+		if (READ_ONCE(proc->dead)) {
+			err = -ENODEV;
+			break;
+		}
 		if (signal_pending(current)) {
 			err = -EINTR;
 			break;

@@ -12,18 +12,22 @@
  *
  * The proc's incoming queue (@todo) holds calls, one-way messages and
  * death notifications in arrival order. It holds at most bindox_max_queued
- * messages, and at most bindox_max_queued_per_sender from the senders of
- * one uid (@todo_by_sender counts them), so that no sender can fill it for
- * everyone else. A call taken off the queue moves to
+ * messages, at most bindox_max_queued_per_sender from the senders of one
+ * uid (@todo_by_sender counts them), and one-way messages of one domain up
+ * to that domain's count and bytes (@oneway_by_domain, like binder's async
+ * space), so that no sender can fill it for everyone else. A call taken off the queue moves to
  * @inflight until one of the proc's threads replies to it. A call's id is
  * its slot in @inflight (low 32 bits: the lowest free one, so the table
  * stays small and warm) and a per-proc sequence number (high 32 bits), so a
  * stale id never answers a later call that reuses the slot.
  *
  * When the file is released the proc dies: @dead is set under @lock, so
- * nothing is queued to it any more; queued and in-flight calls fail with
- * BINDOX_EDEADPEER; its nodes die (their watchers are told); its handles drop.
- * The struct itself stays while nodes and transactions still point at it.
+ * nothing is queued to it any more; queued and in-flight calls, and the
+ * calls it made (@calls), fail with BINDOX_EDEADPEER; its nodes die (their
+ * watchers are told); its handles and buffer ids drop. Removing its domain
+ * by force kills it the same way while the file stays open: every ioctl
+ * then fails with ENODEV. The struct itself stays while nodes and
+ * transactions still point at it.
  */
 
 #include <linux/cred.h>
@@ -67,6 +71,8 @@ struct bindox_proc {
 	struct list_head todo;		/* struct bindox_work */
 	u32 n_todo;
 	struct xarray todo_by_sender;	/* sender's uid -> its txns in @todo */
+	struct xarray oneway_by_domain;	/* sender domain -> its one-ways */
+	struct list_head calls;		/* txn.call_entry: calls it made */
 	struct xarray inflight;		/* call slot -> received txn */
 	u32 call_seq;			/* high half of the next call id */
 	wait_queue_head_t wait;		/* receivers and poll() */
@@ -77,6 +83,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 				    const struct cred *cred);
 void bindox_proc_free(struct kref *kref);
 void bindox_proc_release(struct bindox_proc *proc);
+void bindox_procs_kill_domain(struct bindox_domain *domain);
 int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 			bool sync);
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work);

@@ -6,6 +6,7 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 #include "buffer.h"
+#include "domain.h"
 #include "handle.h"
 #include "node.h"
 #include "proc.h"
@@ -177,10 +178,24 @@ int bindox_transfer_call(struct bindox_proc *proc,
 	if (args.tx.flags || args.reply.reserved)
 		return -EINVAL;
 	timeout = bindox_timeout_jiffies(args.timeout_ns);
+	if (atomic_inc_return(&proc->domain->calls) >
+	    bindox_domain_limit(proc->domain, BINDOX_LIMIT_CALLS)) {
+		atomic_dec(&proc->domain->calls);
+		return -EAGAIN;
+	}
 
 	txn = bindox_transfer_start(proc, &args.tx, &args.reply.payload);
-	if (IS_ERR(txn))
+	if (IS_ERR(txn)) {
+		atomic_dec(&proc->domain->calls);
 		return PTR_ERR(txn);
+	}
+	/* Killing this proc fails the calls it made (proc->calls). */
+	mutex_lock(&proc->lock);
+	if (proc->dead)
+		bindox_txn_complete(txn, NULL, -ENODEV);
+	else
+		list_add(&txn->call_entry, &proc->calls);
+	mutex_unlock(&proc->lock);
 
 	left = wait_event_interruptible_timeout(txn->wait,
 						bindox_transfer_done(txn),
@@ -194,6 +209,10 @@ int bindox_transfer_call(struct bindox_proc *proc,
 		err = bindox_transfer_deliver_reply(proc, txn->reply,
 						    &args.reply, &uargs->reply);
 out:
+	mutex_lock(&proc->lock);
+	list_del_init(&txn->call_entry);
+	mutex_unlock(&proc->lock);
+	atomic_dec(&proc->domain->calls);
 	bindox_txn_unref(txn);
 	return err;
 }
@@ -325,40 +344,6 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 }
 
 /*
- * The receiver has the message: a call can be answered from now on, and the
- * ids of its buffers can be used. The call's queue reference moves to the
- * in-flight table.
- */
-static void bindox_transfer_publish(struct bindox_proc *proc,
-				    struct bindox_txn *txn)
-{
-	mutex_lock(&proc->lock);
-	bindox_buffer_xfer_publish(txn);
-	/* Fills the slot take reserved: no allocation, cannot fail. */
-	if (!(txn->flags & BINDOX_TF_ONEWAY))
-		xa_store(&proc->inflight, lower_32_bits(txn->id), txn,
-			 GFP_KERNEL_ACCOUNT);
-	mutex_unlock(&proc->lock);
-}
-
-/* Copying out failed: put the message back at the head of the queue. */
-static void bindox_transfer_untake(struct bindox_proc *proc,
-				   struct bindox_txn *txn)
-{
-	mutex_lock(&proc->lock);
-	bindox_txn_untranslate(txn, proc);
-	if (!(txn->flags & BINDOX_TF_ONEWAY)) {
-		xa_release(&proc->inflight, lower_32_bits(txn->id));
-		spin_lock(&txn->lock);
-		if (txn->state == BINDOX_TXN_RECEIVED)
-			txn->state = BINDOX_TXN_QUEUED;
-		spin_unlock(&txn->lock);
-	}
-	bindox_proc_requeue(proc, &txn->work);
-	mutex_unlock(&proc->lock);
-}
-
-/*
  * A message whose objects the receiver's tables have no room for (or that
  * cannot be translated for another reason) must not block the queue: a
  * call fails with the error, a one-way message is dropped, and the
@@ -369,6 +354,53 @@ static void bindox_transfer_refuse(struct bindox_txn *txn, int err)
 	if (!(txn->flags & BINDOX_TF_ONEWAY))
 		bindox_txn_complete(txn, NULL, err);
 	bindox_txn_unref(txn);		/* the queue's reference */
+}
+
+/*
+ * The receiver has the message: a call can be answered from now on, and the
+ * ids of its buffers can be used. The call's queue reference moves to the
+ * in-flight table.
+ */
+static int bindox_transfer_publish(struct bindox_proc *proc,
+				   struct bindox_txn *txn)
+{
+	mutex_lock(&proc->lock);
+	/* Killed while copying out: its teardown took the ids already. */
+	if (proc->dead) {
+		mutex_unlock(&proc->lock);
+		bindox_transfer_refuse(txn, -BINDOX_EDEADPEER);
+		return -ENODEV;
+	}
+	bindox_buffer_xfer_publish(txn);
+	/* Fills the slot take reserved: no allocation, cannot fail. */
+	if (!(txn->flags & BINDOX_TF_ONEWAY))
+		xa_store(&proc->inflight, lower_32_bits(txn->id), txn,
+			 GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&proc->lock);
+	return 0;
+}
+
+/* Copying out failed: put the message back at the head of the queue. */
+static void bindox_transfer_untake(struct bindox_proc *proc,
+				   struct bindox_txn *txn)
+{
+	mutex_lock(&proc->lock);
+	if (proc->dead) {
+		/* Killed meanwhile: its teardown took the ids already. */
+		mutex_unlock(&proc->lock);
+		bindox_transfer_refuse(txn, -BINDOX_EDEADPEER);
+		return;
+	}
+	bindox_txn_untranslate(txn, proc);
+	if (!(txn->flags & BINDOX_TF_ONEWAY)) {
+		xa_release(&proc->inflight, lower_32_bits(txn->id));
+		spin_lock(&txn->lock);
+		if (txn->state == BINDOX_TXN_RECEIVED)
+			txn->state = BINDOX_TXN_QUEUED;
+		spin_unlock(&txn->lock);
+	}
+	bindox_proc_requeue(proc, &txn->work);
+	mutex_unlock(&proc->lock);
 }
 
 /*
@@ -436,10 +468,10 @@ static int bindox_transfer_receive(struct bindox_proc *proc,
 		bindox_transfer_pass_wakeup(proc);
 		return err;
 	}
-	bindox_transfer_publish(proc, txn);
-	if (txn->flags & BINDOX_TF_ONEWAY)
+	err = bindox_transfer_publish(proc, txn);
+	if (!err && txn->flags & BINDOX_TF_ONEWAY)
 		bindox_txn_unref(txn);
-	return 0;
+	return err;
 }
 
 /**

@@ -33,6 +33,7 @@ static struct bindox_txn *bindox_txn_alloc(u32 flags, u32 inline_size)
 		return NULL;
 	kref_init(&txn->kref);
 	INIT_LIST_HEAD(&txn->work.entry);
+	INIT_LIST_HEAD(&txn->call_entry);
 	txn->work.type = BINDOX_WORK_TXN;
 	txn->flags = flags;
 	spin_lock_init(&txn->lock);
@@ -269,7 +270,8 @@ static void bindox_txn_untranslate_first(struct bindox_txn *txn,
  * Nodes the receiver owns come back as BINDOX_OBJ_NODE with its cookie,
  * every other node as a handle in its table.
  *
- * Return: 0, or an error of bindox_handle_add() with nothing changed.
+ * Return: 0, or an error of bindox_handle_add() with nothing changed;
+ * -ENODEV if @proc was killed.
  */
 int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc)
 {
@@ -277,6 +279,9 @@ int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc)
 	int err;
 
 	lockdep_assert_held(&proc->lock);
+	/* Killed meanwhile (its domain removed): nothing may be added. */
+	if (proc->dead)
+		return -ENODEV;
 	for (i = 0; i < txn->n_objs; i++) {
 		struct bindox_object *obj = txn->data + txn->offsets[i];
 		struct bindox_node *node = txn->objs[i];

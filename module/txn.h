@@ -48,6 +48,7 @@ enum bindox_txn_state {
 struct bindox_txn {
 	struct kref kref;
 	struct bindox_work work;
+	struct list_head call_entry;	/* a call: in its caller's proc->calls */
 	u32 flags;			/* BINDOX_TF_* */
 	struct bindox_node *target;	/* ref; NULL for a reply */
 	struct bindox_proc *to;		/* ref: where it is queued */

@@ -219,12 +219,14 @@ START_TEST(queue_limit)
 {
 	long max = read_param("max_queued"), i;
 	long share = read_param("max_queued_per_sender");
+	long domain_share = read_param("max_domain_oneway");
 	BxtBuf b;
 	BxtEnv e;
 
 	ck_assert_msg(max > 0 && max <= 65536, "max_queued = %ld", max);
 	/* One sender may fill the queue here (test-attack-flood: its share). */
 	bxb_param_set_ck("max_queued_per_sender", (unsigned long)max);
+	bxb_param_set_ck("max_domain_oneway", (unsigned long)max);
 	bxt_env_up_ck(&e, COOKIE);
 	bxt_buf_init(&b);
 	for (i = 0; i < max; i++)
@@ -237,6 +239,7 @@ START_TEST(queue_limit)
 	/* Closing the receiver with a full queue frees it all. */
 	bxt_env_down_ck(&e);
 	bxb_param_set_ck("max_queued_per_sender", (unsigned long)share);
+	bxb_param_set_ck("max_domain_oneway", (unsigned long)domain_share);
 }
 END_TEST
 

@@ -612,7 +612,9 @@ struct bindox_domain_limits {
  * @reserved:	0
  * @buffer_bytes: INFO out: bytes of buffers they allocated
  *
- * ADD creates the domain and its node: EEXIST for a name in use, EINVAL
+ * The out fields are ignored on input, so that what INFO returned can be
+ * changed and given to UPDATE. ADD creates the domain and its node, and
+ * returns what INFO would: EEXIST for a name in use, EINVAL
  * for a bad name, mode or limit, ENOSPC with BINDOX_MAX_DOMAINS domains.
  * UPDATE sets the owner, mode and limits of an existing domain (ENOENT if
  * there is none): a lower limit applies to what comes next, nothing held
