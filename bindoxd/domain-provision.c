@@ -274,7 +274,7 @@ static void remove_undeclared(DomainProvision *p, DomainRecord *rec, bool retryi
 	if (r == -EBUSY) {
 		if (!retrying || !rec->removal_pending)
 			report(actions, DOMAIN_ACTION_KEPT_BUSY, name, 0,
-			       "domain %s is no longer declared but in use (%u connections): "
+			       "domain %s is no longer declared but in use (connections: %u): "
 			       "kept until it is free (remove=\"force\" would end them)",
 			       name, info.connections);
 		rec->removal_pending = true;
