@@ -50,8 +50,10 @@ static void ctl_usage(FILE *f)
 	      "  check DOMAIN UID GID ACTION SERVICE\n"
 	      "                                ask the policy in force (ACTION: register,\n"
 	      "                                lookup or call); exit status 3 if denied\n"
-	      "  reload                        reload the policy (root only)\n"
-	      "  domains                       list the Bindox domains (devices)\n"
+	      "  reload                        reload the domain files and the policy\n"
+	      "                                (root only)\n"
+	      "  domains                       list the Bindox domains: device, owner,\n"
+	      "                                mode, connections, services\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json                    print JSON\n"
@@ -377,18 +379,99 @@ out:
 	return r;
 }
 
+/* One (susuuuuaso) of ListDomains. */
+typedef struct DomainInfo {
+	const char *name;
+	uint32_t id;
+	const char *device;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t mode;
+	uint32_t connections;
+	char **services;	/* NULL-terminated, owned */
+	const char *path;
+} DomainInfo;
+
+static void domain_info_clear(DomainInfo *di)
+{
+	char **p;
+
+	for (p = di->services; p && *p; p++)
+		free(*p);
+	free(di->services);
+	memset(di, 0, sizeof(*di));
+}
+
+/* Returns 1 with @di filled, 0 at the end of the array, or a negative errno. */
+static int ctl_read_domain(sd_bus_message *reply, DomainInfo *di)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(reply, 'r', "susuuuuaso");
+	if (r <= 0)
+		return r;
+	r = sd_bus_message_read(reply, "susuuuu", &di->name, &di->id, &di->device, &di->uid,
+				&di->gid, &di->mode, &di->connections);
+	if (r >= 0)
+		r = sd_bus_message_read_strv(reply, &di->services);
+	if (r >= 0)
+		r = sd_bus_message_read(reply, "o", &di->path);
+	if (r >= 0)
+		r = sd_bus_message_exit_container(reply);
+	return r < 0 ? r : 1;
+}
+
+static void ctl_print_domain_json(const DomainInfo *di)
+{
+	char mode[8];
+	char **p;
+
+	snprintf(mode, sizeof(mode), "%04o", (unsigned int)di->mode);
+	fputc('{', stdout);
+	ctl_json_member_string(stdout, 1, "name", di->name);
+	ctl_json_member_uint(stdout, 0, "id", di->id);
+	ctl_json_member_string(stdout, 0, "device", di->device);
+	ctl_json_member_uint(stdout, 0, "uid", di->uid);
+	ctl_json_member_uint(stdout, 0, "gid", di->gid);
+	ctl_json_member_string(stdout, 0, "mode", mode);
+	ctl_json_member_uint(stdout, 0, "connections", di->connections);
+	fputs(", \"services\": [", stdout);
+	for (p = di->services; p && *p; p++) {
+		if (p != di->services)
+			fputs(", ", stdout);
+		ctl_json_string(stdout, *p);
+	}
+	fputc(']', stdout);
+	ctl_json_member_string(stdout, 0, "path", di->path);
+	fputc('}', stdout);
+}
+
+static void ctl_print_domain(const DomainInfo *di)
+{
+	char **p;
+
+	printf("%-24s %4" PRIu32 " %-32s %6" PRIu32 " %6" PRIu32 "  %04o %5" PRIu32 "  ",
+	       di->name, di->id, di->device[0] ? di->device : "-", di->uid, di->gid,
+	       (unsigned int)di->mode, di->connections);
+	if (!di->services || !di->services[0])
+		fputc('-', stdout);
+	for (p = di->services; p && *p; p++)
+		printf("%s%s", p != di->services ? "," : "", *p);
+	fputc('\n', stdout);
+}
+
 static int ctl_domains(Ctl *ctl)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
-	const char *name, *devnode;
+	DomainInfo di = { 0 };
 	unsigned int n = 0;
 	int r;
 
 	r = sd_bus_call_method(ctl->bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "ListDomains", &error,
 			       &reply, NULL);
 	if (r >= 0)
-		r = sd_bus_message_enter_container(reply, 'a', "(ss)");
+		r = sd_bus_message_enter_container(reply, 'a', "(susuuuuaso)");
 	if (r < 0) {
 		r = ctl_error("ListDomains", &error, r);
 		goto out;
@@ -397,18 +480,20 @@ static int ctl_domains(Ctl *ctl)
 	if (ctl->json)
 		fputc('[', stdout);
 	else
-		printf("%-24s %s\n", "DOMAIN", "DEVICE");
-	while ((r = sd_bus_message_read(reply, "(ss)", &name, &devnode)) > 0) {
+		printf("%-24s %4s %-32s %6s %6s  %4s %5s  %s\n", "DOMAIN", "ID", "DEVICE", "UID",
+		       "GID", "MODE", "CONN", "SERVICES");
+	while ((r = ctl_read_domain(reply, &di)) > 0) {
 		if (ctl->json) {
-			fputs(n > 0 ? ", {" : "{", stdout);
-			ctl_json_member_string(stdout, 1, "name", name);
-			ctl_json_member_string(stdout, 0, "device", devnode);
-			fputc('}', stdout);
+			if (n > 0)
+				fputs(", ", stdout);
+			ctl_print_domain_json(&di);
 		} else {
-			printf("%-24s %s\n", name, devnode[0] ? devnode : "-");
+			ctl_print_domain(&di);
 		}
 		n++;
+		domain_info_clear(&di);
 	}
+	domain_info_clear(&di);
 	if (r < 0) {
 		r = ctl_error("ListDomains", NULL, r);
 		goto out;

@@ -3,7 +3,7 @@
  * The manager object /org/bindox/Coordinator1, interface
  * org.bindox.Coordinator1: methods, properties and signals. Reading is open
  * to every caller; ReloadPolicy needs euid 0, checked from the sender's
- * credentials as the bus reports them.
+ * credentials as the bus reports them. ListDomains is in bus-domain.c.
  */
 
 #include <errno.h>
@@ -111,21 +111,6 @@ static int bus_method_get_service(sd_bus_message *msg, void *userdata, sd_bus_er
 	return r;
 }
 
-static int bus_append_domain(sd_bus_message *reply, const void *item)
-{
-	const Domain *d = item;
-
-	return sd_bus_message_append(reply, "(ss)", d->name, d->devnode ? d->devnode : "");
-}
-
-static int bus_method_list_domains(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	Manager *m = userdata;
-	g_autoptr(GPtrArray) all = domains_list(m->domains);
-
-	return bus_reply_array(msg, "(ss)", all, bus_append_domain);
-}
-
 /* Mutating methods: the sender's euid must be 0, as the bus vouches for it. */
 static int bus_require_root(sd_bus_message *msg, const char *what, sd_bus_error *error)
 {
@@ -148,9 +133,28 @@ static int bus_require_root(sd_bus_message *msg, const char *what, sd_bus_error 
 	return 0;
 }
 
+/* "; the domains: PROBLEM; PROBLEM" for the problems of a domain reload, or "". */
+static char *bus_domain_problems(const GPtrArray *problems)
+{
+	GString *s = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; i < problems->len; i++)
+		g_string_append_printf(s, "%s%s", i ? "; " : "",
+				       (const char *)g_ptr_array_index(problems, i));
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * The domain files first, then the policy (as SIGHUP). A bad policy fails
+ * the call as before; problems with the domain files (each file applied
+ * on its own) fail it with DomainsFailed once the rest is done.
+ */
 static int bus_method_reload_policy(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Manager *m = userdata;
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *domains = NULL;
 	RulesetFailure failure;
 	int r;
 
@@ -158,17 +162,25 @@ static int bus_method_reload_policy(sd_bus_message *msg, void *userdata, sd_bus_
 	if (r < 0)
 		return r;
 
+	(void)manager_reload_domains(m, "ReloadPolicy", problems);
+	domains = bus_domain_problems(problems);
 	r = manager_reload_policy(m, "ReloadPolicy", &failure);
 	if (r < 0) {
 		r = sd_bus_error_setf(error,
 				      failure.kind == RULESET_FAILED_FILE ?
 					      BUS_ERROR_POLICY_INVALID :
 					      BUS_ERROR_POLICY_LOAD_FAILED,
-				      "%s; the policy in force stays (generation %" PRIu64 ")",
-				      failure.message, ruleset_generation(m->ruleset));
+				      "%s; the policy in force stays (generation %" PRIu64 ")%s%s",
+				      failure.message, ruleset_generation(m->ruleset),
+				      problems->len ? "; domains: " : "", domains);
 		ruleset_failure_clear(&failure);
 		return r;
 	}
+	if (problems->len)
+		return sd_bus_error_setf(error, BUS_ERROR_DOMAINS_FAILED,
+					 "%s; the other domains were applied, and the policy "
+					 "(generation %" PRIu64 ")",
+					 domains, ruleset_generation(m->ruleset));
 	return sd_bus_reply_method_return(msg, "t", ruleset_generation(m->ruleset));
 }
 
@@ -223,7 +235,8 @@ static const sd_bus_vtable bus_manager_vtable[] = {
 				bus_method_list_services, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetService", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", path),
 				bus_method_get_service, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ss)", domains),
+	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(susuuuuaso)", domains),
 				bus_method_list_domains, SD_BUS_VTABLE_UNPRIVILEGED),
 	/* Unprivileged for sd-bus: bus_require_root() decides, with a clear error. */
 	SD_BUS_METHOD_WITH_ARGS("ReloadPolicy", SD_BUS_NO_ARGS, SD_BUS_RESULT("t", generation),
@@ -247,7 +260,7 @@ int bus_manager_add(Manager *m)
 	r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, bus_manager_vtable, m);
 	if (r < 0)
 		return r;
-	/* InterfacesAdded/Removed for the service objects. */
+	/* InterfacesAdded/Removed for the service and domain objects. */
 	return sd_bus_add_object_manager(m->bus, NULL, BUS_PATH);
 }
 

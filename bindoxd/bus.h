@@ -4,10 +4,12 @@
 
 /*
  * The D-Bus interface (bindoxd(8) documents it): the manager object
- * /org/bindox/Coordinator1 (bus-manager.c) and one child object per service
- * under /org/bindox/Coordinator1/service (bus-service.c).
+ * /org/bindox/Coordinator1 (bus-manager.c), one child object per service
+ * under /org/bindox/Coordinator1/service (bus-service.c) and one per domain
+ * under /org/bindox/Coordinator1/domain (bus-domain.c).
  */
 
+#include <glib.h>
 #include "bus-names.h"
 #include "manager.h"
 
@@ -19,6 +21,18 @@ void bus_emit_service_removed(Manager *m, const Service *s, ServiceRemovedReason
 /* After the registry changed: */
 void bus_emit_service_count_changed(Manager *m);
 void bus_emit_policy_reloaded(Manager *m);
+
+/* bus-domain.c */
+int bus_domain_add(Manager *m);
+/* The object path of domain @name (free with free()), NULL without memory. */
+char *bus_domain_path(const char *name);
+/* ListDomains() -> a(susuuuuaso) */
+int bus_method_list_domains(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+void bus_emit_domain_added(Manager *m, const Domain *d);
+/* While @d is still listed: */
+void bus_emit_domain_removed(Manager *m, const Domain *d);
+void bus_domain_view_free(BusDomainView *v);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(BusDomainView, bus_domain_view_free)
 
 /* bus-service.c */
 int bus_service_add(Manager *m);

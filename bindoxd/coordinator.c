@@ -7,7 +7,6 @@
 #include <string.h>
 #include <glib.h>
 #include "coordinator.h"
-#include "domains.h"
 #include "log.h"
 
 /* How long to wait before receiving again when a message cannot be taken. */
@@ -41,30 +40,53 @@ const char *service_removed_reason_to_string(ServiceRemovedReason reason)
 		return "died";
 	case SERVICE_REMOVED_REVOKED:
 		return "revoked";
+	case SERVICE_REMOVED_DOMAIN_REMOVED:
+		return "domain-removed";
 	}
 	return "unknown";
 }
 
-/* The domain name of @creds for display: "host", or "#ID" if unknown. */
-static char *coordinator_domain_label(const BindoxCreds *creds)
-{
-	const char *name = domains_name_from_id(creds->domain);
+/*
+ * Who asks: the driver's credentials and the name of the domain, looked up
+ * once per request (the lookup may enumerate the devices, and what that
+ * finds must not change the registry under a request being answered).
+ */
+typedef struct Requester {
+	BindoxCreds creds;
+	char *domain;	/* NULL if bindoxd does not know the domain */
+	char *label;	/* the name, or "#ID" */
+} Requester;
 
-	return name ? g_strdup(name) : g_strdup_printf("#%u", creds->domain);
+static void requester_init(Coordinator *c, Requester *rq, const BindoxMsg *request)
+{
+	const char *name = NULL;
+
+	memset(rq, 0, sizeof(*rq));
+	(void)bindox_msg_get_creds(request, &rq->creds);
+	if (c->hooks->domain_name)
+		name = c->hooks->domain_name(c->userdata, rq->creds.domain);
+	rq->domain = g_strdup(name);
+	rq->label = name ? g_strdup(name) : g_strdup_printf("#%u", rq->creds.domain);
+}
+
+static void requester_clear(Requester *rq)
+{
+	g_free(rq->domain);
+	g_free(rq->label);
 }
 
 /*
- * The policy decision for a request from @creds. A domain whose name
- * bindoxd does not know is left to the driver alone.
+ * The policy decision for a request from @rq. A domain whose name bindoxd
+ * does not know is left to the driver alone.
  */
-static int coordinator_check(Coordinator *c, uint32_t action, const BindoxCreds *creds,
+static int coordinator_check(Coordinator *c, uint32_t action, const Requester *rq,
 			     const char *service, const char *peer_domain)
 {
 	BindoxPolicyRequest req = {
 		.action = action,
-		.domain = domains_name_from_id(creds->domain),
-		.uid = creds->euid,
-		.gid = creds->egid,
+		.domain = rq->domain,
+		.uid = rq->creds.euid,
+		.gid = rq->creds.egid,
 		.service = service,
 		.peer_domain = peer_domain,
 	};
@@ -87,14 +109,15 @@ static void coordinator_remove(Coordinator *c, Service *s, ServiceRemovedReason 
 }
 
 static int coordinator_register(Coordinator *c, const char *name, uint32_t handle,
-				const BindoxCreds *creds)
+				const Requester *rq)
 {
-	g_autofree char *domain = coordinator_domain_label(creds);
+	const BindoxCreds *creds = &rq->creds;
+	const char *domain = rq->label;
 	bool subscribe = false;
 	Service *s = NULL;
 	int r;
 
-	r = coordinator_check(c, BINDOX_POLICY_ACT_REGISTER, creds, name, NULL);
+	r = coordinator_check(c, BINDOX_POLICY_ACT_REGISTER, rq, name, NULL);
 	if (r >= 0)
 		r = registry_add(c->registry, name, handle, creds, domain,
 				 (uint64_t)g_get_real_time(), &s, &subscribe);
@@ -127,36 +150,54 @@ static int coordinator_register(Coordinator *c, const char *name, uint32_t handl
 	return 0;
 }
 
-static int coordinator_lookup(Coordinator *c, const char *name, const BindoxCreds *creds,
-			      BindoxMsg *reply)
+/*
+ * @name as @creds may see it: the service, or NULL with *@error the answer
+ * for a name that is not registered (-ENOENT, or -EACCES when the policy
+ * refuses the name in the requester's own domain). A service it may not
+ * look up gets the same answer, so that the answer never depends on what
+ * exists where the requester may not look.
+ */
+static Service *coordinator_visible(Coordinator *c, const char *name, const Requester *rq,
+				    int *error)
 {
 	Service *s = registry_find(c->registry, name);
-	int r;
 
-	/* Policy first, so that a refused caller does not learn what exists. */
-	r = coordinator_check(c, BINDOX_POLICY_ACT_LOOKUP, creds, name, s ? s->domain : NULL);
-	if (r < 0)
-		return bindox_coord_reply_build(reply, r);
+	if (s && coordinator_check(c, BINDOX_POLICY_ACT_LOOKUP, rq, name, s->domain) == 0)
+		return s;
+	*error = coordinator_check(c, BINDOX_POLICY_ACT_LOOKUP, rq, name, NULL);
+	if (*error == 0)
+		*error = -ENOENT;
+	return NULL;
+}
+
+static int coordinator_lookup(Coordinator *c, const char *name, const Requester *rq,
+			      BindoxMsg *reply)
+{
+	int r = 0;
+	Service *s = coordinator_visible(c, name, rq, &r);
+
 	if (!s)
-		return bindox_coord_reply_build(reply, -ENOENT);
+		return bindox_coord_reply_build(reply, r);
 
 	/* The owner's own lookups (its library checking on us) are no clients. */
-	if (creds->pid != s->owner.pid)
+	if (rq->creds.pid != s->owner.pid)
 		s->clients++;
 	return bindox_coord_reply_build_handle(reply, s->handle);
 }
 
-static int coordinator_unregister(Coordinator *c, const char *name, const BindoxCreds *creds)
+static int coordinator_unregister(Coordinator *c, const char *name, const Requester *rq)
 {
+	const BindoxCreds *creds = &rq->creds;
 	Service *s = registry_find(c->registry, name);
+	int r = 0;
 
-	if (!s)
-		return -ENOENT;
-	if (creds->domain != s->owner.domain ||
-	    (creds->euid != s->owner.euid && creds->euid != 0))
-		return -EPERM;
-	coordinator_remove(c, s, SERVICE_REMOVED_UNREGISTERED);
-	return 0;
+	/* The registrant may, even where the policy hides the name from it. */
+	if (s && creds->domain == s->owner.domain &&
+	    (creds->euid == s->owner.euid || creds->euid == 0)) {
+		coordinator_remove(c, s, SERVICE_REMOVED_UNREGISTERED);
+		return 0;
+	}
+	return coordinator_visible(c, name, rq, &r) ? -EPERM : -ENOENT;
 }
 
 /* Release every handle a message carries (a refused or unexpected one). */
@@ -175,7 +216,7 @@ static void coordinator_release_handles(Coordinator *c, const BindoxMsg *m)
 static int coordinator_call(Coordinator *c, BindoxMsg *request, BindoxMsg *reply)
 {
 	char name[BINDOX_NAME_BUF_SIZE];
-	BindoxCreds creds;
+	Requester rq;
 	uint32_t op, handle;
 	int r;
 
@@ -184,21 +225,24 @@ static int coordinator_call(Coordinator *c, BindoxMsg *request, BindoxMsg *reply
 		coordinator_release_handles(c, request);
 		return bindox_coord_reply_build(reply, -EBADMSG);
 	}
-	(void)bindox_msg_get_creds(request, &creds);
+	requester_init(c, &rq, request);
 
 	switch (op) {
 	case BINDOX_COORD_REGISTER:
-		r = coordinator_register(c, name, handle, &creds);
+		r = coordinator_register(c, name, handle, &rq);
 		break;
 	case BINDOX_COORD_LOOKUP:
-		return coordinator_lookup(c, name, &creds, reply);
+		r = coordinator_lookup(c, name, &rq, reply);
+		requester_clear(&rq);
+		return r;
 	case BINDOX_COORD_UNREGISTER:
-		r = coordinator_unregister(c, name, &creds);
+		r = coordinator_unregister(c, name, &rq);
 		break;
 	default:
 		r = -EBADMSG;
 		break;
 	}
+	requester_clear(&rq);
 	return bindox_coord_reply_build(reply, r);
 }
 
@@ -372,13 +416,27 @@ void coordinator_revoke(Coordinator *c, const BindoxPolicy *policy)
 		Service *s = g_ptr_array_index(all, i);
 		BindoxPolicyRequest req = {
 			.action = BINDOX_POLICY_ACT_REGISTER,
-			.domain = domains_name_from_id(s->owner.domain),
+			.domain = s->domain,
 			.uid = s->owner.euid,
 			.gid = s->owner.egid,
 			.service = s->name,
 		};
 
-		if (req.domain && !bindox_policy_check(policy, &req, NULL))
+		/* "#ID": registered from a domain bindoxd did not know. */
+		if (s->domain[0] != '#' && !bindox_policy_check(policy, &req, NULL))
 			coordinator_remove(c, s, SERVICE_REMOVED_REVOKED);
+	}
+}
+
+void coordinator_remove_domain(Coordinator *c, const char *domain)
+{
+	g_autoptr(GPtrArray) all = registry_list(c->registry);
+	guint i;
+
+	for (i = 0; i < all->len; i++) {
+		Service *s = g_ptr_array_index(all, i);
+
+		if (strcmp(s->domain, domain) == 0)
+			coordinator_remove(c, s, SERVICE_REMOVED_DOMAIN_REMOVED);
 	}
 }

@@ -12,8 +12,13 @@
  * Decisions: a name taken gives -EEXIST (the policy format has no
  * "replace"); register and lookup are checked against the policy in force
  * (the driver checks them too; this gives the client the same answer and
- * bindoxd a log line) and refused with -EACCES; UNREGISTER is for the
- * registrant (same domain and euid) or root in its domain, else -EPERM.
+ * bindoxd a log line) and refused with -EACCES. A service the requester
+ * may not look up is answered exactly as a name that is not registered,
+ * in every domain, so that nobody learns what exists where they may not
+ * look: -ENOENT, or -EACCES if the name is refused in the requester's own
+ * domain too. UNREGISTER is for the registrant (same domain and euid) or
+ * root in its domain, else -EPERM (-ENOENT for a service the requester
+ * may not look up).
  */
 
 #include <stdint.h>
@@ -26,6 +31,7 @@ typedef enum {
 	SERVICE_REMOVED_UNREGISTERED,
 	SERVICE_REMOVED_DIED,
 	SERVICE_REMOVED_REVOKED,
+	SERVICE_REMOVED_DOMAIN_REMOVED,
 } ServiceRemovedReason;
 
 const char *service_removed_reason_to_string(ServiceRemovedReason reason);
@@ -40,6 +46,12 @@ typedef struct CoordinatorHooks {
 	void (*removed)(void *userdata);
 	/* The policy in force, never NULL. */
 	const BindoxPolicy *(*policy)(void *userdata);
+	/*
+	 * The name of the driver's domain @id (a message's sender_domain), or
+	 * NULL if it is not known: requests from there are left to the
+	 * driver's checks. The string must stay valid during the call.
+	 */
+	const char *(*domain_name)(void *userdata, uint32_t id);
 } CoordinatorHooks;
 
 typedef struct Coordinator Coordinator;
@@ -67,5 +79,12 @@ int coordinator_fd(const Coordinator *c);
  * their owners to register any more.
  */
 void coordinator_revoke(Coordinator *c, const BindoxPolicy *policy);
+
+/*
+ * After the domain @domain was removed: its services leave the registry
+ * (reason SERVICE_REMOVED_DOMAIN_REMOVED) without waiting for the death
+ * of their nodes.
+ */
+void coordinator_remove_domain(Coordinator *c, const char *domain);
 
 #endif /* BINDOXD_COORDINATOR_H */

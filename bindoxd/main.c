@@ -23,23 +23,41 @@ static void main_usage(FILE *f)
 		"  -d, --device PATH             bindox device (default: %s)\n"
 		"      --policy-dir DIR          admin policy folder (default: %s)\n"
 		"      --vendor-policy-dir DIR   vendor policy folder (default: %s)\n"
+		"      --domains-dir DIR         admin domain folder (default: %s)\n"
+		"      --vendor-domains-dir DIR  vendor domain folder (default: %s)\n"
+		"      --control-device PATH     domain control device (default: %s)\n"
+		"      --state-dir DIR           record of bindoxd's domains (default: %s)\n"
 		"  -h, --help                    show this help\n"
 		"      --version                 show the version\n"
 		"\n"
-		"Signals: SIGHUP reloads the policy; SIGTERM and SIGINT stop.\n"
-		"The system bus is $DBUS_SYSTEM_BUS_ADDRESS when set.\n",
+		"Signals: SIGHUP reloads the domain files and the policy; SIGTERM and\n"
+		"SIGINT stop. The system bus is $DBUS_SYSTEM_BUS_ADDRESS when set.\n",
 		MANAGER_DEFAULT_DEVICE, MANAGER_DEFAULT_POLICY_DIR,
-		MANAGER_DEFAULT_VENDOR_POLICY_DIR);
+		MANAGER_DEFAULT_VENDOR_POLICY_DIR, MANAGER_DEFAULT_DOMAINS_DIR,
+		MANAGER_DEFAULT_VENDOR_DOMAINS_DIR, MANAGER_DEFAULT_CONTROL_DEVICE,
+		MANAGER_DEFAULT_STATE_DIR);
 }
 
 /* Returns 1 to run, 0 to exit successfully, -EINVAL for bad usage. */
 static int main_parse_args(int argc, char **argv, ManagerOptions *o)
 {
-	enum { OPT_POLICY_DIR = 0x100, OPT_VENDOR_POLICY_DIR, OPT_VERSION };
+	enum {
+		OPT_POLICY_DIR = 0x100,
+		OPT_VENDOR_POLICY_DIR,
+		OPT_DOMAINS_DIR,
+		OPT_VENDOR_DOMAINS_DIR,
+		OPT_CONTROL_DEVICE,
+		OPT_STATE_DIR,
+		OPT_VERSION,
+	};
 	static const struct option longopts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "policy-dir", required_argument, NULL, OPT_POLICY_DIR },
 		{ "vendor-policy-dir", required_argument, NULL, OPT_VENDOR_POLICY_DIR },
+		{ "domains-dir", required_argument, NULL, OPT_DOMAINS_DIR },
+		{ "vendor-domains-dir", required_argument, NULL, OPT_VENDOR_DOMAINS_DIR },
+		{ "control-device", required_argument, NULL, OPT_CONTROL_DEVICE },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -49,6 +67,10 @@ static int main_parse_args(int argc, char **argv, ManagerOptions *o)
 	o->device = MANAGER_DEFAULT_DEVICE;
 	o->policy_dir = MANAGER_DEFAULT_POLICY_DIR;
 	o->vendor_policy_dir = MANAGER_DEFAULT_VENDOR_POLICY_DIR;
+	o->domains_dir = MANAGER_DEFAULT_DOMAINS_DIR;
+	o->vendor_domains_dir = MANAGER_DEFAULT_VENDOR_DOMAINS_DIR;
+	o->control_device = MANAGER_DEFAULT_CONTROL_DEVICE;
+	o->state_dir = MANAGER_DEFAULT_STATE_DIR;
 	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -59,6 +81,18 @@ static int main_parse_args(int argc, char **argv, ManagerOptions *o)
 			break;
 		case OPT_VENDOR_POLICY_DIR:
 			o->vendor_policy_dir = optarg;
+			break;
+		case OPT_DOMAINS_DIR:
+			o->domains_dir = optarg;
+			break;
+		case OPT_VENDOR_DOMAINS_DIR:
+			o->vendor_domains_dir = optarg;
+			break;
+		case OPT_CONTROL_DEVICE:
+			o->control_device = optarg;
+			break;
+		case OPT_STATE_DIR:
+			o->state_dir = optarg;
 			break;
 		case 'h':
 			main_usage(stdout);
@@ -80,6 +114,7 @@ static int main_parse_args(int argc, char **argv, ManagerOptions *o)
 
 static int main_on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
+	(void)manager_reload_domains(userdata, "SIGHUP", NULL);
 	(void)manager_reload_policy(userdata, "SIGHUP", NULL);
 	return 0;
 }

@@ -35,11 +35,17 @@ static const BindoxPolicy *manager_policy(void *userdata)
 	return ruleset_policy(m->ruleset);
 }
 
+static const char *manager_coordinator_domain_name(void *userdata, uint32_t id)
+{
+	return manager_domain_name(userdata, id);
+}
+
 static const CoordinatorHooks manager_coordinator_hooks = {
 	.added = manager_on_service_added,
 	.removing = manager_on_service_removing,
 	.removed = manager_on_service_removed,
 	.policy = manager_policy,
+	.domain_name = manager_coordinator_domain_name,
 };
 
 static void manager_on_policy_files_changed(void *userdata)
@@ -120,6 +126,11 @@ int manager_new(const ManagerOptions *options, Manager **out)
 	}
 	log_info("Coordinator on %s", options->device);
 
+	/* The domains first: the policy names them. */
+	r = manager_domains_start(m);
+	if (r < 0)
+		goto fail;
+
 	/* A policy that cannot be loaded leaves the built-in default in force. */
 	(void)manager_reload_policy(m, "start", NULL);
 
@@ -129,13 +140,6 @@ int manager_new(const ManagerOptions *options, Manager **out)
 	r = watch_new(m->event, dirs, manager_on_policy_files_changed, m, &m->watch);
 	if (r < 0) {
 		log_error("cannot watch the policy folders: %s", strerror(-r));
-		goto fail;
-	}
-
-	/* ListDomains reads the live list; domains.c logs the changes. */
-	r = domains_new(m->event, &m->domains);
-	if (r < 0) {
-		log_error("cannot list the bindox devices: %s", strerror(-r));
 		goto fail;
 	}
 
@@ -158,6 +162,8 @@ int manager_connect_bus(Manager *m)
 	r = bus_manager_add(m);
 	if (r >= 0)
 		r = bus_service_add(m);
+	if (r >= 0)
+		r = bus_domain_add(m);
 	if (r < 0) {
 		log_error("cannot publish the D-Bus objects: %s", strerror(-r));
 		return r;
@@ -183,8 +189,9 @@ Manager *manager_free(Manager *m)
 	if (!m)
 		return NULL;
 	m->bus = sd_bus_flush_close_unref(m->bus);
+	bus_domain_view_free(m->domain_view);
 	watch_free(m->watch);
-	domains_free(m->domains);
+	manager_domains_stop(m);
 	coordinator_free(m->coordinator);
 	ruleset_free(m->ruleset);
 	sd_event_unref(m->event);

@@ -28,7 +28,7 @@ BindoxPolicy *bindox_policy_compile_string(const char *file, const char *text, s
 	return policy_builder_finish(b);
 }
 
-static bool is_dev_null(const struct stat *st)
+bool policy_is_dev_null(const struct stat *st)
 {
 	struct stat null_st;
 
@@ -70,7 +70,7 @@ static bool list_dir(GHashTable *files, const char *dir, bool admin,
 			policy_error_set(error, where, BINDOX_POLICY_ERROR_IO, path, 0, 0,
 					 "cannot read: %s", g_strerror(errno));
 			ok = false;
-		} else if (admin && is_dev_null(&st)) {
+		} else if (admin && policy_is_dev_null(&st)) {
 			g_hash_table_insert(files, g_strdup(entry->d_name), NULL);
 		} else if (S_ISREG(st.st_mode)) {
 			g_hash_table_insert(files, g_strdup(entry->d_name), g_steal_pointer(&path));
@@ -85,11 +85,7 @@ static bool list_dir(GHashTable *files, const char *dir, bool admin,
 	return ok;
 }
 
-/*
- * Reads at most BINDOX_POLICY_MAX_FILE_SIZE + 1 bytes: enough for the
- * parser to refuse a file that is too large.
- */
-static GByteArray *read_file(const char *path, BindoxPolicyErrorLocation *where, GError **error)
+GByteArray *policy_read_file(const char *path, BindoxPolicyErrorLocation *where, GError **error)
 {
 	GByteArray *data;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -130,7 +126,7 @@ static int compare_names(const void *a, const void *b)
 static bool load_file(PolicyBuilder *b, const char *path, const BindoxPolicyResolver *resolver,
 		      BindoxPolicyErrorLocation *where, GError **error)
 {
-	GByteArray *data = read_file(path, where, error);
+	GByteArray *data = policy_read_file(path, where, error);
 	bool ok;
 
 	if (!data)

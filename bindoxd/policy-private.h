@@ -97,6 +97,20 @@ bool policy_parse_document(PolicyBuilder *b, const char *file, const char *text,
 			   const BindoxPolicyResolver *resolver,
 			   BindoxPolicyErrorLocation *where, GError **error);
 
+/* ---- policy-load.c: files, shared with the domain files (domain-config.c) ---- */
+
+struct stat;
+
+/* A character device that is /dev/null: a link to it masks a vendor file. */
+bool policy_is_dev_null(const struct stat *st);
+
+/*
+ * Reads at most BINDOX_POLICY_MAX_FILE_SIZE + 1 bytes: enough for the
+ * parser to refuse a file that is too large. NULL with @error set when the
+ * file cannot be read.
+ */
+GByteArray *policy_read_file(const char *path, BindoxPolicyErrorLocation *where, GError **error);
+
 /* ---- policy-error.c ---- */
 
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * inotify on the policy folders; see watch.h.
+ * inotify on the policy and domain folders; see watch.h.
  */
 
 #include <errno.h>
@@ -34,7 +34,7 @@ static int watch_on_inotify(sd_event_source *s, const struct inotify_event *ev, 
 	Watch *w = userdata;
 	int r;
 
-	/* Only policy files count; editors' swap and backup files do not. */
+	/* Only *.xml files count; editors' swap and backup files do not. */
 	if (ev->len == 0 || !g_str_has_suffix(ev->name, ".xml"))
 		return 0;
 
@@ -49,7 +49,7 @@ static int watch_on_inotify(sd_event_source *s, const struct inotify_event *ev, 
 	}
 	if (r < 0) {
 		/* Better an early reload than a missed one. */
-		log_warning("policy watch: cannot arm the settle timer (%s)", strerror(-r));
+		log_warning("folder watch: cannot arm the settle timer (%s)", strerror(-r));
 		w->changed(w->userdata);
 	}
 	return 0;
@@ -77,7 +77,7 @@ int watch_new(sd_event *event, const char *const *dirs, WatchChanged changed, vo
 
 		r = sd_event_add_inotify(event, &s, dirs[i], WATCH_MASK, watch_on_inotify, w);
 		if (r == -ENOENT || r == -ENOTDIR) {
-			log_notice("policy folder %s does not exist: not watched", dirs[i]);
+			log_notice("folder %s does not exist: not watched", dirs[i]);
 			continue;
 		}
 		if (r < 0) {

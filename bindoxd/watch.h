@@ -3,9 +3,10 @@
 #define BINDOXD_WATCH_H
 
 /*
- * Watches the policy folders with inotify (through sd-event) and calls back
- * once a burst of changes to *.xml files has settled, so that an editor's
- * save (write a temporary file, rename it over) triggers one reload.
+ * Watches folders of XML files (the policy's, the domains') with inotify
+ * (through sd-event) and calls back once a burst of changes to *.xml files
+ * has settled, so that an editor's save (write a temporary file, rename it
+ * over) triggers one reload.
  */
 
 #include <systemd/sd-event.h>

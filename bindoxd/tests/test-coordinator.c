@@ -4,7 +4,9 @@
  * register, lookup and unregister calls from client threads, answered by
  * coordinator_dispatch(); duplicates, ownership, policy decisions (the
  * built-in default and compiled tables), client counting, death of a
- * server with several names, and revocation after a policy change.
+ * server with several names, revocation after a policy change, and
+ * domains: a service hidden from another domain answers exactly as a name
+ * that does not exist, and a removed domain's services leave.
  */
 
 #include <errno.h>
@@ -45,11 +47,20 @@ static const BindoxPolicy *hook_policy(void *userdata)
 	return policy;
 }
 
+/* Domain ids of the fake driver's connections: 0 host, 1 and 2 containers. */
+static const char *hook_domain_name(void *userdata, uint32_t id)
+{
+	static const char *const names[] = { "host", "android-ivi", "linux-adas" };
+
+	return id < G_N_ELEMENTS(names) ? names[id] : NULL;
+}
+
 static const CoordinatorHooks hooks = {
 	.added = hook_added,
 	.removing = hook_removing,
 	.removed = hook_removed,
 	.policy = hook_policy,
+	.domain_name = hook_domain_name,
 };
 
 static BindoxPolicy *compile(const char *xml)
@@ -312,6 +323,112 @@ START_TEST(test_revoke)
 }
 END_TEST
 
+/* Connections in the domains android-ivi (1) and linux-adas (2). */
+static BindoxConn *ivi_conn, *adas_conn;
+
+static void setup_domains(void)
+{
+	setup();
+	ck_assert_int_eq(bindox_conn_open("/dev/null", &ivi_conn), 0);
+	ck_assert_int_eq(bindox_conn_open("/dev/null", &adas_conn), 0);
+	fake_driver_set_creds(bindox_conn_fd(ivi_conn), 300, 101047, 101047, 1);
+	fake_driver_set_creds(bindox_conn_fd(adas_conn), 400, 201000, 201000, 2);
+	set_policy("<bindox-policy><policy domain=\"android-ivi\">"
+		   "<allow register=\"vendor.*\"/></policy></bindox-policy>");
+}
+
+static void teardown_domains(void)
+{
+	ivi_conn = bindox_conn_close(ivi_conn);
+	adas_conn = bindox_conn_close(adas_conn);
+	teardown();
+}
+
+START_TEST(test_hidden_like_missing)
+{
+	uint32_t h = 0;
+
+	ck_assert_int_eq(do_register(ivi_conn, "vendor.camera.front", 1), 0);
+	ck_assert_str_eq(registry_find(coordinator_registry(coord), "vendor.camera.front")->domain,
+			 "android-ivi");
+	/* Nothing crosses domains by default: the same answer as a missing name. */
+	ck_assert_int_eq(do_lookup(adas_conn, "vendor.camera.front", &h), -ENOENT);
+	ck_assert_int_eq(do_lookup(adas_conn, "vendor.camera.none", &h), -ENOENT);
+	ck_assert_int_eq(do_unregister(adas_conn, "vendor.camera.front"), -ENOENT);
+	ck_assert_int_eq(do_unregister(adas_conn, "vendor.camera.none"), -ENOENT);
+	/* The host's root, too, sees only its own domain. */
+	ck_assert_int_eq(do_lookup(svc_conn, "vendor.camera.front", &h), -ENOENT);
+	ck_assert_uint_eq(registry_find(coordinator_registry(coord), "vendor.camera.front")->clients,
+			  0);
+
+	/* A name refused in the requester's own domain: EACCES, for both alike. */
+	set_policy("<bindox-policy><policy domain=\"linux-adas\">"
+		   "<deny lookup=\"vendor.*\"/></policy></bindox-policy>");
+	ck_assert_int_eq(do_lookup(adas_conn, "vendor.camera.front", &h), -EACCES);
+	ck_assert_int_eq(do_lookup(adas_conn, "vendor.camera.none", &h), -EACCES);
+
+	/* Allowed across: found, and counted. */
+	set_policy("<bindox-policy><policy domain=\"linux-adas\">"
+		   "<allow lookup=\"vendor.camera.front\" peer-domain=\"android-ivi\"/>"
+		   "</policy></bindox-policy>");
+	ck_assert_int_eq(do_lookup(adas_conn, "vendor.camera.front", &h), 0);
+	ck_assert_uint_ne(h, 0);
+	ck_assert_uint_eq(registry_find(coordinator_registry(coord), "vendor.camera.front")->clients,
+			  1);
+	/* Visible, but not its own: EPERM, as in one domain. */
+	ck_assert_int_eq(do_unregister(adas_conn, "vendor.camera.front"), -EPERM);
+}
+END_TEST
+
+START_TEST(test_owner_unregisters_hidden_name)
+{
+	uint32_t h = 0;
+
+	ck_assert_int_eq(do_register(ivi_conn, "vendor.audio", 1), 0);
+	set_policy("<bindox-policy><policy domain=\"android-ivi\">"
+		   "<allow register=\"vendor.*\"/><deny lookup=\"vendor.*\"/>"
+		   "</policy></bindox-policy>");
+	ck_assert_int_eq(do_lookup(ivi_conn, "vendor.audio", &h), -EACCES);
+	ck_assert_int_eq(do_unregister(ivi_conn, "vendor.audio"), 0);
+	ck_assert_uint_eq(registry_count(coordinator_registry(coord)), 0);
+}
+END_TEST
+
+START_TEST(test_unknown_domain)
+{
+	BindoxConn *conn = NULL;
+
+	/* A domain bindoxd cannot name is left to the driver's checks. */
+	ck_assert_int_eq(bindox_conn_open("/dev/null", &conn), 0);
+	fake_driver_set_creds(bindox_conn_fd(conn), 500, 1000, 1000, 9);
+	ck_assert_int_eq(do_register(conn, "x.svc", 1), 0);
+	ck_assert_str_eq(registry_find(coordinator_registry(coord), "x.svc")->domain, "#9");
+	/* Revocation cannot judge it either. */
+	set_policy("<bindox-policy/>");
+	coordinator_revoke(coord, policy);
+	ck_assert_ptr_nonnull(registry_find(coordinator_registry(coord), "x.svc"));
+	bindox_conn_close(conn);
+}
+END_TEST
+
+START_TEST(test_remove_domain)
+{
+	static const char *const want[] = { "added vendor.a", "added vendor.b", "added host.c",
+					    "removing vendor.a domain-removed", "removed",
+					    "removing vendor.b domain-removed", "removed" };
+
+	ck_assert_int_eq(do_register(ivi_conn, "vendor.a", 1), 0);
+	ck_assert_int_eq(do_register(ivi_conn, "vendor.b", 2), 0);
+	ck_assert_int_eq(do_register(svc_conn, "host.c", 3), 0);
+	coordinator_remove_domain(coord, "android-ivi");
+	assert_events(want, G_N_ELEMENTS(want));
+	ck_assert_uint_eq(registry_count(coordinator_registry(coord)), 1);
+	ck_assert_int_eq(coord_handles(), 1);
+	coordinator_remove_domain(coord, "linux-adas");
+	ck_assert_uint_eq(registry_count(coordinator_registry(coord)), 1);
+}
+END_TEST
+
 static Suite *coordinator_suite(void)
 {
 	Suite *s = suite_create("coordinator");
@@ -326,6 +443,15 @@ static Suite *coordinator_suite(void)
 	tcase_add_test(tc, test_compiled_policy);
 	tcase_add_test(tc, test_server_death);
 	tcase_add_test(tc, test_revoke);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("domains");
+	tcase_add_checked_fixture(tc, setup_domains, teardown_domains);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_hidden_like_missing);
+	tcase_add_test(tc, test_owner_unregisters_hidden_name);
+	tcase_add_test(tc, test_unknown_domain);
+	tcase_add_test(tc, test_remove_domain);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -123,7 +123,9 @@ coord_property() {
 
 start_bindoxd() {
 	"$bindoxd" --device /dev/bindox --policy-dir "$tmp/policy.d" \
-		--vendor-policy-dir "$tmp/vendor.d" >>"$tmp/bindoxd.log" 2>&1 &
+		--vendor-policy-dir "$tmp/vendor.d" --domains-dir "$tmp/domains.d" \
+		--vendor-domains-dir "$tmp/vendor-domains.d" --state-dir "$tmp/state" \
+		>>"$tmp/bindoxd.log" 2>&1 &
 	bindoxd_pid=$!
 	pids+=("$bindoxd_pid")
 	wait_until 60 bus call org.bindox.Coordinator1 /org/bindox/Coordinator1 \
@@ -252,8 +254,12 @@ else
 fi
 expect "version-property" '^s "[0-9]+\.[0-9]+' coord_property Version
 expect "service-count-zero" '^u 0$' coord_property ServiceCount
-expect "list-domains-busctl" '^a\(ss\) 1 "host" "/dev/bindox"$' coord_call ListDomains
-expect "bindoxctl-domains" '^host +/dev/bindox$' ctl domains
+# The host domain: id 0, the node's owner and mode (0660 = 432), bindoxd's
+# own connection, no services yet, its object.
+expect "list-domains-busctl" \
+	'^a\(susuuuuaso\) [0-9]+ (.* )?"host" 0 "/dev/bindox" 0 [0-9]+ 432 [1-9][0-9]* 0 "/org/bindox/Coordinator1/domain/host"' \
+	coord_call ListDomains
+expect "bindoxctl-domains" '^host +0 +/dev/bindox +0 +[0-9]+ +0660 +[1-9][0-9]* +-$' ctl domains
 
 # ---- registration and lookup across processes ----
 
@@ -286,6 +292,17 @@ expect "default-policy-user-register-eacces" '^error it\.user\.a EACCES$' \
 	"${as_user[@]}" "$server" --plain it.user.a
 expect "show-counts-clients" '^Clients: +1$' ctl show it.camera.front
 expect "bindoxctl-json-show" '"name": "it\.echo", "domain": "host"' ctl --json show it.echo
+expect "bindoxctl-domains-services" '^host +0 +/dev/bindox .* it\.camera\.front,it\.echo$' ctl domains
+expect "bindoxctl-json-domains" '^ok$' python3 -c '
+import json, subprocess, sys
+d = {x["name"]: x for x in json.loads(subprocess.check_output([sys.argv[1], "--json", "domains"]))}
+h = d.get("host", {})
+ok = (h.get("id") == 0 and h.get("device") == "/dev/bindox" and h.get("mode") == "0660"
+      and h.get("services") == ["it.camera.front", "it.echo"] and h.get("connections", 0) >= 2)
+print("ok" if ok else d)' "$bindoxctl"
+expect "busctl-domain-object" '^\.Services +property +as +2 "it\.camera\.front" "it\.echo"' \
+	bus introspect org.bindox.Coordinator1 /org/bindox/Coordinator1/domain/host \
+	org.bindox.Coordinator1.Domain
 expect_status "bindoxctl-show-unknown-fails" 1 ctl show it.none
 
 # A client of uid $user holds a handle to it.echo for the revocation check.

@@ -1,19 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# test-udev-rules: checks udev/60-bindox.rules against the device the
+# test-udev-rules: checks udev/60-bindox.rules against the devices the
 # driver really creates. Runs inside the test VM as root with bindox.ko
 # loaded (tests/vm/run-tests.sh runs it from the build directory; the
 # guest's /run, /dev and /etc are its own). It creates the group from
 # udev/bindox.sysusers with systemd-sysusers, puts the rule into
-# /run/udev/rules.d and runs "udevadm test" on the host domain's device:
-# udev must read the file without a complaint, and /dev/bindox must become
-# 0660 root:bindox without a /dev/bindox.d link.
-# The per-container line matches devices ("bindox-<domain>") that the
-# driver does not create yet; its PROGRAM and SYMLINK are checked on the
-# host device through a twin of that line, made with sed (KERNEL=="bindox",
-# prefix "bind" instead of "bindox-"), which must link /dev/bindox.d/ox.
-# Afterwards /dev/bindox is 0600 root:root again, as the driver made it.
+# /run/udev/rules.d and runs "udevadm test" (no udevd needed):
+#  - the host domain's device ("bindox" in the class "bindox"): udev reads
+#    the file without a complaint, /dev/bindox becomes 0660 root:bindox,
+#    tagged for systemd;
+#  - a domain's device ("bindox-itest-udev", made through the control
+#    device with bindox-itest-domain): its node is /dev/bindox.d/itest-udev
+#    as the kernel named it (no link, no PROGRAM), and udev gives it the
+#    owner, group and mode of the uevent even after they were changed on
+#    the node, on "add" and, after an update, on "change"; tagged too.
+# Afterwards /dev/bindox is 0600 root:root again, as the driver made it,
+# and the test domain is gone. The same rule with systemd-udevd running is
+# tested by test-domains.
 #
 # Output: "PASS: name" or "FAIL: name: why" per check, then a summary in
 # Check's format for run-tests.sh. Exit status 1 if any check failed.
@@ -22,8 +26,12 @@ set -uo pipefail
 dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rules=$dir/60-bindox.rules
 sysusers=$dir/bindox.sysusers
+domain_tool=$dir/bindox-itest-domain
 device=/dev/bindox
-syspath=/sys/class/misc/bindox
+syspath=/sys/class/bindox/bindox
+domain=itest-udev
+domain_node=/dev/bindox.d/$domain
+domain_syspath=/sys/class/bindox/bindox-$domain
 run_rules=/run/udev/rules.d/60-bindox.rules
 
 # shellcheck source=tests/helpers/checks.sh
@@ -34,12 +42,10 @@ finish() {
 	exit
 }
 
-# udevadm test RULES_FILE_CONTENT: installs the rules, runs udev's rule
-# processing for the device once and prints its log.
+# udev_run SYSPATH ACTION: runs udev's rule processing for the device once
+# with the rules installed, and prints its log.
 udev_run() {
-	mkdir -p "${run_rules%/*}"
-	cat >"$run_rules"
-	udevadm test --action=add "$syspath" 2>&1
+	udevadm test --action="$2" "$1" 2>&1
 }
 
 # Lines where udev reports a problem in our file: they name the file and
@@ -48,12 +54,33 @@ rule_complaints() {
 	grep -E "^$run_rules:[0-9]+ " || true
 }
 
+# expect_perm NAME PATH "MODE UID GID": the node's mode (octal) and numeric owner.
+expect_perm() {
+	local perm
+	perm=$(stat -c '%a %u %g' "$2" 2>&1)
+	if [[ $perm == "$3" ]]; then
+		pass "$1"
+	else
+		fail "$1" "$2 is '$perm', not '$3'"
+		[[ -z ${log:-} ]] || echo "$log"
+	fi
+}
+
+# expect_tagged NAME LOG: udev tagged the device for systemd.
+expect_tagged() {
+	if grep -Eq '^(CURRENT_)?TAGS=.*:systemd:' <<<"$2"; then
+		pass "$1"
+	else
+		fail "$1" "no TAGS with systemd in udevadm's output"
+	fi
+}
+
 if [[ $EUID -ne 0 || ! -c $device || ! -d $syspath ]]; then
 	fail setup "needs root and the loaded module ($device, $syspath)"
 	finish
 fi
-for f in "$rules" "$sysusers"; do
-	[[ -f $f ]] || { fail setup "$f missing"; finish; }
+for f in "$rules" "$sysusers" "$domain_tool"; do
+	[[ -e $f ]] || { fail setup "$f missing"; finish; }
 done
 created_run_udev=0
 [[ -e /run/udev ]] || created_run_udev=1
@@ -62,8 +89,8 @@ created_dev_char=0
 
 # shellcheck disable=SC2317 # run by the EXIT trap
 restore() {
+	"$domain_tool" remove "$domain" force >/dev/null 2>&1
 	rm -f "$run_rules"
-	rm -rf /dev/bindox.d
 	chown root:root "$device" && chmod 0600 "$device"
 	[[ $created_run_udev -eq 0 ]] || rm -rf /run/udev
 	[[ $created_dev_char -eq 0 ]] || rm -rf /dev/char
@@ -76,50 +103,79 @@ if systemd-sysusers "$sysusers" && getent group bindox >/dev/null; then
 else
 	fail "sysusers: group bindox" "systemd-sysusers $sysusers did not create it"
 fi
+bindox_gid=$(getent group bindox | cut -d: -f3)
 
-# ---- the shipped rules on /dev/bindox ----
-log=$(udev_run <"$rules")
+mkdir -p "${run_rules%/*}"
+cp "$rules" "$run_rules"
+
+# ---- the host domain ----
+log=$(udev_run "$syspath" add)
 complaints=$(rule_complaints <<<"$log")
 if [[ -z $complaints ]]; then
 	pass "rules: read without complaints"
 else
 	fail "rules: read without complaints" "$complaints"
 fi
-perm=$(stat -c '%a %U %G' "$device")
-if [[ $perm == "660 root bindox" ]]; then
-	pass "rules: $device is 0660 root:bindox"
-else
-	fail "rules: $device is 0660 root:bindox" "it is $perm"
-	echo "$log"
-fi
+expect_perm "host: $device is 0660 root:bindox" "$device" "660 0 $bindox_gid"
+expect_tagged "host: tagged for systemd" "$log"
 if [[ ! -e /dev/bindox.d ]]; then
-	pass "rules: no /dev/bindox.d link for the host device"
+	pass "host: no /dev/bindox.d for the host device"
 else
-	fail "rules: no /dev/bindox.d link for the host device" "$(ls -l /dev/bindox.d)"
+	fail "host: no /dev/bindox.d for the host device" "$(ls -l /dev/bindox.d)"
 fi
 
-# ---- the per-container line, through its twin ----
-twin=$(grep -F 'KERNEL=="bindox-?*"' "$rules" |
-	sed -e 's/KERNEL=="bindox-?\*"/KERNEL=="bindox"/' -e 's/#bindox-}/#bind}/')
-if [[ $(wc -l <<<"$twin") -ne 1 || $twin != *'KERNEL=="bindox",'*'#bind}'* ]]; then
-	fail "per-container twin" "no single KERNEL==\"bindox-?*\" line with \"#bindox-}\" in $rules"
+# ---- a domain: the kernel names the node, udev keeps its owner and mode ----
+out=$("$domain_tool" add "$domain" 1 2 0640)
+if [[ $out == ok && -c $domain_node && -d $domain_syspath ]]; then
+	pass "domain: $domain_node made by the kernel"
 else
-	log=$(udev_run <<<"$twin")
-	complaints=$(rule_complaints <<<"$log")
-	target=$(readlink /dev/bindox.d/ox 2>/dev/null || true)
-	if [[ -z $complaints && $target == ../bindox ]]; then
-		pass "per-container twin: /dev/bindox.d/ox -> ../bindox"
+	fail "domain: $domain_node made by the kernel" "add: $out; $(ls -l /dev/bindox.d 2>&1)"
+	finish
+fi
+expect_perm "domain: the kernel's owner and mode" "$domain_node" "640 1 2"
+uevent=$(cat "$domain_syspath/uevent")
+for kv in "BINDOX_DOMAIN=$domain" BINDOX_UID=1 BINDOX_GID=2 BINDOX_MODE=0640 \
+	"DEVNAME=bindox.d/$domain"; do
+	if grep -qx "$kv" <<<"$uevent"; then
+		pass "domain: uevent has $kv"
 	else
-		fail "per-container twin" "link target '${target}', complaints: '${complaints}'"
-		echo "$twin"
-		echo "$log"
+		fail "domain: uevent has $kv" "$(tr '\n' ' ' <<<"$uevent")"
 	fi
-	perm=$(stat -c '%a' "$device")
-	if [[ $perm == 600 ]]; then
-		pass "per-container twin: the node keeps the driver's mode 0600"
-	else
-		fail "per-container twin: the node keeps the driver's mode 0600" "mode $perm"
-	fi
+done
+
+# What udev would have done without the rule's keys: reset; the rule sets back.
+chown 0:0 "$domain_node" && chmod 0600 "$domain_node"
+log=$(udev_run "$domain_syspath" add)
+complaints=$(rule_complaints <<<"$log")
+if [[ -z $complaints ]]; then
+	pass "domain: rules read without complaints"
+else
+	fail "domain: rules read without complaints" "$complaints"
+fi
+expect_perm "domain: add keeps the domain's owner and mode" "$domain_node" "640 1 2"
+expect_tagged "domain: tagged for systemd" "$log"
+# udev's own /dev/char/MAJOR:MINOR links aside.
+links=$(find /dev -maxdepth 2 -lname "*bindox*" -not -path '/dev/char/*' 2>/dev/null)
+if [[ -z $links && $(ls /dev/bindox.d) == "$domain" ]]; then
+	pass "domain: no links, the node itself"
+else
+	fail "domain: no links, the node itself" "$links $(ls -l /dev/bindox.d)"
+fi
+
+# An update: the change uevent carries the new values, udev applies them.
+out=$("$domain_tool" update "$domain" 3 4 0660)
+log=$(udev_run "$domain_syspath" change)
+if [[ $out == ok ]]; then
+	expect_perm "domain: change applies an update" "$domain_node" "660 3 4"
+else
+	fail "domain: change applies an update" "update: $out"
+fi
+
+out=$("$domain_tool" remove "$domain")
+if [[ $out == ok && ! -e $domain_node ]]; then
+	pass "domain: node gone with the domain"
+else
+	fail "domain: node gone with the domain" "remove: $out; $(ls -l /dev/bindox.d 2>&1)"
 fi
 
 finish

@@ -137,10 +137,14 @@ expect bindoxd usr/sbin/bindoxd usr/bin/bindoxctl \
 	usr/share/dbus-1/system-services/org.bindox.Coordinator1.service \
 	usr/share/bindox/policy.d/00-default.xml \
 	etc/bindox/policy.d \
+	etc/bindox/domains.d \
 	usr/share/xml/bindox/bindox-policy.dtd \
+	usr/share/xml/bindox/bindox-domains.dtd \
+	usr/share/doc/bindoxd/examples/domains.d/50-containers.xml \
 	usr/share/man/man8/bindoxd.8.gz \
 	usr/share/man/man1/bindoxctl.1.gz \
-	usr/share/man/man5/bindox-policy.5.gz
+	usr/share/man/man5/bindox-policy.5.gz \
+	usr/share/man/man5/bindox-domains.5.gz
 
 artefacts=$(dpkg-deb -c "${deb[bindox-dkms]}" | awk '{ print $6 }' |
 	grep -E '\.(o|ko|mod|mod\.c|cmd)$|/modules\.order$|/Module\.symvers$' || true)
