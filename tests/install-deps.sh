@@ -10,7 +10,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential meson ninja-build pkg-config check musl-tools gcc-multilib
-	libsystemd-dev libudev-dev libglib2.0-dev dbus systemd iproute2 python3
+	libsystemd-dev libudev-dev libglib2.0-dev dbus systemd udev iproute2 python3
 	python3-matplotlib
 	# xmllint: policy files against their DTD
 	libxml2-utils

@@ -4,10 +4,14 @@
 # The Bindox demo, run inside the test VM as root with the module loaded
 # (tests/run-demo.sh). bindoxd is the Coordinator, on a private system bus
 # (a dbus-daemon started here, DBUS_SYSTEM_BUS_ADDRESS pointing at it) with
-# a demo policy; a server registers a camera service; a client running as
-# another user looks it up and calls it; a second client, whose uid the
-# policy does not admit, is refused by the driver. Then what busctl and
-# bindoxctl show, and the driver's state.
+# a demo policy and demo domains. On the host: a server registers a camera
+# service; a client running as another user looks it up and calls it; a
+# second client, whose uid the policy does not admit, is refused by the
+# driver. Then across containers (bindox-demo-container: user, mount and
+# pid namespaces, the domain's node as /dev/bindox): an app in android-ivi
+# serves demo.camera.rear, a client in linux-adas calls it, a client in
+# guest is refused. Then what busctl and bindoxctl show, and the driver's
+# state.
 set -euo pipefail
 
 build=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +19,7 @@ bindoxd=$build/bindoxd/bindoxd
 bindoxctl=$build/bindoxd/bindoxctl
 server=$build/tests/demo/bindox-demo-server
 client=$build/tests/demo/bindox-demo-client
+container=$build/tests/demo/bindox-demo-container
 bus_policy=$build/tests/demo/org.bindox.Coordinator1.conf
 # shellcheck source=tests/helpers/private-bus.sh
 . "$build/tests/demo/private-bus.sh"
@@ -48,7 +53,10 @@ run() {
 }
 
 tmp=$(mktemp -d /tmp/bindox-demo.XXXXXX)
-mkdir "$tmp/policy.d" "$tmp/vendor.d"
+mkdir "$tmp/policy.d" "$tmp/vendor.d" "$tmp/domains.d" "$tmp/vendor-domains.d" \
+	"$tmp/state" "$tmp/run"
+chmod 1777 "$tmp/run"	# for the container's app to say it is ready
+chmod 0755 "$tmp"
 
 say "module loaded; host device: $(ls -l /dev/bindox)"
 
@@ -73,14 +81,34 @@ cat >"$tmp/policy.d/50-demo.xml" <<'EOF'
   <policy domain="host" user="1000">
     <allow lookup="demo.camera.front" call="demo.camera.front"/>
   </policy>
+  <policy domain="android-ivi">
+    <allow register="demo.camera.rear"/>
+  </policy>
+  <policy domain="linux-adas">
+    <allow lookup="demo.camera.rear" call="demo.camera.rear" peer-domain="android-ivi"/>
+  </policy>
 </bindox-policy>
+EOF
+# The demo's containers: uids 0-65535 of each are host uids BASE and up.
+cat >"$tmp/domains.d/50-demo.xml" <<'EOF'
+<?xml version="1.0"?>
+<!-- Demo: three containers; the camera app (uid 10057) owns android-ivi's node. -->
+<bindox-domains>
+  <domain name="android-ivi" user="110057" group="100000" mode="0660" remove="force"/>
+  <domain name="linux-adas" user="200000" group="200000" mode="0660" remove="force"/>
+  <domain name="guest" user="300000" group="300000" mode="0660" remove="force"/>
+</bindox-domains>
 EOF
 say "policy: $tmp/policy.d/50-demo.xml"
 cat "$tmp/policy.d/50-demo.xml"
+say "domains: $tmp/domains.d/50-demo.xml"
+cat "$tmp/domains.d/50-demo.xml"
 
-say "bindoxd becomes the Coordinator (handle 0) and loads the policy into the driver"
+say "bindoxd becomes the Coordinator (handle 0), creates the domains and loads the policy"
 "$bindoxd" --device /dev/bindox --policy-dir "$tmp/policy.d" \
-	--vendor-policy-dir "$tmp/vendor.d" >"$tmp/bindoxd.log" 2>&1 &
+	--vendor-policy-dir "$tmp/vendor.d" --domains-dir "$tmp/domains.d" \
+	--vendor-domains-dir "$tmp/vendor-domains.d" --state-dir "$tmp/state" \
+	>"$tmp/bindoxd.log" 2>&1 &
 pids+=($!)
 wait_until busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" call org.bindox.Coordinator1 \
 	/org/bindox/Coordinator1 org.freedesktop.DBus.Peer Ping
@@ -106,11 +134,31 @@ if setpriv --reuid="$stranger_uid" --regid="$stranger_uid" --clear-groups \
 	exit 1
 fi
 
+say "the containers' nodes, made by the kernel with the domains' owners"
+wait_until test -c /dev/bindox.d/guest
+run ls -ln /dev/bindox.d/
+
+say "android-ivi: the camera app (uid 10057, host 110057) registers demo.camera.rear"
+"$container" android-ivi 100000 10057 -- "$server" "$tmp/run/rear.ready" demo.camera.rear &
+pids+=($!)
+wait_until test -e "$tmp/run/rear.ready"
+
+say "linux-adas: its root (host 200000) calls the camera across domains"
+"$container" linux-adas 200000 0 -- "$client" "frame 1 of the rear camera" demo.camera.rear
+sleep 0.2
+
+say "guest: no rule lets it see the camera"
+if "$container" guest 300000 0 -- "$client" "let me see" demo.camera.rear; then
+	echo "demo: the guest container was NOT refused" >&2
+	exit 1
+fi
+
 say "what the Coordinator shows over D-Bus"
 run busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" tree org.bindox.Coordinator1
 run busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" get-property org.bindox.Coordinator1 \
 	/org/bindox/Coordinator1 org.bindox.Coordinator1 ServiceCount PolicyGeneration
 run "$bindoxctl" list
+run "$bindoxctl" domains
 run "$bindoxctl" check host "$client_uid" "$client_uid" call demo.camera.front
 run "$bindoxctl" check host "$stranger_uid" "$stranger_uid" call demo.camera.front || true
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Demo client: looks up "demo.camera.front" through the Coordinator and
- * calls it once with a text.
+ * Demo client: looks up a service (argv[2], default "demo.camera.front")
+ * through the Coordinator and calls it once with a text (argv[1]).
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -42,6 +42,7 @@ static int demo_call(BindoxConn *conn, uint32_t handle, const char *text)
 int main(int argc, char **argv)
 {
 	const char *text = argc > 1 ? argv[1] : "frame 1 of the front camera";
+	const char *service = argc > 2 ? argv[2] : DEMO_SERVICE;
 	BindoxConn *conn = NULL;
 	uint32_t handle;
 	int r;
@@ -51,13 +52,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "client: open: %s\n", bindox_strerror(r));
 		return 1;
 	}
-	r = bindox_service_lookup(conn, DEMO_SERVICE, &handle, DEMO_TIMEOUT_NS);
+	r = bindox_service_lookup(conn, service, &handle, DEMO_TIMEOUT_NS);
 	if (r < 0) {
 		fprintf(stderr, "client: lookup: %s\n", bindox_strerror(r));
 		goto out;
 	}
 	printf("client: pid %d euid %u looked up \"%s\": handle %u\n",
-	       (int)getpid(), (unsigned)geteuid(), DEMO_SERVICE, handle);
+	       (int)getpid(), (unsigned)geteuid(), service, handle);
 	r = demo_call(conn, handle, text);
 	if (r >= 0)
 		r = bindox_handle_release(conn, handle);

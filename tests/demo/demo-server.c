@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Demo server: registers "demo.camera.front" and answers every call with the
- * request turned to upper case, printing who called as the driver saw it.
+ * Demo server: registers a service (argv[2], default "demo.camera.front")
+ * and answers every call with the request turned to upper case, printing
+ * who called as the driver saw it. argv[1] names a file it creates once
+ * registered.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -57,6 +59,7 @@ int main(int argc, char **argv)
 	BindoxServer *server = NULL;
 	BindoxConn *conn = NULL;
 	const char *ready_file = argc > 1 ? argv[1] : NULL;
+	const char *service = argc > 2 ? argv[2] : DEMO_SERVICE;
 	int r;
 
 	signal(SIGTERM, demo_on_signal);
@@ -66,13 +69,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "server: open: %s\n", bindox_strerror(r));
 		return 1;
 	}
-	r = bindox_service_register(conn, DEMO_SERVICE, DEMO_COOKIE);
+	r = bindox_service_register(conn, service, DEMO_COOKIE);
 	if (r < 0) {
 		fprintf(stderr, "server: register: %s\n", bindox_strerror(r));
 		goto out;
 	}
 	printf("server: pid %d registered \"%s\" (node cookie 0x%llx)\n",
-	       (int)getpid(), DEMO_SERVICE, DEMO_COOKIE);
+	       (int)getpid(), service, DEMO_COOKIE);
 	fflush(stdout);
 	r = bindox_server_new(conn, 2, demo_handle, NULL, &server);
 	if (r >= 0)
