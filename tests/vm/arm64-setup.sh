@@ -54,6 +54,7 @@ usage() {
 	exit 2
 }
 
+args=("$@")
 kernels="6.1 6.12"
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -122,6 +123,21 @@ version() {
 	apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }'
 }
 
+# fetch DIR PKG=VERSION...: download the packages into DIR. When that
+# fails, the apt lists may be older than the archive, which dropped the
+# versions they name (a kernel update changes the ABI in the package
+# names too): "apt-get update" and start again, once.
+fetch() {
+	local d=$1
+	shift
+	(cd "$d" && apt-get download -q -o APT::Sandbox::User=root "$@") && return
+	[[ -z ${BINDOX_ARM64_SETUP_AGAIN:-} ]] || return 1
+	echo "arm64-setup: download failed; apt-get update and start again"
+	apt-get update -q || return 1
+	export BINDOX_ARM64_SETUP_AGAIN=1
+	exec "${BASH_SOURCE[0]}" "${args[@]}"
+}
+
 # kernel_kver SPEC: the full version of the arm64 kernel SPEC names: a
 # full version as it is, or a series (6.1: what linux-image-arm64 depends
 # on; 6.12: linux-image-6.12-arm64's, from bookworm-security).
@@ -161,9 +177,8 @@ get_kernel() {
 	rm -rf "$debs" "$kdir" "$kdir.tmp"
 	mkdir -p "$debs" "$kdir.tmp"
 	echo "arm64-setup: downloading linux-image-$kver, linux-headers-$kver, $common, $kbuild:amd64 ($ver)"
-	(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root \
-		"linux-image-$kver:arm64=$ver" "linux-headers-$kver:arm64=$ver" \
-		"$common=$ver" "$kbuild:amd64=$ver") ||
+	fetch "$debs" "linux-image-$kver:arm64=$ver" "linux-headers-$kver:arm64=$ver" \
+		"$common=$ver" "$kbuild:amd64=$ver" ||
 		vm_die "downloading the kernel packages of $kver failed"
 	for d in "$debs"/*.deb; do
 		dpkg -x "$d" "$kdir.tmp"
@@ -199,8 +214,7 @@ get_toolchain() {
 	rm -rf "$tc" "$tc.tmp" "$debs"
 	mkdir -p "$tc.tmp" "$debs"
 	# shellcheck disable=SC2086 # $stamp: the PKG=VERSION words
-	(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root $stamp) ||
-		vm_die "downloading the cross compiler failed"
+	fetch "$debs" $stamp || vm_die "downloading the cross compiler failed"
 	for d in "$debs"/*.deb; do
 		dpkg -x "$d" "$tc.tmp"
 	done
