@@ -3,9 +3,16 @@
 #
 # install-deps.sh: install the Debian 12 packages needed to build Bindox and
 # run all its tests (unit tests, DKMS build, kernel tests in a QEMU guest
-# on Linux 6.1 and 6.12).
+# on Linux 6.1 and 6.12, on amd64 and on emulated arm64).
 # Idempotent: when everything is installed it only asks dpkg and exits.
 # Needs root when something is missing.
+#
+# arm64: dpkg gets the arm64 architecture, so that apt knows Debian's arm64
+# kernels; tests/vm/arm64-setup.sh downloads them (linux-image-arm64's 6.1
+# and linux-image-6.12-arm64's, with their headers) and the cross compiler
+# gcc-12-aarch64-linux-gnu, and unpacks them into the build directory
+# instead of installing them: an arm64 kernel in /boot would join the
+# host's boot menu, and the cross compiler conflicts with gcc-multilib.
 set -euo pipefail
 
 pkgs=(
@@ -20,9 +27,23 @@ pkgs=(
 	kmod dkms linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 qemu-system-x86
 	busybox-static cpio xz-utils
+	# arm64 (tests/vm/arm64-setup.sh): the emulator, the cross binutils,
+	# the arm64 userland made with mmdebstrap through qemu-user
+	qemu-system-arm binutils-aarch64-linux-gnu qemu-user-static mmdebstrap
 	# packaging: Debian packages (tests/packaging/check-deb.sh), RPM spec
 	debhelper dh-dkms dpkg-dev lintian rpm
 )
+
+update=0
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	if [[ $EUID -ne 0 ]]; then
+		echo "install-deps: dpkg lacks the arm64 architecture; run as root" >&2
+		exit 1
+	fi
+	echo "install-deps: adding the arm64 architecture to dpkg"
+	dpkg --add-architecture arm64
+	update=1
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -30,6 +51,7 @@ for p in "${pkgs[@]}"; do
 	[[ $status == installed ]] || missing+=("$p")
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
+	[[ $update -eq 0 ]] || apt-get update
 	echo "install-deps: all ${#pkgs[@]} packages are installed"
 	exit 0
 fi

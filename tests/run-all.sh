@@ -7,6 +7,15 @@
 # inside a QEMU guest (tests/vm/run-tests.sh), once for each kernel we test
 # (Linux 6.1 and 6.12; BINDOX_KERNELS="6.1 6.12" overrides the list). Each
 # kernel's module is built in a directory of its own, BUILD_DIR/module-KVER.
+# Then the same on arm64, under emulation: tests/vm/arm64-setup.sh makes
+# (or reuses) the arm64 userland, kernels and cross compiler in
+# BUILD_DIR/arm64, build.sh --arch arm64 cross-builds userspace
+# (BUILD_DIR/arm64/build) and each kernel's module (BUILD_DIR/arm64/
+# module-KVER), and run-tests.sh --arch arm64 runs the tests on each
+# kernel of BINDOX_ARM64_KERNELS (default "6.1 6.12"; empty: no arm64
+# stages): all of them on the kernels of BINDOX_ARM64_FULL (default "6.1",
+# Debian 12's linux-image-arm64), the programs that tests/vm/arm64-ci.list
+# names on the others.
 # Run as root (it installs packages, uses dkms and QEMU). Prints the wall
 # time of every stage, and ends with the line "N passed, M failed",
 # summing the individual Check checks of the unit tests, 1 for the DKMS
@@ -23,6 +32,8 @@ build=${BINDOX_BUILD_DIR:-$repo/build}
 logs=$repo/tests/vm/out/run-all
 mkdir -p "$logs"
 read -r -a kernels <<<"${BINDOX_KERNELS:-6.1 6.12}"
+read -r -a arm64_kernels <<<"${BINDOX_ARM64_KERNELS-6.1 6.12}"
+read -r -a arm64_full <<<"${BINDOX_ARM64_FULL-6.1}"
 
 "$repo/tests/install-deps.sh" || {
 	echo "run-all: installing the dependencies failed"
@@ -171,6 +182,73 @@ for k in "${kernels[@]}"; do
 		fail "VM tests on Linux $k printed no tally"
 	fi
 done
+
+# ---- arm64: cross builds, and the tests in an emulated arm64 guest ----
+# vm_tally LOG NAME: add the "vm: N passed, M failed" line of LOG.
+vm_tally() {
+	local tally
+	tally=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed$' "$1" | tail -n1)
+	if [[ $tally =~ ^vm:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		echo "$2: $tally"
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+	else
+		fail "$2 printed no tally"
+	fi
+}
+if [[ ${#arm64_kernels[@]} -gt 0 ]]; then
+	arm64_dir=$build/arm64
+	arm64_ok=0
+	stage "arm64: userland, kernels, cross compiler (arm64-setup.sh)"
+	"$repo/tests/vm/arm64-setup.sh" --kernels "${arm64_kernels[*]}" \
+		"$arm64_dir" && arm64_ok=1
+	[[ $arm64_ok -eq 1 ]] || fail "arm64 setup"
+	export BINDOX_ARM64_DIR=$arm64_dir
+
+	stage "arm64: cross-build userspace (meson, ninja)"
+	arm64_user_ok=0
+	if [[ $arm64_ok -eq 1 ]]; then
+		"$repo/tests/vm/build.sh" --arch arm64 userspace "$arm64_dir/build" &&
+			arm64_user_ok=1
+	fi
+	[[ $arm64_user_ok -eq 1 ]] || fail "arm64 userspace build"
+
+	declare -A arm64_kver=() arm64_module_ok=()
+	for k in "${arm64_kernels[@]}"; do
+		stage "arm64: build the module for Linux $k (Kbuild)"
+		arm64_module_ok[$k]=0
+		if [[ $arm64_ok -ne 1 ]] ||
+			! arm64_kver[$k]=$(BINDOX_ARCH=arm64 vm_resolve_kver "$k"); then
+			fail "arm64 Linux $k is not there (arm64-setup.sh)"
+			continue
+		fi
+		"$repo/tests/vm/build.sh" --arch arm64 --kernel "${arm64_kver[$k]}" \
+			--module-dir "$arm64_dir/module-${arm64_kver[$k]}" module &&
+			arm64_module_ok[$k]=1
+		[[ ${arm64_module_ok[$k]} -eq 1 ]] || fail "arm64 module build for $k"
+	done
+
+	for k in "${arm64_kernels[@]}"; do
+		only=(--only "$repo/tests/vm/arm64-ci.list")
+		what="the programs in tests/vm/arm64-ci.list"
+		for f in ${arm64_full[@]+"${arm64_full[@]}"}; do
+			if [[ $f == "$k" ]]; then
+				only=()
+				what="all test programs"
+			fi
+		done
+		stage "arm64: kernel tests in the VM, Linux $k ($what)"
+		if [[ $arm64_user_ok -ne 1 || ${arm64_module_ok[$k]} -ne 1 ]]; then
+			fail "arm64 VM tests on Linux $k not run (build failed)"
+			continue
+		fi
+		log=$logs/vm-${arm64_kver[$k]}.log
+		"$repo/tests/vm/run-tests.sh" --arch arm64 --kernel "${arm64_kver[$k]}" \
+			${only[@]+"${only[@]}"} --module "$arm64_dir/module-${arm64_kver[$k]}/bindox.ko" \
+			"$arm64_dir/build" 2>&1 | tee "$log"
+		vm_tally "$log" "arm64 Linux ${arm64_kver[$k]}"
+	done
+fi
 stage_end
 
 echo

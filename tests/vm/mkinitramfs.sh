@@ -7,6 +7,12 @@
 # and an /init that mounts the host's root (9p tag "hostroot", read-only)
 # under a tmpfs overlay, mounts the writable 9p share "results", chroots
 # into the overlay and runs the guest script named in results/guest-script.
+# For an arm64 guest (BINDOX_ARCH=arm64), the busybox and the modules are
+# arm64's (from arm64-setup.sh's userland and kernel), "hostroot" is that
+# userland, and results/binds lists host directories ("HOST_PATH
+# GUEST_PATH" lines, no spaces in either) that /init mounts from the
+# host's root (9p tag "host", read-only) into the guest's root, each under
+# a tmpfs overlay of its own: the repository, the build directory, ...
 # OUT is rebuilt only when missing or when this script or the kernel
 # changed (OUT.stamp records both).
 set -euo pipefail
@@ -16,8 +22,9 @@ set -euo pipefail
 [[ $# -eq 1 ]] || vm_die "usage: ${0##*/} OUT.cpio.gz"
 out=$1
 kver=$(vm_kver)
-moddir=/lib/modules/$kver
+moddir=$(vm_moddir "$kver")
 busybox=/bin/busybox
+[[ $BINDOX_ARCH != arm64 ]] || busybox=$BINDOX_ARM64_DIR/rootfs/bin/busybox
 
 # What the guest needs: the virtio PCI transport, 9p over virtio, overlayfs.
 # Their dependencies come from modules.dep (they differ between kernels:
@@ -30,7 +37,7 @@ if [[ -s $out && -e $out.stamp && $(cat "$out.stamp") == "$stamp" ]]; then
 	exit 0
 fi
 
-[[ -x $busybox ]] || vm_die "$busybox missing (apt-get install busybox-static)"
+[[ -x $busybox ]] || vm_die "$busybox missing (apt-get install busybox-static; for arm64: tests/vm/arm64-setup.sh)"
 [[ -f $moddir/modules.dep ]] || vm_die "$moddir/modules.dep missing"
 
 stage=$(mktemp -d)
@@ -114,6 +121,17 @@ mount -t overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work \
 	overlay /newroot || fail "mount overlay"
 mkdir -p /newroot/bindox-results
 mount -t 9p -o "$p9" results /newroot/bindox-results || fail "mount results"
+if [ -s /newroot/bindox-results/binds ]; then
+	mkdir -p /host
+	mount -t 9p -o "$p9,ro,cache=loose" host /host || fail "mount host"
+	i=0
+	while read -r src dst; do
+		i=$((i + 1))
+		mkdir -p "/ovl/b$i/upper" "/ovl/b$i/work" "/newroot$dst"
+		mount -t overlay -o "lowerdir=/host$src,upperdir=/ovl/b$i/upper,workdir=/ovl/b$i/work" \
+			overlay "/newroot$dst" || fail "mount $src on $dst"
+	done </newroot/bindox-results/binds
+fi
 guest=$(cat /newroot/bindox-results/guest-script) || fail "no guest-script"
 umount /proc /sys /dev
 BINDOX_VM_GUEST=1 chroot /newroot /bin/bash "$guest" /bindox-results

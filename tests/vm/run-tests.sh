@@ -6,6 +6,7 @@
 # and BUILD_DIR/tests/integration/test-* (scripts that print Check's summary
 # line) in it, each with its own timeout and cwd = BUILD_DIR (as meson test
 # does), then the post-checks of run-vm.sh.
+# --only FILE runs only the programs FILE names (see arm64-ci.list).
 # Ends with the tally line "vm: N passed, M failed": N/M count Check's
 # individual checks (a program without a summary line counts as 1 failure)
 # plus one each for dmesg-clean, counters-zero and rmmod.
@@ -16,9 +17,16 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [options] BUILD_DIR
+  --arch ARCH          guest architecture: amd64 (default) or arm64 (see
+                       run-vm.sh --help; BUILD_DIR is then a cross build,
+                       tests/vm/build.sh --arch arm64)
   --kernel VERSION     guest kernel: 6.1, 6.12 or a full version (see
                        run-vm.sh --help; default: \$BINDOX_KVER, else
-                       linux-image-amd64's kernel)
+                       linux-image-amd64's kernel; arm64: 6.1)
+  --only FILE          run only the test programs FILE lists: one name or
+                       shell pattern a line (test-call, test-killstorm*),
+                       '#' starts a comment; a name (not a pattern) that
+                       matches no program counts as a failure
   --timeout SECS       bound on the whole VM run (default: 2400)
   --test-timeout SECS  bound on each test program (default: 300)
   --module PATH        module to load (default: $BINDOX_REPO/module/bindox.ko)
@@ -30,9 +38,12 @@ USAGE
 vm_opts=()
 vm_timeout=2400
 test_timeout=300
+only=
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--arch) vm_set_arch "$2"; shift 2 ;;
 	--kernel) vm_set_kernel "$2"; shift 2 ;;
+	--only) only=$2; shift 2 ;;
 	--timeout) vm_timeout=$2; shift 2 ;;
 	--test-timeout) test_timeout=$2; shift 2 ;;
 	--module) vm_opts+=(--module "$2"); shift 2 ;;
@@ -44,6 +55,8 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $# -eq 1 ]] || usage
 build=$(realpath "$1")
+# A --kernel that names no kernel fails here, before anything runs.
+vm_kver >/dev/null
 
 tests=()
 test_dirs=()
@@ -59,9 +72,35 @@ fi
 
 passed=0
 failed=0
+if [[ -n $only ]]; then
+	[[ -r $only ]] || vm_die "--only $only: no such file"
+	mapfile -t patterns < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$only")
+	selected=()
+	for t in ${tests[@]+"${tests[@]}"}; do
+		for p in ${patterns[@]+"${patterns[@]}"}; do
+			# shellcheck disable=SC2053 # $p is a pattern on purpose
+			if [[ ${t##*/} == $p ]]; then
+				selected+=("$t")
+				break
+			fi
+		done
+	done
+	for p in ${patterns[@]+"${patterns[@]}"}; do
+		[[ $p != *[\*\?\[]* ]] || continue
+		found=0
+		for t in ${selected[@]+"${selected[@]}"}; do
+			[[ ${t##*/} != "$p" ]] || found=1
+		done
+		if [[ $found -eq 0 ]]; then
+			echo "FAIL: $p (listed in $only, not built in $build)"
+			failed=$((failed + 1))
+		fi
+	done
+	tests=(${selected[@]+"${selected[@]}"})
+fi
 if [[ ${#tests[@]} -eq 0 ]]; then
 	echo "FAIL: no test programs found as $build/tests/{kernel,integration}/test-*"
-	failed=1
+	failed=$((failed + 1))
 	res=
 else
 	res=$BINDOX_VM_OUT/tests-$(date +%Y%m%d-%H%M%S)-$$

@@ -7,6 +7,11 @@
 # the command's exit status, a clean dmesg, all live-object counters 0, and
 # a successful rmmod. Prints PASS:/FAIL: lines; exits non-zero on failure.
 # Note: the guest mounts a tmpfs on /tmp, so CMD cannot see the host's /tmp.
+# --arch arm64 boots Debian's arm64 kernel in qemu-system-aarch64 (virt
+# machine, TCG) with the arm64 userland of arm64-setup.sh as the root
+# instead of the host's; the repository, the module's directory and the
+# directories that CMD's absolute-path arguments name are mounted from the
+# host at the same paths (each under its own tmpfs overlay).
 set -euo pipefail
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,9 +19,13 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [options] -- CMD [ARG...]
+  --arch ARCH         guest architecture: amd64 (default) or arm64 (needs
+                      tests/vm/arm64-setup.sh; its directory is
+                      \$BINDOX_ARM64_DIR, default $BINDOX_REPO/build/arm64)
   --kernel VERSION    guest kernel: 6.1, 6.12 (the newest installed amd64
-                      kernel of that series) or a full version (default:
-                      \$BINDOX_KVER, else linux-image-amd64's kernel)
+                      kernel of that series, or the newest unpacked arm64
+                      one) or a full version (default: \$BINDOX_KVER, else
+                      linux-image-amd64's kernel; arm64: 6.1)
   --module PATH       module to load (default: $BINDOX_REPO/module/bindox.ko)
   --module-args ARGS  module parameters, e.g. "foo=1 bar=2"
   --no-module         do not load a module (tests the harness itself)
@@ -42,6 +51,7 @@ res=
 serial=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--arch) vm_set_arch "$2"; shift 2 ;;
 	--kernel) vm_set_kernel "$2"; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--module-args) module_args=$2; shift 2 ;;
@@ -68,9 +78,18 @@ if [[ -z $cmd_timeout ]]; then
 fi
 
 kver=$(vm_kver)
-kernel=/boot/vmlinuz-$kver
+kernel=$(vm_kernel_image "$kver")
 [[ -r $kernel ]] || vm_die "$kernel missing"
-command -v qemu-system-x86_64 >/dev/null || vm_die "qemu-system-x86_64 missing"
+if [[ $BINDOX_ARCH == arm64 ]]; then
+	qemu_bin="qemu-system-aarch64"
+	guest_root=$BINDOX_ARM64_DIR/rootfs
+	[[ -x $guest_root/bin/bash ]] ||
+		vm_die "no arm64 userland in $guest_root (tests/vm/arm64-setup.sh)"
+else
+	qemu_bin="qemu-system-x86_64"
+	guest_root=/
+fi
+command -v "$qemu_bin" >/dev/null || vm_die "$qemu_bin missing"
 
 initrd=$BINDOX_VM_OUT/initramfs-$kver.cpio.gz
 "$BINDOX_VM_DIR/mkinitramfs.sh" "$initrd"
@@ -110,21 +129,56 @@ res=$(realpath "$res")
 } >"$res/config"
 printf '%s\0' "${cmd[@]}" >"$res/cmd"
 echo "$BINDOX_VM_DIR/guest.sh" >"$res/guest-script"
+if [[ $BINDOX_ARCH == arm64 ]]; then
+	# The host directories the guest needs, at the same paths: the
+	# repository (guest.sh and its scripts run from there), the module's
+	# directory, what CMD's arguments name (the build directory, test
+	# programs), and the kernel's modules. Paths under one already listed
+	# are left out.
+	binds=("$BINDOX_REPO")
+	[[ -z $module ]] || binds+=("$(dirname "$module")")
+	for a in "${cmd[@]}"; do
+		[[ $a == /* && -e $a && $a != /tmp/* ]] || continue
+		if [[ -d $a ]]; then binds+=("$(realpath "$a")"); else binds+=("$(dirname "$(realpath "$a")")"); fi
+	done
+	for b in $(printf '%s\n' "${binds[@]}" | sort -u); do
+		covered=0
+		for c in "${binds[@]}"; do
+			[[ $b == "$c"/* ]] && covered=1
+		done
+		[[ $b != *[[:space:]]* ]] || vm_die "cannot share a path with spaces: $b"
+		[[ $covered -eq 1 ]] || echo "$b $b"
+	done >"$res/binds"
+	moddir=$(vm_moddir "$kver")
+	echo "$moddir /lib/modules/$kver" >>"$res/binds"
+fi
 
 # No panic_on_warn: warnings are reported by the dmesg check. Software
 # emulation on a busy host can stall a vCPU for seconds: the soft-lockup
 # and RCU-stall detectors get more slack than on hardware (60 s each).
-cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic slub_debug=FZPU"
+cmdline="loglevel=5 panic=-1 oops=panic slub_debug=FZPU"
 cmdline+=" watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 cmdline+=" rdinit=/init $append"
-# q35: on the default i440fx machine, virtio_pci probing alone takes 6 s.
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m "$mem"
-	-nographic -no-reboot -nic none
-	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
-	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
-	-virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap")
+p9opts="security_model=none,multidevs=remap"
+if [[ $BINDOX_ARCH == arm64 ]]; then
+	# virt: PCIe (the 9p devices are virtio-9p-pci) and a PL011 serial
+	# port. cpu max with the implementation-defined pointer-authentication
+	# algorithm: TCG emulates the architected one (QARMA) several times
+	# slower, and the kernel uses it on every function entry.
+	qemu=(qemu-system-aarch64 -machine virt -accel tcg
+		-cpu "max,pauth-impdef=on" -smp 2 -m "$mem"
+		-append "console=ttyAMA0 $cmdline"
+		-virtfs "local,path=/,mount_tag=host,readonly=on,$p9opts")
+else
+	# q35: on the default i440fx machine, virtio_pci probing alone takes 6 s.
+	qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m "$mem"
+		-append "console=ttyS0 $cmdline")
+fi
+qemu+=(-nographic -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
+	-virtfs "local,path=$guest_root,mount_tag=hostroot,readonly=on,$p9opts"
+	-virtfs "local,path=$res,mount_tag=results,$p9opts")
 
-echo "run-vm: booting $kver, results in $res"
+echo "run-vm: booting $kver ($BINDOX_ARCH), results in $res"
 start=$(date +%s)
 rc=0
 if [[ $serial -eq 1 ]]; then
