@@ -35,6 +35,10 @@
  *   5. coordinator slot  (spinlock, taken alone or innermost)
  *   6. bindox_users_lock (spinlock, taken alone, inside user.c only)
  *
+ * bindox_domains_lock (mutex, domain.c: the domain list and every domain's
+ * configuration) is taken alone too: removing a domain by force lets go
+ * of it before it kills the domain's procs.
+ *
  * No user memory is touched while a proc lock is held, so that a fault
  * never runs under it.
  *
