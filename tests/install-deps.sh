@@ -30,6 +30,8 @@ pkgs=(
 	# arm64 (tests/vm/arm64-setup.sh): the emulator, the cross binutils,
 	# the arm64 userland made with mmdebstrap through qemu-user
 	qemu-system-arm binutils-aarch64-linux-gnu qemu-user-static mmdebstrap
+	# mmdebstrap recommends it to check that arm64 binaries run here
+	arch-test
 	# packaging: Debian packages (tests/packaging/check-deb.sh), RPM spec
 	debhelper dh-dkms dpkg-dev lintian rpm
 )
