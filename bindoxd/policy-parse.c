@@ -491,16 +491,6 @@ static const GMarkupParser parser_callbacks = {
 	.text = on_text,
 };
 
-/* GMarkup's message without its own "Error on line N char M: ". */
-static const char *markup_message(const GError *e)
-{
-	const char *colon = strstr(e->message, ": ");
-
-	if (g_str_has_prefix(e->message, "Error on line") && colon)
-		return colon + 2;
-	return e->message;
-}
-
 /* Fails with @code at @offset of the document. */
 G_GNUC_PRINTF(6, 7)
 static bool document_fail(Parser *p, BindoxPolicyErrorLocation *where, GError **error,
@@ -538,7 +528,7 @@ static bool parse_markup(Parser *p, BindoxPolicyErrorLocation *where, GError **e
 		return document_fail(p, where, error, offset, BINDOX_POLICY_ERROR_SYNTAX,
 				     "the file is empty (it needs a <bindox-policy> element)");
 	return document_fail(p, where, error, offset, BINDOX_POLICY_ERROR_SYNTAX,
-			     "XML syntax: %s", markup_message(e));
+			     "XML syntax: %s", policy_source_markup_message(e));
 }
 
 bool policy_parse_document(PolicyBuilder *b, const char *file, const char *text, size_t len,

@@ -55,6 +55,9 @@ void policy_source_position(const char *text, size_t len, PolicySourcePosition *
 /* Where GMarkup stands now (where it found an error), as a byte offset. */
 size_t policy_source_markup_offset(GMarkupParseContext *ctx, const char *text, size_t len);
 
+/* GMarkup's error message without its own "Error on line N char M: ". */
+const char *policy_source_markup_message(const GError *e);
+
 /* ---- policy-compile.c: the flat table being built ---- */
 
 typedef struct PolicyBuilder PolicyBuilder;

@@ -235,6 +235,15 @@ void policy_source_position(const char *text, size_t len, PolicySourcePosition *
 	pos->offset = offset;
 }
 
+const char *policy_source_markup_message(const GError *e)
+{
+	const char *colon = strstr(e->message, ": ");
+
+	if (g_str_has_prefix(e->message, "Error on line") && colon)
+		return colon + 2;
+	return e->message;
+}
+
 size_t policy_source_markup_offset(GMarkupParseContext *ctx, const char *text, size_t len)
 {
 #if GLIB_CHECK_VERSION(2, 88, 0)
