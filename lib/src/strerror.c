@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <linux/bindox.h>
 #include <bindox/error.h>
@@ -66,6 +67,8 @@ static const ErrnoEntry *errno_find(int err)
 {
 	size_t i;
 
+	if (err == INT_MIN)	/* -INT_MIN does not fit in an int */
+		return NULL;
 	if (err < 0)
 		err = -err;
 	for (i = 0; i < sizeof(errno_table) / sizeof(errno_table[0]); i++)
