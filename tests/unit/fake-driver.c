@@ -366,9 +366,12 @@ static int fake_ioc_call(FakeProc *p, struct bindox_call_args *a)
 	r = call->error;
 	if (r == 0) {
 		m = call->reply;
-		memcpy((void *)(uintptr_t)a->reply.payload.data_ptr, m->data, m->n_data);
-		memcpy((void *)(uintptr_t)a->reply.payload.offsets_ptr, m->offsets,
-		       m->n_offsets * sizeof(uint64_t));
+		/* memcpy() wants real pointers even for 0 bytes. */
+		if (m->n_data)
+			memcpy((void *)(uintptr_t)a->reply.payload.data_ptr, m->data, m->n_data);
+		if (m->n_offsets)
+			memcpy((void *)(uintptr_t)a->reply.payload.offsets_ptr, m->offsets,
+			       m->n_offsets * sizeof(uint64_t));
 		a->reply.type = BINDOX_MSG_REPLY;
 		a->reply.flags = 0;
 		a->reply.id = 0;
