@@ -74,11 +74,13 @@ struct bindox_user *bindox_user_get(kuid_t uid)
 	return new;
 }
 
+/* Called with bindox_users_lock held (kref_put_lock()); drops it. */
 static void bindox_user_free(struct kref *kref)
+	__releases(&bindox_users_lock)
 {
 	struct bindox_user *user = container_of(kref, struct bindox_user, kref);
 
-	/* Called with bindox_users_lock held (kref_put_lock()). */
+	lockdep_assert_held(&bindox_users_lock);
 	rb_erase(&user->rb, &bindox_users);
 	spin_unlock(&bindox_users_lock);
 	WARN_ON(atomic_read(&user->nodes) || atomic_read(&user->handles) ||
