@@ -137,6 +137,9 @@ for t in ${tests[@]+"${tests[@]}"}; do
 	failed=$((failed + f))
 	if [[ $f -gt 0 ]]; then
 		echo "FAIL: $name ($f of $n checks failed; exit status $status)"
+		# Check's failure lines (file:line:F|E:tcase:test:...: message), so
+		# that the tally of a CI log names the cause; at most five.
+		tr -d '\r' <"$log" | grep -E '^[^:]+:[0-9]+:[FE]:' | head -n 5 | sed 's/^/  /' || true
 	elif [[ $status != 0 ]]; then
 		# Failed after a clean summary (crash at exit, timeout): 1 failure.
 		echo "FAIL: $name ($n checks passed, then exit status $status)"
