@@ -349,11 +349,10 @@ static void *receiver_thread(void *arg)
 }
 
 /*
- * KNOWN KERNEL BUG (see the test report): receivers wait exclusively, so a
- * new message wakes one of them. If that one's buffer is too small it
- * returns EMSGSIZE and the message stays queued, but no other receiver is
- * woken: one that has room sleeps on until its timeout (or forever) with a
- * deliverable message in the queue.
+ * Receivers wait exclusively, so a new message wakes one of them. Guards
+ * that when that one's buffer is too small (EMSGSIZE, the message stays
+ * queued) the driver wakes another: one that has room must not sleep on
+ * until its timeout with a deliverable message in the queue.
  */
 START_TEST(declined_message_wakes_another_receiver)
 {

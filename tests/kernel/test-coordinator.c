@@ -305,14 +305,12 @@ static void *claim_thread(void *arg)
 }
 
 /*
- * KNOWN KERNEL BUG (see the test report): bindox_coordinator_claim() creates
- * the claimant's cookie-0 node, marked is_coordinator, before it takes the
- * slot; the loser of a race keeps that node. Afterwards the loser cannot
- * claim the free slot (EEXIST), and calls to its cookie-0 node are held to
- * the Coordinator protocol. The UAPI/DOC promise: a second claimant gets
- * EBUSY, and once the Coordinator is gone the slot is free for the next.
- * The race is hit within a few hundred rounds in the emulated guest (not
- * always: a run that never hits it passes).
+ * Guards the claim race: two processes claim the slot at once. The UAPI
+ * promises that the loser gets EBUSY and keeps nothing of the attempt, so
+ * that once the Coordinator is gone it can claim the free slot (an early
+ * driver made the loser's cookie-0 node before taking the slot, and the
+ * loser kept it: EEXIST for ever after). The race is hit within a few
+ * hundred rounds in the emulated guest, not in every run.
  */
 START_TEST(claim_race_loser_can_claim_later)
 {

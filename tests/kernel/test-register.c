@@ -246,10 +246,10 @@ START_TEST(driver_refuses_malformed_requests)
 END_TEST
 
 /*
- * KNOWN KERNEL BUG (see the test report): bindox_name_valid() uses the
- * kernel's isalnum(), whose table counts the Latin-1 letters (bytes
- * 0xC0-0xFF but 0xD7 and 0xF7) as alphanumeric, so such names reach the
- * Coordinator although the UAPI allows [A-Za-z0-9._-] only.
+ * The UAPI allows [A-Za-z0-9._-] in names only. The kernel's isalnum()
+ * counts the Latin-1 letters (bytes 0xC0-0xFF but 0xD7 and 0xF7) as
+ * alphanumeric: guards that the driver's name check does not rely on it
+ * and such names never reach the Coordinator.
  */
 START_TEST(driver_refuses_non_ascii_names)
 {
