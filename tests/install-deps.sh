@@ -32,6 +32,9 @@ pkgs=(
 	qemu-system-arm binutils-aarch64-linux-gnu qemu-user-static mmdebstrap
 	# mmdebstrap recommends it to check that arm64 binaries run here
 	arch-test
+	# lint (tests/lint.sh): checkpatch.pl and kernel-doc from the kernel's
+	# source, sparse through Kbuild
+	linux-source-6.1 sparse
 	# packaging: Debian packages (tests/packaging/check-deb.sh), RPM spec
 	debhelper dh-dkms dpkg-dev lintian rpm
 )

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-all.sh: install the dependencies, build everything and run every test:
-# unit tests (meson test), the DKMS build, the Debian packages and the RPM
-# spec (tests/packaging/check-deb.sh, check-rpm.sh) and the kernel tests
+# unit tests (meson test), the static checks (tests/lint.sh), the DKMS
+# build, the Debian packages and the RPM spec (tests/packaging/
+# check-deb.sh, check-rpm.sh) and the kernel tests
 # inside a QEMU guest (tests/vm/run-tests.sh), once for each kernel we test
 # (Linux 6.1 and 6.12; BINDOX_KERNELS="6.1 6.12" overrides the list). Each
 # kernel's module is built in a directory of its own, BUILD_DIR/module-KVER.
@@ -137,6 +138,13 @@ PY
 	fi
 else
 	fail "unit tests not run (userspace build failed)"
+fi
+
+stage "lint (checkpatch, kernel-doc, sparse, W=1, ASan and UBSan)"
+if "$repo/tests/lint.sh" "$build" 2>&1 | tee "$logs/lint.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
 fi
 
 stage "DKMS build"
