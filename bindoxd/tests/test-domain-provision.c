@@ -58,7 +58,7 @@ static int fake_add(void *data, struct bindox_domain_config *cfg)
 	}
 	if (g_hash_table_contains(fake.domains, cfg->name))
 		return -EEXIST;
-	ck_assert_uint_eq(cfg->mode & ~0770U, 0);
+	ck_assert_uint_eq(cfg->mode & ~BINDOX_DOMAIN_MODE_ALLOWED, 0);
 	d = g_new0(FakeDomain, 1);
 	d->cfg = *cfg;
 	d->cfg.id = cfg->id = fake.next_id++;
