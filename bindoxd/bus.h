@@ -4,9 +4,9 @@
 
 /*
  * The D-Bus interface (bindoxd(8) documents it): the manager object
- * /org/bindox/Coordinator1 (bus-manager.c, bus-domain-admin.c), one child object per service
- * under /org/bindox/Coordinator1/service (bus-service.c) and one per domain
- * under /org/bindox/Coordinator1/domain (bus-domain.c).
+ * /org/bindox/Coordinator1 (bus-manager.c, bus-domain-admin.c), one child
+ * object per service under /org/bindox/Coordinator1/service (bus-service.c)
+ * and one per domain under /org/bindox/Coordinator1/domain (bus-domain.c).
  */
 
 #include <glib.h>
