@@ -238,7 +238,10 @@ static const sd_bus_vtable bus_manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(susuuuuaso)", domains),
 				bus_method_list_domains, SD_BUS_VTABLE_UNPRIVILEGED),
-	/* Unprivileged for sd-bus: bus_require_root() decides, with a clear error. */
+	/*
+	 * These three change the system. Unprivileged for sd-bus: their
+	 * bus_require_root() decides, with a clear error.
+	 */
 	SD_BUS_METHOD_WITH_ARGS("ReloadPolicy", SD_BUS_NO_ARGS, SD_BUS_RESULT("t", generation),
 				bus_method_reload_policy, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("AddDomain",
