@@ -15,13 +15,9 @@
 #include <time.h>
 #include <systemd/sd-bus.h>
 #include "bus-names.h"
+#include "ctl-domain.h"
 #include "ctl-json.h"
-
-/* Exit statuses (bindoxctl(1)). */
-#define CTL_EXIT_OK 0
-#define CTL_EXIT_FAILURE 1
-#define CTL_EXIT_USAGE 2
-#define CTL_EXIT_DENIED 3
+#include "ctl.h"
 
 typedef struct Ctl {
 	sd_bus *bus;
@@ -53,8 +49,10 @@ static void ctl_usage(FILE *f)
 	      "  reload                        reload the domain files and the policy\n"
 	      "                                (root only)\n"
 	      "  domains                       list the Bindox domains: device, owner,\n"
-	      "                                mode, connections, services\n"
-	      "\n"
+	      "                                mode, connections, services\n",
+	      f);
+	ctl_domain_usage(f);
+	fputs("\n"
 	      "Options:\n"
 	      "  -j, --json                    print JSON\n"
 	      "      --address ADDRESS         talk to this bus instead of the system bus\n"
@@ -62,7 +60,7 @@ static void ctl_usage(FILE *f)
 	      f);
 }
 
-static int ctl_error(const char *what, const sd_bus_error *error, int r)
+int ctl_error(const char *what, const sd_bus_error *error, int r)
 {
 	if (error && sd_bus_error_is_set(error))
 		fprintf(stderr, "bindoxctl: %s: %s\n", what, error->message);
@@ -507,7 +505,7 @@ out:
 	return r;
 }
 
-static int ctl_connect(const char *address, sd_bus **out)
+int ctl_connect(const char *address, sd_bus **out)
 {
 	sd_bus *bus = NULL;
 	int r;
@@ -537,6 +535,7 @@ typedef struct CtlCommand {
 
 static const CtlCommand ctl_commands[] = {
 	{ "list", 0 }, { "show", 1 }, { "check", 5 }, { "reload", 0 }, { "domains", 0 },
+	{ CTL_DOMAIN_COMMAND, -1 },	/* reads its own arguments */
 };
 
 static int ctl_run(Ctl *ctl, const char *command, char **args)
@@ -567,7 +566,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(ctl_domain_global_argc(argc, argv), argv, "jh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'j':
 			ctl.json = true;
@@ -595,12 +595,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bindoxctl: unknown command \"%s\" (see --help)\n", command);
 		return CTL_EXIT_USAGE;
 	}
-	if (argc - optind - 1 != cmd->n_args) {
+	if (cmd->n_args >= 0 && argc - optind - 1 != cmd->n_args) {
 		fprintf(stderr, "bindoxctl: %s takes %d argument%s (see --help)\n", command,
 			cmd->n_args, cmd->n_args == 1 ? "" : "s");
 		return CTL_EXIT_USAGE;
 	}
 
+	if (strcmp(command, CTL_DOMAIN_COMMAND) == 0)
+		return ctl_domain(address, ctl.json, argv + optind + 1);
 	r = ctl_connect(address, &ctl.bus);
 	if (r < 0)
 		return ctl_error(address ? address : "cannot connect to the system bus", NULL, r);

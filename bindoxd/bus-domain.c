@@ -26,8 +26,8 @@ struct BusDomainView {
 	char *device;
 	DomainStatus status;
 	char **services;	/* NULL-terminated */
-	int managed;		/* created by bindoxd from a domain file */
-	char *file;		/* that file's name, "" if not bindoxd's */
+	int managed;		/* created by bindoxd: from a domain file, or AddDomain */
+	char *file;		/* that file's name, "" if added over D-Bus or not bindoxd's */
 	int removal_pending;	/* no longer declared, waits until it is free */
 };
 

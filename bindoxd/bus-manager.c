@@ -3,7 +3,8 @@
  * The manager object /org/bindox/Coordinator1, interface
  * org.bindox.Coordinator1: methods, properties and signals. Reading is open
  * to every caller; ReloadPolicy needs euid 0, checked from the sender's
- * credentials as the bus reports them. ListDomains is in bus-domain.c.
+ * credentials as the bus reports them. ListDomains is in bus-domain.c,
+ * AddDomain and RemoveDomain in bus-domain-admin.c.
  */
 
 #include <errno.h>
@@ -111,8 +112,7 @@ static int bus_method_get_service(sd_bus_message *msg, void *userdata, sd_bus_er
 	return r;
 }
 
-/* Mutating methods: the sender's euid must be 0, as the bus vouches for it. */
-static int bus_require_root(sd_bus_message *msg, const char *what, sd_bus_error *error)
+int bus_require_root(sd_bus_message *msg, const char *what, sd_bus_error *error)
 {
 	sd_bus_creds *creds = NULL;
 	uid_t euid = 0;
@@ -238,9 +238,20 @@ static const sd_bus_vtable bus_manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(susuuuuaso)", domains),
 				bus_method_list_domains, SD_BUS_VTABLE_UNPRIVILEGED),
-	/* Unprivileged for sd-bus: bus_require_root() decides, with a clear error. */
+	/*
+	 * These three change the system. Unprivileged for sd-bus: their
+	 * bus_require_root() decides, with a clear error.
+	 */
 	SD_BUS_METHOD_WITH_ARGS("ReloadPolicy", SD_BUS_NO_ARGS, SD_BUS_RESULT("t", generation),
 				bus_method_reload_policy, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("AddDomain",
+				SD_BUS_ARGS("s", name, "u", uid, "u", gid, "u", mode, "a{st}",
+					    limits),
+				SD_BUS_RESULT("u", id, "o", path), bus_method_add_domain,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("RemoveDomain", SD_BUS_ARGS("s", name, "b", force),
+				SD_BUS_NO_RESULT, bus_method_remove_domain,
+				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("CheckAccess",
 				SD_BUS_ARGS("s", domain, "u", uid, "u", gid, "s", action,
 					    "s", service),

@@ -16,5 +16,10 @@
 #define BUS_ERROR_POLICY_INVALID "org.bindox.Coordinator1.Error.PolicyInvalid"
 #define BUS_ERROR_POLICY_LOAD_FAILED "org.bindox.Coordinator1.Error.PolicyLoadFailed"
 #define BUS_ERROR_DOMAINS_FAILED "org.bindox.Coordinator1.Error.DomainsFailed"
+#define BUS_ERROR_NO_SUCH_DOMAIN "org.bindox.Coordinator1.Error.NoSuchDomain"
+#define BUS_ERROR_DOMAIN_EXISTS "org.bindox.Coordinator1.Error.DomainExists"
+#define BUS_ERROR_DOMAIN_BUSY "org.bindox.Coordinator1.Error.DomainBusy"
+#define BUS_ERROR_DOMAIN_NOT_RUNTIME "org.bindox.Coordinator1.Error.DomainNotRuntime"
+#define BUS_ERROR_NO_CONTROL_DEVICE "org.bindox.Coordinator1.Error.NoControlDevice"
 
 #endif /* BINDOXD_BUS_NAMES_H */

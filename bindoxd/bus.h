@@ -4,9 +4,9 @@
 
 /*
  * The D-Bus interface (bindoxd(8) documents it): the manager object
- * /org/bindox/Coordinator1 (bus-manager.c), one child object per service
- * under /org/bindox/Coordinator1/service (bus-service.c) and one per domain
- * under /org/bindox/Coordinator1/domain (bus-domain.c).
+ * /org/bindox/Coordinator1 (bus-manager.c, bus-domain-admin.c), one child
+ * object per service under /org/bindox/Coordinator1/service (bus-service.c)
+ * and one per domain under /org/bindox/Coordinator1/domain (bus-domain.c).
  */
 
 #include <glib.h>
@@ -15,6 +15,11 @@
 
 /* bus-manager.c */
 int bus_manager_add(Manager *m);
+/*
+ * Methods that change the system: 0 if the sender's euid is 0 as the bus
+ * vouches for it (not read from /proc), else AccessDenied in @error.
+ */
+int bus_require_root(sd_bus_message *msg, const char *what, sd_bus_error *error);
 void bus_emit_service_registered(Manager *m, const Service *s);
 /* While @s is still registered: */
 void bus_emit_service_removed(Manager *m, const Service *s, ServiceRemovedReason reason);
@@ -33,6 +38,11 @@ void bus_emit_domain_added(Manager *m, const Domain *d);
 void bus_emit_domain_removed(Manager *m, const Domain *d);
 void bus_domain_view_free(BusDomainView *v);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(BusDomainView, bus_domain_view_free)
+
+/* bus-domain-admin.c: AddDomain(s name, u uid, u gid, u mode, a{st} limits) -> u id, o path */
+int bus_method_add_domain(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+/* RemoveDomain(s name, b force) */
+int bus_method_remove_domain(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* bus-service.c */
 int bus_service_add(Manager *m);

@@ -51,29 +51,7 @@ static const char *const limits_attrs[] = {
 
 G_STATIC_ASSERT(G_N_ELEMENTS(domain_attrs) - 1 <= MAX_ATTRS);
 G_STATIC_ASSERT(G_N_ELEMENTS(limits_attrs) - 1 <= MAX_ATTRS);
-
-/* Each limit attribute: where it goes, its largest value, whether it takes K/M/G/T. */
-typedef struct {
-	size_t offset;		/* in struct bindox_domain_limits */
-	bool wide;		/* __u64 rather than __u32 */
-	uint64_t max;
-	bool bytes;
-} LimitSpec;
-
-static const LimitSpec limit_specs[] = {
-	{ offsetof(struct bindox_domain_limits, max_connections), false, DOMAIN_MAX_CONNECTIONS,
-	  false },
-	{ offsetof(struct bindox_domain_limits, max_handles), false, DOMAIN_MAX_HANDLES, false },
-	{ offsetof(struct bindox_domain_limits, max_nodes), false, DOMAIN_MAX_NODES, false },
-	{ offsetof(struct bindox_domain_limits, max_calls), false, DOMAIN_MAX_CALLS, false },
-	{ offsetof(struct bindox_domain_limits, max_oneway), false, DOMAIN_MAX_ONEWAY, false },
-	{ offsetof(struct bindox_domain_limits, max_oneway_bytes), false,
-	  DOMAIN_MAX_ONEWAY_BYTES, true },
-	{ offsetof(struct bindox_domain_limits, max_buffer_bytes), true, DOMAIN_MAX_BUFFER_BYTES,
-	  true },
-};
-
-G_STATIC_ASSERT(G_N_ELEMENTS(limit_specs) == G_N_ELEMENTS(limits_attrs) - 1);
+G_STATIC_ASSERT(G_N_ELEMENTS(limits_attrs) - 1 == DOMAIN_LIMIT_COUNT);
 
 bool domain_name_is_valid(const char *name)
 {
@@ -201,7 +179,7 @@ static bool parse_owner(Parser *p, const char *what, const char *value, size_t o
 	return true;
 }
 
-/* Octal permission bits, at most DOMAIN_MODE_ALLOWED. */
+/* Octal permission bits, at most BINDOX_DOMAIN_MODE_ALLOWED. */
 static bool parse_mode(Parser *p, const char *value, size_t offset, uint32_t *mode,
 		       GError **error)
 {
@@ -214,7 +192,7 @@ static bool parse_mode(Parser *p, const char *value, size_t offset, uint32_t *mo
 		return false;
 	}
 	m = strtoul(value, NULL, 8);
-	if (m & ~(unsigned long)DOMAIN_MODE_ALLOWED) {
+	if (m & ~(unsigned long)BINDOX_DOMAIN_MODE_ALLOWED) {
 		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
 			    "mode %s is not allowed: whoever opens a domain's node speaks as the "
 			    "domain, so the node gives nothing to others (at most 0770)", value);
@@ -225,7 +203,7 @@ static bool parse_mode(Parser *p, const char *value, size_t offset, uint32_t *mo
 }
 
 /* A number, with a K, M, G or T suffix (powers of 1024) for byte sizes. */
-static bool parse_limit(Parser *p, const char *attr, const LimitSpec *spec, const char *value,
+static bool parse_limit(Parser *p, const char *attr, const DomainLimitSpec *spec, const char *value,
 			size_t offset, struct bindox_domain_limits *limits, GError **error)
 {
 	g_autofree char *digits = g_strdup(value);
@@ -244,17 +222,15 @@ static bool parse_limit(Parser *p, const char *attr, const LimitSpec *spec, cons
 			    spec->bytes ? " of bytes, optionally with K, M, G or T (x 1024)" : "");
 		return false;
 	}
-	if (!parse_decimal(digits, spec->max >> shift, &n) || n == 0) {
+	if (!parse_decimal(digits, spec->max >> shift, &n) ||
+	    !domain_limit_in_range(spec, n << shift)) {
 		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_LIMIT,
-			    "%s=\"%s\" is out of range: 1 to %" G_GUINT64_FORMAT
-			    " (leave it out for the driver's default)", attr, value, spec->max);
+			    "%s=\"%s\" is out of range: %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+			    " (leave it out for the driver's default)", attr, value, spec->min,
+			    spec->max);
 		return false;
 	}
-	n <<= shift;
-	if (spec->wide)
-		G_STRUCT_MEMBER(uint64_t, limits, spec->offset) = n;
-	else
-		G_STRUCT_MEMBER(uint32_t, limits, spec->offset) = (uint32_t)n;
+	domain_limit_store(limits, spec, n << shift);
 	return true;
 }
 
@@ -343,7 +319,8 @@ static bool start_limits(Parser *p, const char **names, const char **values, GEr
 	if (!collect_attrs(p, "limits", names, values, limits_attrs, &a, error))
 		return false;
 	for (i = 0; limits_attrs[i]; i++) {
-		if (a.value[i] && !parse_limit(p, limits_attrs[i], &limit_specs[i], a.value[i],
+		if (a.value[i] && !parse_limit(p, limits_attrs[i],
+					       domain_limit_find(limits_attrs[i]), a.value[i],
 					       value_offset(p, &a, i), &p->current->limits, error))
 			return false;
 	}

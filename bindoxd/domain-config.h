@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include <linux/bindox.h>
+#include "domain-limits.h"
 #include "policy.h"
 
 #ifndef BINDOX_DOMAINS_VENDOR_DIR
@@ -35,21 +36,6 @@
 #define BINDOX_DOMAINS_ADMIN_DIR "/etc/bindox/domains.d"
 #endif
 
-/*
- * The largest limits the driver accepts (BINDOX_CTL_DOMAIN_ADD answers
- * EINVAL above them); a file asking for more is refused here, with its
- * place. 0 is not a limit: an attribute left out means the driver's default.
- */
-#define DOMAIN_MAX_CONNECTIONS 65536U
-#define DOMAIN_MAX_HANDLES (1U << 24)
-#define DOMAIN_MAX_NODES (1U << 24)
-#define DOMAIN_MAX_CALLS 65536U
-#define DOMAIN_MAX_ONEWAY 65536U
-#define DOMAIN_MAX_ONEWAY_BYTES (1U << 30)
-#define DOMAIN_MAX_BUFFER_BYTES (1ULL << 44)
-
-/* Permission bits a node may have: none for others (the driver's rule). */
-#define DOMAIN_MODE_ALLOWED 0770U
 #define DOMAIN_DEFAULT_MODE 0600U
 
 /* One <domain> as declared. */

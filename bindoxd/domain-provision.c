@@ -79,14 +79,18 @@ static void report_failed(GPtrArray *actions, const char *name, const char *what
 	       what, errno_label(error), g_strerror(-error));
 }
 
-static void save(DomainProvision *p, GPtrArray *actions)
+/* Returns 0 or -EIO (reported). */
+static int save(DomainProvision *p, GPtrArray *actions)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (domain_state_save(p->state, &error) < 0)
+	if (domain_state_save(p->state, &error) < 0) {
 		report(actions, DOMAIN_ACTION_FAILED, "", -EIO,
 		       "cannot record the domains bindoxd created: %s (after a restart "
 		       "bindoxd will leave them alone)", error->message);
+		return -EIO;
+	}
+	return 0;
 }
 
 /* The driver's answer for the domain @name, or -ENOENT. */
@@ -144,6 +148,7 @@ static void record_decl(DomainRecord *rec, const DomainDecl *d)
 	rec->force_remove = d->force_remove;
 	rec->limits = d->limits;
 	rec->removal_pending = false;
+	rec->runtime = false;
 }
 
 static bool limits_equal(const struct bindox_domain_limits *a,
@@ -201,14 +206,26 @@ static void create(DomainProvision *p, const DomainDecl *d, GPtrArray *actions)
 	       d->uid, d->gid, d->mode, d->file, d->line, d->column);
 }
 
+/* A run-time domain (AddDomain) that a file declares now becomes the file's. */
+static void report_taken_over(GPtrArray *actions, const DomainDecl *d)
+{
+	report(actions, DOMAIN_ACTION_UPDATED, d->name, 0,
+	       "domain %s, added over D-Bus, is declared by %s:%u:%u now: the file's from here "
+	       "on (owner %u:%u, mode %04o)", d->name, d->file, d->line, d->column, d->uid,
+	       d->gid, d->mode);
+}
+
 static void update(DomainProvision *p, const DomainDecl *d, DomainRecord *rec,
 		   const struct bindox_domain_config *info, GPtrArray *actions)
 {
+	bool taken_over = rec->runtime;
 	struct bindox_domain_config cfg;
 	int r;
 
 	if (!needs_update(d, rec, info)) {
 		record_decl(rec, d);
+		if (taken_over)
+			report_taken_over(actions, d);
 		return;
 	}
 	decl_to_config(d, &cfg);
@@ -218,9 +235,12 @@ static void update(DomainProvision *p, const DomainDecl *d, DomainRecord *rec,
 		return;
 	}
 	record_decl(rec, d);
-	report(actions, DOMAIN_ACTION_UPDATED, d->name, 0,
-	       "domain %s updated (owner %u:%u, mode %04o; %s:%u:%u)", d->name, d->uid, d->gid,
-	       d->mode, d->file, d->line, d->column);
+	if (taken_over)
+		report_taken_over(actions, d);
+	else
+		report(actions, DOMAIN_ACTION_UPDATED, d->name, 0,
+		       "domain %s updated (owner %u:%u, mode %04o; %s:%u:%u)", d->name, d->uid,
+		       d->gid, d->mode, d->file, d->line, d->column);
 }
 
 static void apply_decl(DomainProvision *p, const DomainDecl *d, GPtrArray *actions)
@@ -328,9 +348,14 @@ DomainProvision *domain_provision_free(DomainProvision *p)
 	return NULL;
 }
 
+GPtrArray *domain_actions_new(void)
+{
+	return g_ptr_array_new_with_free_func(domain_action_free);
+}
+
 GPtrArray *domain_provision_apply(DomainProvision *p, const DomainConfig *c)
 {
-	GPtrArray *actions = g_ptr_array_new_with_free_func(domain_action_free);
+	GPtrArray *actions = domain_actions_new();
 	g_autoptr(GPtrArray) recorded = domain_state_list(p->state);
 	g_autoptr(GPtrArray) undeclared = g_ptr_array_new_with_free_func(g_free);
 	guint i;
@@ -339,7 +364,8 @@ GPtrArray *domain_provision_apply(DomainProvision *p, const DomainConfig *c)
 	for (i = 0; i < recorded->len; i++) {
 		const DomainRecord *rec = g_ptr_array_index(recorded, i);
 
-		if (domain_config_find(c, rec->name))
+		/* Run-time domains stay until RemoveDomain, or a file declares them. */
+		if (rec->runtime || domain_config_find(c, rec->name))
 			continue;
 		if (c->incomplete || domain_config_file_is_bad(c, rec->file))
 			report(actions, DOMAIN_ACTION_UNTOUCHED, rec->name, 0,
@@ -357,13 +383,13 @@ GPtrArray *domain_provision_apply(DomainProvision *p, const DomainConfig *c)
 		if (rec)
 			remove_undeclared(p, rec, false, actions);
 	}
-	save(p, actions);
+	(void)save(p, actions);
 	return actions;
 }
 
 GPtrArray *domain_provision_retry(DomainProvision *p)
 {
-	GPtrArray *actions = g_ptr_array_new_with_free_func(domain_action_free);
+	GPtrArray *actions = domain_actions_new();
 	g_autoptr(GPtrArray) recorded = domain_state_list(p->state);
 	g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func(g_free);
 	guint i;
@@ -381,7 +407,7 @@ GPtrArray *domain_provision_retry(DomainProvision *p)
 			remove_undeclared(p, rec, true, actions);
 	}
 	if (pending->len)
-		save(p, actions);
+		(void)save(p, actions);
 	return actions;
 }
 
@@ -402,4 +428,71 @@ bool domain_provision_pending(const DomainProvision *p)
 const DomainRecord *domain_provision_record(const DomainProvision *p, const char *name)
 {
 	return domain_state_find(p->state, name);
+}
+
+int domain_provision_add(DomainProvision *p, struct bindox_domain_config *cfg,
+			 GPtrArray *actions)
+{
+	const struct bindox_domain_config want = *cfg;
+	struct bindox_domain_config info;
+	DomainRecord *rec;
+	int r;
+
+	/* A record of a domain that is gone, or is someone else's now, goes first. */
+	r = check_record(p, want.name, &info, actions);
+	if (r == 0)
+		return -EEXIST;
+	if (r != -ENOENT)
+		return r;
+	r = p->ctl.ops->add(p->ctl.data, cfg);
+	if (r < 0)
+		return r;
+	rec = domain_state_put(p->state, want.name);
+	rec->id = cfg->id;
+	rec->file = g_strdup("");
+	rec->runtime = true;
+	rec->uid = want.uid;
+	rec->gid = want.gid;
+	rec->mode = want.mode;
+	rec->limits = want.limits;	/* as asked: 0 stays the default */
+	if (save(p, actions) < 0) {
+		/* Unrecorded, it would be no one's after a restart: undo it. */
+		domain_state_forget(p->state, want.name);
+		r = p->ctl.ops->remove(p->ctl.data, want.name, 0);
+		if (r < 0)
+			report_failed(actions, want.name, "removing it again", r);
+		return -EIO;
+	}
+	report(actions, DOMAIN_ACTION_CREATED, want.name, 0,
+	       "domain %s created over D-Bus (id %u, owner %u:%u, mode %04o)", want.name,
+	       cfg->id, want.uid, want.gid, want.mode);
+	return 0;
+}
+
+int domain_provision_remove(DomainProvision *p, const char *name, bool force,
+			    uint32_t *connections, GPtrArray *actions)
+{
+	struct bindox_domain_config info;
+	const DomainRecord *rec;
+	int r;
+
+	r = check_record(p, name, &info, actions);
+	if (r < 0)
+		return r;
+	*connections = info.connections;
+	rec = domain_state_find(p->state, name);
+	if (!rec)
+		return -EPERM;
+	if (!rec->runtime)
+		return -EACCES;
+	r = p->ctl.ops->remove(p->ctl.data, name, force ? BINDOX_DOMAIN_FORCE : 0);
+	if (r == -ENOENT)
+		domain_state_forget(p->state, name);
+	if (r < 0)
+		return r;
+	report(actions, DOMAIN_ACTION_REMOVED, name, 0, "domain %s removed over D-Bus%s", name,
+	       force && info.connections ? " (forced: its connections ended)" : "");
+	domain_state_forget(p->state, name);
+	(void)save(p, actions);
+	return 0;
 }

@@ -14,7 +14,9 @@
  *    again later (domain_provision_retry()), unless its file said
  *    remove="force": then its connections are ended;
  *  - a domain whose file has an error stays as it is, and so does every
- *    domain when a folder could not be read.
+ *    domain when a folder could not be read;
+ *  - a run-time domain (AddDomain, domain_provision_add()) stays until
+ *    RemoveDomain, unless a file declares it: then it is the file's.
  * What bindoxd created is kept in a DomainState file, so that a restarted
  * bindoxd knows its own domains: a recorded domain that no longer exists,
  * or exists with another id (the module was reloaded and someone else
@@ -59,6 +61,9 @@ DomainProvision *domain_provision_new(const DomainCtl *ctl, const char *state_pa
 				      GPtrArray *warnings);
 DomainProvision *domain_provision_free(DomainProvision *p);
 
+/* An empty list of DomainAction * (g_ptr_array_unref frees them). */
+GPtrArray *domain_actions_new(void);
+
 /* Applies @c; returns what was done (DomainAction *; g_ptr_array_unref). */
 GPtrArray *domain_provision_apply(DomainProvision *p, const DomainConfig *c);
 
@@ -67,6 +72,29 @@ GPtrArray *domain_provision_retry(DomainProvision *p);
 
 /* Removals still waiting for their domain to be free. */
 bool domain_provision_pending(const DomainProvision *p);
+
+/*
+ * AddDomain: creates the domain @cfg (name, owner, mode and limits checked
+ * by the caller) as a run-time domain of bindoxd's. A reload keeps it while
+ * no file declares it; a file that declares it takes it over (its
+ * configuration applies, and it is removed when the file goes). On success
+ * @cfg is what the driver answered (the id, the limits in force). Returns
+ * 0 or a negative errno: -EEXIST for a name in use, the driver's refusal
+ * (-EINVAL, -ENOSPC), or -EIO when it could not be recorded (then it is
+ * removed again). What was done goes to @actions.
+ */
+int domain_provision_add(DomainProvision *p, struct bindox_domain_config *cfg,
+			 GPtrArray *actions);
+
+/*
+ * RemoveDomain: removes the run-time domain @name; @force ends its open
+ * files. @connections gets the number that were open. Returns 0 or a
+ * negative errno: -ENOENT (no such domain), -EPERM (bindoxd did not create
+ * it), -EACCES (a file declares it: it goes with the file), -EBUSY (in use
+ * and not @force), or the driver's refusal.
+ */
+int domain_provision_remove(DomainProvision *p, const char *name, bool force,
+			    uint32_t *connections, GPtrArray *actions);
 
 /* bindoxd's record of @name, or NULL if bindoxd did not create it. */
 const DomainRecord *domain_provision_record(const DomainProvision *p, const char *name);

@@ -80,6 +80,8 @@ static bool read_record(GKeyFile *kf, const char *group, DomainRecord *r, GError
 	if (!remove)
 		return false;
 	r->force_remove = strcmp(remove, "force") == 0;
+	/* Records written before AddDomain existed have no origin: a file's. */
+	r->runtime = g_key_file_get_boolean(kf, group, "runtime", NULL);
 	r->removal_pending = g_key_file_get_boolean(kf, group, "removal-pending", NULL);
 	for (i = 0; i < G_N_ELEMENTS(state_limits); i++) {
 		guint64 v = g_key_file_get_uint64(kf, group, state_limits[i].key, NULL);
@@ -162,6 +164,7 @@ int domain_state_save(const DomainState *s, GError **error)
 		g_key_file_set_uint64(kf, r->name, "mode", r->mode);
 		g_key_file_set_string(kf, r->name, "remove", r->force_remove ? "force" : "wait");
 		g_key_file_set_boolean(kf, r->name, "removal-pending", r->removal_pending);
+		g_key_file_set_boolean(kf, r->name, "runtime", r->runtime);
 		for (j = 0; j < G_N_ELEMENTS(state_limits); j++)
 			g_key_file_set_uint64(kf, r->name, state_limits[j].key,
 					      state_limits[j].wide ?

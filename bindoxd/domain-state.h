@@ -20,7 +20,8 @@
 typedef struct DomainRecord {
 	char *name;
 	uint32_t id;		/* the driver's id when bindoxd created it */
-	char *file;		/* name (no folder) of the file that declares it */
+	char *file;		/* name (no folder) of the file that declares it; "" if runtime */
+	bool runtime;		/* added over D-Bus (AddDomain), not by a file */
 	uint32_t uid;
 	uint32_t gid;
 	uint32_t mode;

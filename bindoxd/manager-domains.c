@@ -217,3 +217,34 @@ void manager_domains_stop(Manager *m)
 		domain_ctl_close(&m->ctl);
 	m->domains = domains_free(m->domains);
 }
+
+int manager_add_domain(Manager *m, struct bindox_domain_config *cfg)
+{
+	g_autoptr(GPtrArray) actions = NULL;
+	int r;
+
+	if (!m->provision)
+		return -ENODEV;
+	actions = domain_actions_new();
+	r = domain_provision_add(m->provision, cfg, actions);
+	(void)manager_log_actions(actions, NULL);
+	if (r >= 0)
+		domains_refresh(m->domains);
+	return r;
+}
+
+int manager_remove_domain(Manager *m, const char *name, bool force, uint32_t *connections)
+{
+	g_autoptr(GPtrArray) actions = NULL;
+	int r;
+
+	*connections = 0;
+	if (!m->provision)
+		return -ENODEV;
+	actions = domain_actions_new();
+	r = domain_provision_remove(m->provision, name, force, connections, actions);
+	(void)manager_log_actions(actions, NULL);
+	if (r >= 0)
+		domains_refresh(m->domains);
+	return r;
+}

@@ -100,6 +100,13 @@ void manager_domains_stop(Manager *m);
  */
 unsigned int manager_reload_domains(Manager *m, const char *trigger, GPtrArray *problems);
 
+/*
+ * AddDomain and RemoveDomain (domain-provision.h has their errors), logged;
+ * -ENODEV without the control device.
+ */
+int manager_add_domain(Manager *m, struct bindox_domain_config *cfg);
+int manager_remove_domain(Manager *m, const char *name, bool force, uint32_t *connections);
+
 /* The domain's name for the driver's id @id (the Coordinator's hook). */
 const char *manager_domain_name(Manager *m, uint32_t id);
 

@@ -216,6 +216,12 @@ static bool bindox_domain_name_valid(const char *name, size_t size)
 	return true;
 }
 
+/* A limit is 0 (the default) or within the UAPI header's bounds. */
+static bool bindox_limit_ok(u64 value, u64 min, u64 max)
+{
+	return !value || (value >= min && value <= max);
+}
+
 /* Check and convert what a config asks for; the lock is held. */
 static int bindox_domain_config_check(const struct bindox_domain_config *cfg,
 				      kuid_t *uid, kgid_t *gid)
@@ -225,13 +231,22 @@ static int bindox_domain_config_check(const struct bindox_domain_config *cfg,
 	*uid = make_kuid(&init_user_ns, cfg->uid);
 	*gid = make_kgid(&init_user_ns, cfg->gid);
 	if (!uid_valid(*uid) || !gid_valid(*gid) || cfg->flags ||
-	    cfg->reserved || (cfg->mode & ~0770))
+	    cfg->reserved || (cfg->mode & ~BINDOX_DOMAIN_MODE_ALLOWED))
 		return -EINVAL;
-	/* Bounded so that no sum of them can overflow. */
-	if (l->max_connections > 65536 || l->max_handles > (1U << 24) ||
-	    l->max_nodes > (1U << 24) || l->max_calls > 65536 ||
-	    l->max_oneway > 65536 || l->max_oneway_bytes > (1U << 30) ||
-	    l->max_buffer_bytes > (1ULL << 44))
+	if (!bindox_limit_ok(l->max_connections, BINDOX_DOMAIN_CONNECTIONS_MIN,
+			     BINDOX_DOMAIN_CONNECTIONS_MAX) ||
+	    !bindox_limit_ok(l->max_handles, BINDOX_DOMAIN_HANDLES_MIN,
+			     BINDOX_DOMAIN_HANDLES_MAX) ||
+	    !bindox_limit_ok(l->max_nodes, BINDOX_DOMAIN_NODES_MIN,
+			     BINDOX_DOMAIN_NODES_MAX) ||
+	    !bindox_limit_ok(l->max_calls, BINDOX_DOMAIN_CALLS_MIN,
+			     BINDOX_DOMAIN_CALLS_MAX) ||
+	    !bindox_limit_ok(l->max_oneway, BINDOX_DOMAIN_ONEWAY_MIN,
+			     BINDOX_DOMAIN_ONEWAY_MAX) ||
+	    !bindox_limit_ok(l->max_oneway_bytes, BINDOX_DOMAIN_ONEWAY_BYTES_MIN,
+			     BINDOX_DOMAIN_ONEWAY_BYTES_MAX) ||
+	    !bindox_limit_ok(l->max_buffer_bytes, BINDOX_DOMAIN_BUFFER_BYTES_MIN,
+			     BINDOX_DOMAIN_BUFFER_BYTES_MAX))
 		return -EINVAL;
 	return 0;
 }

@@ -3,7 +3,8 @@
  * The provisioning decisions (domain-provision.c) against a fake control
  * device: create, update in place, remove, keep a busy domain and retry,
  * forced removal, domains bindoxd did not create, files with errors, the
- * driver refusing, and the record surviving a restart.
+ * driver refusing, the record surviving a restart, and run-time domains
+ * (AddDomain, RemoveDomain) with what a reload does to them.
  */
 
 #include <errno.h>
@@ -58,11 +59,12 @@ static int fake_add(void *data, struct bindox_domain_config *cfg)
 	}
 	if (g_hash_table_contains(fake.domains, cfg->name))
 		return -EEXIST;
-	ck_assert_uint_eq(cfg->mode & ~0770U, 0);
+	ck_assert_uint_eq(cfg->mode & ~BINDOX_DOMAIN_MODE_ALLOWED, 0);
 	d = g_new0(FakeDomain, 1);
 	d->cfg = *cfg;
-	d->cfg.id = cfg->id = fake.next_id++;
+	d->cfg.id = fake.next_id++;
 	fake_fill_defaults(&d->cfg.limits);
+	*cfg = d->cfg;	/* ADD answers what INFO would */
 	g_hash_table_insert(fake.domains, g_strdup(cfg->name), d);
 	return 0;
 }
@@ -481,6 +483,172 @@ START_TEST(test_restart_knows_its_domains)
 }
 END_TEST
 
+/* ---- run-time domains (AddDomain, RemoveDomain) ---- */
+
+static struct bindox_domain_config runtime_config(const char *name, uint32_t mode)
+{
+	struct bindox_domain_config cfg = { .uid = 1001, .gid = 1002, .mode = mode };
+
+	g_strlcpy(cfg.name, name, sizeof(cfg.name));
+	return cfg;
+}
+
+/* Adds @name over "D-Bus" and checks the answer and the actions. */
+static int add_expect(DomainProvision *p, struct bindox_domain_config *cfg, const char *want)
+{
+	g_autoptr(GPtrArray) actions = domain_actions_new();
+	g_autofree char *got = NULL;
+	int r = domain_provision_add(p, cfg, actions);
+
+	got = actions_string(actions);
+	ck_assert_str_eq(got, want);
+	return r;
+}
+
+static int remove_expect(DomainProvision *p, const char *name, bool force,
+			 uint32_t *connections, const char *want)
+{
+	g_autoptr(GPtrArray) actions = domain_actions_new();
+	g_autofree char *got = NULL;
+	int r = domain_provision_remove(p, name, force, connections, actions);
+
+	got = actions_string(actions);
+	ck_assert_str_eq(got, want);
+	return r;
+}
+
+START_TEST(test_runtime_add_and_remove)
+{
+	g_autoptr(DomainConfig) none = config_new();
+	struct bindox_domain_config cfg = runtime_config("rt", 0640);
+	DomainProvision *p = domain_provision_new(&fake_ctl, state_path, NULL);
+	const DomainRecord *rec;
+	uint32_t connections = 99;
+
+	cfg.limits.max_calls = 5;
+	ck_assert_int_eq(add_expect(p, &cfg, "created:rt"), 0);
+	ck_assert_uint_eq(cfg.id, 1);
+	ck_assert_uint_eq(cfg.limits.max_connections, FAKE_DEFAULT_LIMIT);
+	ck_assert_uint_eq(fake_find("rt")->cfg.mode, 0640);
+	ck_assert_uint_eq(fake_find("rt")->cfg.uid, 1001);
+	rec = domain_provision_record(p, "rt");
+	ck_assert_ptr_nonnull(rec);
+	ck_assert(rec->runtime);
+	ck_assert_str_eq(rec->file, "");
+	/* The record keeps what was asked: 0 stays the driver's default. */
+	ck_assert_uint_eq(rec->limits.max_calls, 5);
+	ck_assert_uint_eq(rec->limits.max_connections, 0);
+
+	/* A reload with no files keeps it: it is not a file's. */
+	fake_reset_counts();
+	apply_expect(p, none, "");
+	ck_assert_uint_eq(fake.removes, 0);
+	ck_assert_ptr_nonnull(fake_find("rt"));
+
+	/* A restarted bindoxd still knows it as a run-time domain. */
+	domain_provision_free(p);
+	p = domain_provision_new(&fake_ctl, state_path, NULL);
+	ck_assert(domain_provision_record(p, "rt")->runtime);
+	apply_expect(p, none, "");
+
+	ck_assert_int_eq(remove_expect(p, "rt", false, &connections, "removed:rt"), 0);
+	ck_assert_uint_eq(connections, 0);
+	ck_assert_uint_eq(fake.last_remove_flags, 0);
+	ck_assert_ptr_null(fake_find("rt"));
+	ck_assert_ptr_null(domain_provision_record(p, "rt"));
+	domain_provision_free(p);
+
+	/* The removal was recorded too. */
+	p = domain_provision_new(&fake_ctl, state_path, NULL);
+	ck_assert_ptr_null(domain_provision_record(p, "rt"));
+	domain_provision_free(p);
+}
+END_TEST
+
+START_TEST(test_runtime_refusals)
+{
+	g_autoptr(DomainConfig) c = config_new();
+	struct bindox_domain_config cfg = runtime_config("rt", 0600);
+	struct bindox_domain_config dup = runtime_config("rt", 0660);
+	struct bindox_domain_config filed = runtime_config("filed", 0600);
+	struct bindox_domain_config foreign = runtime_config("foreign", 0600);
+	DomainProvision *p = domain_provision_new(&fake_ctl, state_path, NULL);
+	uint32_t connections = 0;
+
+	fake_add_foreign("foreign");
+	config_add(c, "filed", "50-filed.xml", 0660);
+	apply_expect(p, c, "created:filed");
+	ck_assert_int_eq(add_expect(p, &cfg, "created:rt"), 0);
+
+	/* Names in use: the driver is not even asked to replace anything. */
+	fake_reset_counts();
+	ck_assert_int_eq(add_expect(p, &dup, ""), -EEXIST);
+	ck_assert_int_eq(add_expect(p, &filed, ""), -EEXIST);
+	ck_assert_int_eq(add_expect(p, &foreign, ""), -EEXIST);
+	ck_assert_uint_eq(fake.adds + fake.updates + fake.removes, 0);
+	ck_assert_uint_eq(fake_find("rt")->cfg.mode, 0600);
+	ck_assert(!domain_provision_record(p, "filed")->runtime);
+	ck_assert_ptr_null(domain_provision_record(p, "foreign"));
+
+	/* The driver's refusal leaves no record. */
+	cfg = runtime_config("full", 0600);
+	fake.add_error = -ENOSPC;
+	ck_assert_int_eq(add_expect(p, &cfg, ""), -ENOSPC);
+	ck_assert_ptr_null(domain_provision_record(p, "full"));
+
+	/* Only run-time domains go by RemoveDomain. */
+	ck_assert_int_eq(remove_expect(p, "none", false, &connections, ""), -ENOENT);
+	ck_assert_int_eq(remove_expect(p, "foreign", false, &connections, ""), -EPERM);
+	ck_assert_int_eq(remove_expect(p, "filed", false, &connections, ""), -EACCES);
+	ck_assert_uint_eq(fake.removes, 0);
+	ck_assert_ptr_nonnull(fake_find("foreign"));
+	ck_assert_ptr_nonnull(fake_find("filed"));
+
+	/* Busy: refused and kept, unless forced. */
+	fake_find("rt")->cfg.connections = 2;
+	ck_assert_int_eq(remove_expect(p, "rt", false, &connections, ""), -EBUSY);
+	ck_assert_uint_eq(connections, 2);
+	ck_assert_ptr_nonnull(fake_find("rt"));
+	ck_assert(domain_provision_record(p, "rt")->runtime);
+	ck_assert_int_eq(remove_expect(p, "rt", true, &connections, "removed:rt"), 0);
+	ck_assert_uint_eq(fake.last_remove_flags, BINDOX_DOMAIN_FORCE);
+	ck_assert_ptr_null(fake_find("rt"));
+	domain_provision_free(p);
+}
+END_TEST
+
+START_TEST(test_runtime_taken_over_by_file)
+{
+	g_autoptr(DomainConfig) c = config_new();
+	g_autoptr(DomainConfig) none = config_new();
+	struct bindox_domain_config cfg = runtime_config("rt", 0600);
+	DomainProvision *p = domain_provision_new(&fake_ctl, state_path, NULL);
+	const DomainRecord *rec;
+	uint32_t connections = 0;
+	uint32_t id;
+
+	ck_assert_int_eq(add_expect(p, &cfg, "created:rt"), 0);
+	id = cfg.id;
+	/* A file declares it: the file's configuration applies in place. */
+	config_add(c, "rt", "50-rt.xml", 0660);
+	fake_reset_counts();
+	apply_expect(p, c, "updated:rt");
+	ck_assert_uint_eq(fake.adds + fake.removes, 0);
+	ck_assert_uint_eq(fake_find("rt")->cfg.id, id);
+	ck_assert_uint_eq(fake_find("rt")->cfg.mode, 0660);
+	ck_assert_uint_eq(fake_find("rt")->cfg.uid, 1000);
+	rec = domain_provision_record(p, "rt");
+	ck_assert(!rec->runtime);
+	ck_assert_str_eq(rec->file, "50-rt.xml");
+
+	/* The file's now: RemoveDomain refuses, and it goes with the file. */
+	ck_assert_int_eq(remove_expect(p, "rt", false, &connections, ""), -EACCES);
+	apply_expect(p, none, "removed:rt");
+	ck_assert_ptr_null(fake_find("rt"));
+	domain_provision_free(p);
+}
+END_TEST
+
 static Suite *domain_provision_suite(void)
 {
 	Suite *s = suite_create("domain-provision");
@@ -497,6 +665,9 @@ static Suite *domain_provision_suite(void)
 	tcase_add_test(tc, test_bad_file_untouched);
 	tcase_add_test(tc, test_driver_refuses);
 	tcase_add_test(tc, test_restart_knows_its_domains);
+	tcase_add_test(tc, test_runtime_add_and_remove);
+	tcase_add_test(tc, test_runtime_refusals);
+	tcase_add_test(tc, test_runtime_taken_over_by_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

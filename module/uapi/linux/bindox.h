@@ -583,7 +583,9 @@ struct bindox_coord_reply {
  *			(EDQUOT)
  *
  * 0 in a field means the module parameter's default (see modinfo bindox);
- * BINDOX_DOMAIN_INFO reports the values in force.
+ * BINDOX_DOMAIN_INFO reports the values in force. Any other value must lie
+ * between the field's BINDOX_DOMAIN_*_MIN and BINDOX_DOMAIN_*_MAX below
+ * (EINVAL otherwise): bounded so that no sum of them can overflow.
  */
 struct bindox_domain_limits {
 	__u32 max_connections;
@@ -594,6 +596,21 @@ struct bindox_domain_limits {
 	__u32 max_oneway_bytes;
 	__u64 max_buffer_bytes;
 };
+
+#define BINDOX_DOMAIN_CONNECTIONS_MIN		1U
+#define BINDOX_DOMAIN_CONNECTIONS_MAX		65536U
+#define BINDOX_DOMAIN_HANDLES_MIN		1U
+#define BINDOX_DOMAIN_HANDLES_MAX		(1U << 24)
+#define BINDOX_DOMAIN_NODES_MIN			1U
+#define BINDOX_DOMAIN_NODES_MAX			(1U << 24)
+#define BINDOX_DOMAIN_CALLS_MIN			1U
+#define BINDOX_DOMAIN_CALLS_MAX			65536U
+#define BINDOX_DOMAIN_ONEWAY_MIN		1U
+#define BINDOX_DOMAIN_ONEWAY_MAX		65536U
+#define BINDOX_DOMAIN_ONEWAY_BYTES_MIN		1U
+#define BINDOX_DOMAIN_ONEWAY_BYTES_MAX		(1U << 30)
+#define BINDOX_DOMAIN_BUFFER_BYTES_MIN		1ULL
+#define BINDOX_DOMAIN_BUFFER_BYTES_MAX		(1ULL << 44)
 
 /**
  * struct bindox_domain_config - BINDOX_CTL_DOMAIN_ADD, _UPDATE, _INFO
@@ -640,6 +657,8 @@ struct bindox_domain_config {
 };
 
 #define BINDOX_DOMAIN_REMOVED	(1U << 0)
+/* The permission bits a domain's node may have: nothing for others. */
+#define BINDOX_DOMAIN_MODE_ALLOWED	0770U
 
 /**
  * struct bindox_domain_remove - BINDOX_CTL_DOMAIN_REMOVE
