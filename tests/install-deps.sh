@@ -18,6 +18,8 @@ set -euo pipefail
 pkgs=(
 	build-essential meson ninja-build pkg-config check musl-tools gcc-multilib
 	libsystemd-dev libudev-dev libglib2.0-dev dbus systemd udev iproute2 python3
+	# the container runtime tests/integration/test-nspawn runs in the VM
+	systemd-container
 	python3-matplotlib
 	# xmllint: policy files against their DTD
 	libxml2-utils

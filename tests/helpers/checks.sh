@@ -7,6 +7,12 @@
 #   checks_summary     prints Check's summary line
 #                      ("N%: Checks: N, Failures: F, Errors: 0"), which
 #                      tests/vm/run-tests.sh counts
+#   setup_failed WHY   fail "setup" WHY, the summary, exit status 1
+#   wait_until SECS CMD...     retries CMD every 0.1 s until it succeeds;
+#                              status 1 if it did not within SECS
+#   check NAME SECS CMD...     a check: CMD succeeds within SECS
+#   expect NAME REGEX CMD...   a check: CMD's output (stdout and stderr)
+#                              matches the extended REGEX
 # The counters are $checks and $failures.
 
 checks=0
@@ -27,4 +33,40 @@ checks_summary() {
 	local pct=100
 	[[ $checks -gt 0 ]] && pct=$(((checks - failures) * 100 / checks))
 	echo "$pct%: Checks: $checks, Failures: $failures, Errors: 0"
+}
+
+setup_failed() {
+	fail setup "$1"
+	checks_summary
+	exit 1
+}
+
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[[ $SECONDS -lt $deadline ]] || return 1
+		sleep 0.1
+	done
+}
+
+check() {
+	local name=$1 secs=$2
+	shift 2
+	if wait_until "$secs" "$@"; then
+		pass "$name"
+	else
+		fail "$name" "'$*' did not succeed within $secs s"
+	fi
+}
+
+expect() {
+	local name=$1 regex=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	if grep -Eq -- "$regex" <<<"$out"; then
+		pass "$name"
+	else
+		fail "$name" "output of '$*' does not match /$regex/: $(head -c 800 <<<"$out")"
+	fi
 }

@@ -32,40 +32,7 @@ tmp=
 udevd_started=0
 env_domains=()
 
-# ---- helpers ----
-
-# wait_until SECS CMD...: retry CMD every 0.1 s until it succeeds.
-wait_until() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[[ $SECONDS -lt $deadline ]] || return 1
-		sleep 0.1
-	done
-}
-
-# check NAME SECS CMD...: CMD succeeds within SECS.
-check() {
-	local name=$1 secs=$2
-	shift 2
-	if wait_until "$secs" "$@"; then
-		pass "$name"
-	else
-		fail "$name" "'$*' did not succeed within $secs s"
-	fi
-}
-
-# expect NAME REGEX CMD...: CMD's output (stdout and stderr) matches REGEX.
-expect() {
-	local name=$1 regex=$2 out
-	shift 2
-	out=$("$@" 2>&1)
-	if grep -Eq -- "$regex" <<<"$out"; then
-		pass "$name"
-	else
-		fail "$name" "output of '$*' does not match /$regex/: $(head -c 800 <<<"$out")"
-	fi
-}
+# ---- helpers (and wait_until, check, expect from checks.sh) ----
 
 # expect_status NAME STATUS CMD...
 expect_status() {
@@ -91,14 +58,10 @@ domain_exists() { [[ $("$domain_tool" info "$1") == id=* ]]; }
 write_domains() { cat >"$tmp/domains.d/$1"; }
 
 start_bindoxd() {
-	"$bindoxd" --device /dev/bindox --policy-dir "$tmp/policy.d" \
-		--vendor-policy-dir "$tmp/vendor-policy.d" --domains-dir "$tmp/domains.d" \
-		--vendor-domains-dir "$tmp/vendor-domains.d" --state-dir "$tmp/state" \
-		>>"$tmp/bindoxd.log" 2>&1 &
-	bindoxd_pid=$!
+	local rc=0
+	private_bindoxd_start "$tmp" "$bindoxd" || rc=1
 	pids+=("$bindoxd_pid")
-	wait_until 60 bus call org.bindox.Coordinator1 /org/bindox/Coordinator1 \
-		org.freedesktop.DBus.Peer Ping
+	return "$rc"
 }
 
 stop_bindoxd() {
@@ -154,15 +117,11 @@ domain_env_setup() {
 	for f in "$bindoxd" "$bindoxctl" "$server" "$client" "$domain_tool" "$bus_policy" "$rules" \
 		"$sysusers" "$udevd"; do
 		if [[ ! -e $f ]]; then
-			fail setup "missing $f (build first)"
-			checks_summary
-			exit 1
+			setup_failed "missing $f (build first)"
 		fi
 	done
 	if [[ $EUID -ne 0 || ! -c /dev/bindox || ! -c /dev/bindox-control ]]; then
-		fail setup "needs root and the loaded module (/dev/bindox, /dev/bindox-control)"
-		checks_summary
-		exit 1
+		setup_failed "needs root and the loaded module (/dev/bindox, /dev/bindox-control)"
 	fi
 
 	tmp=$(mktemp -d /tmp/bindox-domains-itest.XXXXXX)
@@ -183,9 +142,7 @@ domain_env_setup() {
 
 	if ! private_bus_start "$tmp" "$bus_policy" "${1:-}"; then
 		pids+=("$private_bus_pid")
-		fail setup "dbus-daemon did not start: $(cat "$tmp/dbus.log")"
-		checks_summary
-		exit 1
+		setup_failed "dbus-daemon did not start: $(cat "$tmp/dbus.log")"
 	fi
 	pids+=("$private_bus_pid")
 	dbus-monitor --address "$DBUS_SYSTEM_BUS_ADDRESS" \

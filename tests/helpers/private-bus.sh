@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 #
 # private-bus.sh: sourced by the in-guest scripts that need a system bus
-# (the demo, test-bindoxd). The guest runs no dbus-daemon of its own.
+# (the demo, test-bindoxd, test-domains, test-nspawn). The guest runs no
+# dbus-daemon of its own.
 #
 #   private_bus_start DIR BUS_POLICY [EXTRA_XML]
 #       writes DIR/bus.conf, a bus configured like Debian's system bus
@@ -12,6 +13,13 @@
 #       DIR/dbus.log; waits up to 30 s for the socket; exports
 #       DBUS_SYSTEM_BUS_ADDRESS. Sets $private_bus_pid (the caller stops
 #       it). Returns 1 if the bus did not come up.
+#
+#   private_bindoxd_start DIR BINDOXD
+#       starts BINDOXD as the Coordinator of /dev/bindox on that bus, with
+#       the folders DIR/policy.d, DIR/vendor-policy.d, DIR/domains.d,
+#       DIR/vendor-domains.d and DIR/state (made if missing) and its log
+#       appended to DIR/bindoxd.log. Sets $bindoxd_pid (the caller stops
+#       it). Returns 1 if it does not answer on the bus within 60 s.
 
 private_bus_start() {
 	local dir=$1 bus_policy=$2 extra=${3:-} deadline=$((SECONDS + 30))
@@ -57,4 +65,22 @@ EOF_CONF
 	done
 	chmod 0666 "$dir/bus.socket"
 	export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$dir/bus.socket
+}
+
+private_bindoxd_start() {
+	local dir=$1 bindoxd=$2 deadline=$((SECONDS + 60))
+
+	mkdir -p "$dir/policy.d" "$dir/vendor-policy.d" "$dir/domains.d" \
+		"$dir/vendor-domains.d" "$dir/state" || return 1
+	"$bindoxd" --device /dev/bindox --policy-dir "$dir/policy.d" \
+		--vendor-policy-dir "$dir/vendor-policy.d" --domains-dir "$dir/domains.d" \
+		--vendor-domains-dir "$dir/vendor-domains.d" --state-dir "$dir/state" \
+		>>"$dir/bindoxd.log" 2>&1 &
+	# shellcheck disable=SC2034  # read by the caller
+	bindoxd_pid=$!
+	until busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" call org.bindox.Coordinator1 \
+		/org/bindox/Coordinator1 org.freedesktop.DBus.Peer Ping >/dev/null 2>&1; do
+		[[ $SECONDS -lt $deadline ]] || return 1
+		sleep 0.1
+	done
 }

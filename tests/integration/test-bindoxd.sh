@@ -87,6 +87,7 @@ expect_status() {
 check() { check_with fail "$@"; }
 check_policy() { check_with fail_policy "$@"; }
 
+# (wait_until comes from checks.sh.)
 check_with() {
 	local failfn=$1 name=$2
 	shift 2
@@ -95,16 +96,6 @@ check_with() {
 	else
 		"$failfn" "$name" "'$*' failed"
 	fi
-}
-
-# wait_until SECS CMD...: retry CMD every 0.2 s until it succeeds.
-wait_until() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[[ $SECONDS -lt $deadline ]] || return 1
-		sleep 0.2
-	done
 }
 
 # ---- helpers ----
@@ -122,14 +113,10 @@ coord_property() {
 }
 
 start_bindoxd() {
-	"$bindoxd" --device /dev/bindox --policy-dir "$tmp/policy.d" \
-		--vendor-policy-dir "$tmp/vendor.d" --domains-dir "$tmp/domains.d" \
-		--vendor-domains-dir "$tmp/vendor-domains.d" --state-dir "$tmp/state" \
-		>>"$tmp/bindoxd.log" 2>&1 &
-	bindoxd_pid=$!
+	local rc=0
+	private_bindoxd_start "$tmp" "$bindoxd" || rc=1
 	pids+=("$bindoxd_pid")
-	wait_until 60 bus call org.bindox.Coordinator1 /org/bindox/Coordinator1 \
-		org.freedesktop.DBus.Peer Ping
+	return "$rc"
 }
 
 # start_server VAR NAME CMD...: CMD (a server given "--ready $run/NAME")
@@ -215,7 +202,7 @@ fi
 
 tmp=$(mktemp -d /tmp/bindoxd-itest.XXXXXX)
 chmod 0755 "$tmp"
-mkdir "$tmp/policy.d" "$tmp/vendor.d" "$tmp/run"
+mkdir "$tmp/policy.d" "$tmp/run"
 # Ready files of servers running as plain users.
 run=$tmp/run
 chmod 1777 "$run"

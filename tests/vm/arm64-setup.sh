@@ -75,8 +75,9 @@ dir=$(realpath "$dir")
 rootfs_pkgs=(
 	# guest.sh: insmod/rmmod, mount, ip, poweroff; the initramfs's busybox
 	kmod mount iproute2 procps busybox-static
-	# tests/integration: dbus-daemon, busctl, udevadm, systemd-sysusers
-	dbus systemd udev python3
+	# tests/integration: dbus-daemon, busctl, udevadm, systemd-sysusers,
+	# systemd-nspawn (test-nspawn)
+	dbus systemd udev python3 systemd-container
 	# the cross build's sysroot
 	libc6-dev check libsubunit-dev libsystemd-dev libudev-dev libglib2.0-dev
 )
