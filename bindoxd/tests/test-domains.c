@@ -3,7 +3,7 @@
  * bindoxd's domains (domains.c): device names to domain names, and a udev
  * enumeration of the class "bindox" that, on a host without the module,
  * finds nothing and knows no id. The devices themselves are tested in the
- * VM (tests/integration/test-domains).
+ * VM (tests/integration/test-domain-files).
  */
 
 #include <string.h>

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 #
-# domain-env.sh: sourced by the in-guest tests of domains (test-domains,
+# domain-env.sh: sourced by the in-guest tests of domains (test-domain-files,
 # test-domains-dbus) after they set $build. Provides their paths, the
 # checks (checks.sh) and helpers, the cleanup trap (it kills $pids,
 # removes the domains named in $env_domains, stops udevd and prints

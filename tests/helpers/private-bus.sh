@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # private-bus.sh: sourced by the in-guest scripts that need a system bus
-# (the demo, test-bindoxd, test-domains, test-nspawn). The guest runs no
+# (the demo, test-bindoxd, test-domain-files, test-nspawn). The guest runs no
 # dbus-daemon of its own.
 #
 #   private_bus_start DIR BUS_POLICY [EXTRA_XML]

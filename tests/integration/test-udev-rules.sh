@@ -17,7 +17,7 @@
 #    the node, on "add" and, after an update, on "change"; tagged too.
 # Afterwards /dev/bindox is 0600 root:root again, as the driver made it,
 # and the test domain is gone. The same rule with systemd-udevd running is
-# tested by test-domains.
+# tested by test-domain-files.
 #
 # Output: "PASS: name" or "FAIL: name: why" per check, then a summary in
 # Check's format for run-tests.sh. Exit status 1 if any check failed.

@@ -67,6 +67,10 @@ if [[ ${#test_dirs[@]} -gt 0 ]]; then
 	mapfile -t tests < <(find "${test_dirs[@]}" -maxdepth 1 -type f \
 		-name 'test-*' -perm -u+x | sort)
 fi
+# Results are kept by program name: two programs of one name would
+# overwrite each other's log, and one result would count twice.
+dups=$(printf '%s\n' ${tests[@]+"${tests[@]##*/}"} | sort | uniq -d)
+[[ -z $dups ]] || vm_die "test programs with the same name in kernel/ and integration/: $dups"
 [[ -n ${CK_TIMEOUT_MULTIPLIER:-} ]] &&
 	vm_opts+=(--env "CK_TIMEOUT_MULTIPLIER=$CK_TIMEOUT_MULTIPLIER")
 

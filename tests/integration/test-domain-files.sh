@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# test-domains: domains declared in files, end to end. Runs inside the test
+# test-domain-files: domains declared in files, end to end. Runs inside the test
 # VM as root with bindox.ko loaded (tests/vm/run-tests.sh runs it from the
 # build directory). It starts the real systemd-udevd with the shipped rule
 # (udev/60-bindox.rules in /run/udev/rules.d, the group from
