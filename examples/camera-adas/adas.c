@@ -153,7 +153,6 @@ static int adas_run(AdasRun *run, const AdasOptions *o)
 {
 	int64_t start, deadline, tick;
 	char prefix[64];
-	int elapsed = 0;
 	AdasFrame f;
 	int r;
 
@@ -173,11 +172,14 @@ static int adas_run(AdasRun *run, const AdasOptions *o)
 		int64_t now = monotonic_ns();
 
 		if (now >= tick) {
-			snprintf(prefix, sizeof(prefix), "adas[%s] %3d s: ", run->src->name,
-				 ++elapsed);
+			/* Whole seconds since the start (a slow frame may span several). */
+			int64_t elapsed = (now - start) / NSEC_PER_SEC;
+
+			snprintf(prefix, sizeof(prefix), "adas[%s] %3lld s: ", run->src->name,
+				 (long long)elapsed);
 			adas_span_print(run, &run->second, now, prefix);
 			adas_span_start(&run->second, run, now);
-			tick += NSEC_PER_SEC;
+			tick = start + (elapsed + 1) * NSEC_PER_SEC;
 		}
 		if (now >= deadline || adas_interrupted)
 			return 0;
