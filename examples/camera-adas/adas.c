@@ -5,7 +5,8 @@
  * what the camera must have drawn for its sequence number, measures the
  * mean brightness of 4 x 4 regions of it, and reports once a second:
  * frames per second, latency from capture to the end of the analysis
- * (p50, p99), frames lost, and the CPU use of both sides. Exit status 0
+ * (p50, p99) and to the frame in hand (p50, before the analysis), frames
+ * lost, and the CPU use of both sides. Exit status 0
  * only if it received frames and every one checked out.
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "adas.h"
 #include "clock.h"
 #include "latency.h"
+#include "options.h"
 #include "proto.h"
 
 static volatile sig_atomic_t adas_interrupted;
@@ -43,7 +45,8 @@ typedef struct AdasSpan {
 	int64_t start_ns;	/* arrival of the frame before the span */
 	int64_t camera_cpu_ns;
 	int64_t adas_cpu_ns;
-	LatencyLog latency;
+	LatencyLog latency;	/* capture to the end of the analysis */
+	LatencyLog delivery;	/* capture to the frame in hand */
 } AdasSpan;
 
 typedef struct AdasRun {
@@ -68,34 +71,32 @@ static void adas_usage(FILE *to)
 
 static int adas_parse(int argc, char **argv, AdasOptions *o)
 {
-	*o = (AdasOptions){ .service = CAMERA_SERVICE, .seconds = 10 };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+	const char *seconds = NULL;
+	bool help = false;
+	const OptionSpec specs[] = {
+		{ "--help", NULL, &help },
+		{ "--seconds", &seconds, NULL },
+		{ "--device", &o->device, NULL },
+		{ "--service", &o->service, NULL },
+		{ "--socket", &o->socket_path, NULL },
+	};
 
-		if (!strcmp(a, "--help")) {
-			adas_usage(stdout);
-			exit(0);
-		}
-		if (!v)
-			return -EINVAL;
-		if (!strcmp(a, "--seconds"))
-			o->seconds = strtod(v, NULL);
-		else if (!strcmp(a, "--device"))
-			o->device = v;
-		else if (!strcmp(a, "--service"))
-			o->service = v;
-		else if (!strcmp(a, "--socket"))
-			o->socket_path = v;
-		else
-			return -EINVAL;
-		i++;
+	*o = (AdasOptions){ .service = CAMERA_SERVICE, .seconds = 10 };
+	if (options_parse(argc, argv, specs, sizeof(specs) / sizeof(specs[0])) < 0)
+		return -EINVAL;
+	if (help) {
+		adas_usage(stdout);
+		exit(0);
 	}
+	if (seconds)
+		o->seconds = strtod(seconds, NULL);
 	return o->seconds > 0 ? 0 : -EINVAL;
 }
 
 static void adas_span_start(AdasSpan *s, const AdasRun *run, int64_t now)
 {
 	latency_clear(&s->latency);
+	latency_clear(&s->delivery);
 	s->frames = s->bad = s->lost = 0;
 	s->start_ns = now;
 	s->camera_cpu_ns = run->camera_cpu_ns;
@@ -116,16 +117,17 @@ static void adas_span_print(AdasRun *run, AdasSpan *s, int64_t now, const char *
 	}
 	if (wall <= 0)
 		wall = 1e-9;
-	printf("%s%5.1f fps | latency p50 %6.1f ms p99 %6.1f ms | dropped %llu | bad %llu | "
-	       "CPU camera %3.0f%% adas %3.0f%% | luma %3.0f..%3.0f\n",
+	printf("%s%5.1f fps | latency p50 %6.1f p99 %6.1f ms (delivery p50 %5.1f ms) | "
+	       "dropped %llu | bad %llu | CPU camera %3.0f%% adas %3.0f%% | luma %3.0f..%3.0f\n",
 	       prefix, (double)s->frames / wall,
 	       (double)latency_percentile(&s->latency, 50) / 1e6,
-	       (double)latency_percentile(&s->latency, 99) / 1e6, (unsigned long long)s->lost,
+	       (double)latency_percentile(&s->latency, 99) / 1e6,
+	       (double)latency_percentile(&s->delivery, 50) / 1e6, (unsigned long long)s->lost,
 	       (unsigned long long)s->bad, 100.0 * cam / wall, 100.0 * own / wall, lo, hi);
 }
 
 /* Check and analyse one frame, and count it. */
-static void adas_frame(AdasRun *run, const AdasFrame *f)
+static void adas_frame(AdasRun *run, const AdasFrame *f, int64_t arrived_ns)
 {
 	const FrameFormat *fmt = &run->src->format;
 	bool ok = frame_verify(f->data, fmt, run->tmpl, f->seq) == 0 && f->seq > run->last_seq;
@@ -146,6 +148,7 @@ static void adas_frame(AdasRun *run, const AdasFrame *f)
 		s->bad += !ok;
 		s->lost += lost;
 		latency_add(&s->latency, latency);
+		latency_add(&s->delivery, arrived_ns - (int64_t)f->capture_ns);
 	}
 }
 
@@ -165,7 +168,7 @@ static int adas_run(AdasRun *run, const AdasOptions *o)
 	adas_span_start(&run->total, run, start);
 	adas_span_start(&run->second, run, start);
 	run->last_seq = f.seq - 1;	/* frames before the first one are not ours */
-	adas_frame(run, &f);
+	adas_frame(run, &f, start);
 	deadline = start + (int64_t)(o->seconds * NSEC_PER_SEC);
 	tick = start + NSEC_PER_SEC;
 	for (;;) {
@@ -186,7 +189,7 @@ static int adas_run(AdasRun *run, const AdasOptions *o)
 		r = run->src->next(run->src, &f);
 		if (r < 0)
 			return r;
-		adas_frame(run, &f);
+		adas_frame(run, &f, monotonic_ns());
 	}
 }
 
@@ -226,8 +229,10 @@ int main(int argc, char **argv)
 	       run.src->name, (unsigned long long)run.total.frames,
 	       (unsigned long long)run.total.bad, (unsigned long long)run.total.lost,
 	       (unsigned long long)run.camera_dropped);
-	latency_free(&run.total.latency);
-	latency_free(&run.second.latency);
+	for (AdasSpan *s = &run.total; s; s = s == &run.total ? &run.second : NULL) {
+		latency_free(&s->latency);
+		latency_free(&s->delivery);
+	}
 	free(run.tmpl);
 	run.src->free(run.src);
 	return r < 0 || u < 0 || run.total.frames == 0 || run.total.bad ? 1 : 0;

@@ -49,9 +49,14 @@ static int camera_ring_grab_free(CameraRing *r)
 	return -1;
 }
 
-/* Take frame @seq into a free buffer and make it the latest. */
-static void camera_ring_capture(CameraRing *r, uint64_t seq, int64_t capture_ns)
+/*
+ * Take frame @seq into a free buffer and make it the latest. Its capture
+ * time is when it is complete (drawn), as a sensor's frame is once read
+ * out: latencies then measure what happens to it afterwards.
+ */
+static void camera_ring_capture(CameraRing *r, uint64_t seq)
 {
+	int64_t capture_ns;
 	int slot;
 
 	pthread_mutex_lock(&r->lock);
@@ -63,7 +68,9 @@ static void camera_ring_capture(CameraRing *r, uint64_t seq, int64_t capture_ns)
 		return;
 
 	/* Outside the lock: nobody else touches a FILLING slot. */
-	frame_fill(r->slots[slot].data, &r->format, r->tmpl, seq, (uint64_t)capture_ns);
+	frame_fill(r->slots[slot].data, &r->format, r->tmpl, seq);
+	capture_ns = monotonic_ns();
+	frame_stamp(r->slots[slot].data, (uint64_t)capture_ns);
 
 	pthread_mutex_lock(&r->lock);
 	if (r->latest >= 0) {
@@ -101,7 +108,7 @@ static void *camera_ring_sensor(void *arg)
 		if (stop)
 			break;
 		seq = tick;
-		camera_ring_capture(r, seq, now);
+		camera_ring_capture(r, seq);
 		next = ns_to_timespec(start + (int64_t)seq * period);
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
 			;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "camera.h"
 #include "clock.h"
+#include "options.h"
 #include "proto.h"
 
 volatile sig_atomic_t camera_interrupted;
@@ -48,40 +49,36 @@ void camera_say_ready(const CameraOptions *o)
 
 static int camera_parse(int argc, char **argv, CameraOptions *o)
 {
+	const char *fps = NULL, *ring = NULL;
+	bool uhd = false, help = false;
+	const OptionSpec specs[] = {
+		{ "--4k", NULL, &uhd },
+		{ "--help", NULL, &help },
+		{ "--fps", &fps, NULL },
+		{ "--ring", &ring, NULL },
+		{ "--device", &o->device, NULL },
+		{ "--service", &o->service, NULL },
+		{ "--socket", &o->socket_path, NULL },
+		{ "--ready", &o->ready_file, NULL },
+	};
+
 	*o = (CameraOptions){
 		.format = { .width = 1920, .height = 1080, .fps = 30 },
 		.ring_size = 4,
 		.service = CAMERA_SERVICE,
 	};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--4k")) {
-			o->format = (FrameFormat){ .width = 3840, .height = 2160, .fps = 60 };
-			continue;
-		}
-		if (!strcmp(a, "--help")) {
-			camera_usage(stdout);
-			exit(0);
-		}
-		if (!v)
-			return -EINVAL;
-		if (!strcmp(a, "--fps"))
-			o->format.fps = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(a, "--ring"))
-			o->ring_size = (unsigned int)strtoul(v, NULL, 10);
-		else if (!strcmp(a, "--device"))
-			o->device = v;
-		else if (!strcmp(a, "--service"))
-			o->service = v;
-		else if (!strcmp(a, "--socket"))
-			o->socket_path = v;
-		else if (!strcmp(a, "--ready"))
-			o->ready_file = v;
-		else
-			return -EINVAL;
-		i++;
+	if (options_parse(argc, argv, specs, sizeof(specs) / sizeof(specs[0])) < 0)
+		return -EINVAL;
+	if (help) {
+		camera_usage(stdout);
+		exit(0);
 	}
+	if (uhd)
+		o->format = (FrameFormat){ .width = 3840, .height = 2160, .fps = 60 };
+	if (fps)
+		o->format.fps = (uint32_t)strtoul(fps, NULL, 10);
+	if (ring)
+		o->ring_size = (unsigned int)strtoul(ring, NULL, 10);
 	if (o->format.fps < 1 || o->format.fps > 1000)
 		return -EINVAL;
 	return 0;

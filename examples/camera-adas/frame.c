@@ -51,21 +51,24 @@ static uint32_t *frame_row(void *buf, const FrameFormat *f, uint32_t y)
 	return (uint32_t *)((char *)buf + FRAME_HEADER_BYTES) + (size_t)y * f->width;
 }
 
-void frame_fill(void *buf, const FrameFormat *f, const uint32_t *tmpl, uint64_t seq,
-		uint64_t capture_ns)
+void frame_fill(void *buf, const FrameFormat *f, const uint32_t *tmpl, uint64_t seq)
 {
 	FrameHeader h = {
 		.magic = FRAME_MAGIC,
 		.width = f->width,
 		.height = f->height,
 		.seq = seq,
-		.capture_ns = capture_ns,
 	};
 
 	memcpy(buf, &h, sizeof(h));
 	for (uint32_t y = 0; y < f->height; y++)
 		memcpy(frame_row(buf, f, y), frame_row_source(f, tmpl, seq, y),
 		       (size_t)f->width * 4U);
+}
+
+void frame_stamp(void *buf, uint64_t capture_ns)
+{
+	memcpy((char *)buf + offsetof(FrameHeader, capture_ns), &capture_ns, sizeof(capture_ns));
 }
 
 int frame_verify(const void *buf, const FrameFormat *f, const uint32_t *tmpl, uint64_t seq)

@@ -33,7 +33,7 @@ typedef struct FrameHeader {
 	uint32_t height;
 	uint32_t reserved;
 	uint64_t seq;
-	uint64_t capture_ns;	/* CLOCK_MONOTONIC when the frame was taken */
+	uint64_t capture_ns;	/* CLOCK_MONOTONIC when the frame was complete */
 } FrameHeader;
 
 /* Bytes of one frame, header included. */
@@ -46,8 +46,9 @@ size_t frame_bytes(const FrameFormat *f);
 uint32_t *frame_template_new(uint32_t width);
 
 /* Draw frame @seq into @buf (frame_bytes() long). */
-void frame_fill(void *buf, const FrameFormat *f, const uint32_t *tmpl, uint64_t seq,
-		uint64_t capture_ns);
+void frame_fill(void *buf, const FrameFormat *f, const uint32_t *tmpl, uint64_t seq);
+/* Stamp the capture time into a frame's header. */
+void frame_stamp(void *buf, uint64_t capture_ns);
 
 /*
  * Check that @buf holds exactly frame @seq of format @f: header and every
