@@ -100,10 +100,14 @@ static int camera_bindox_subscribe(CameraBindox *cb, BindoxMsg *req, BindoxMsg *
 static int camera_bindox_next(CameraBindox *cb, BindoxMsg *req, BindoxMsg *reply)
 {
 	CameraFrameReply f = { 0 };
+	bool subscribed;
 	CameraSlot *s;
 	int r, slot;
 
-	if (!cb->subscribed)
+	pthread_mutex_lock(&cb->lock);
+	subscribed = cb->subscribed;
+	pthread_mutex_unlock(&cb->lock);
+	if (!subscribed)
 		return camera_bindox_status(reply, -EPROTO);
 	r = camera_bindox_take_back(cb, req);
 	if (r < 0)
