@@ -15,7 +15,8 @@
 #include "clock.h"
 #include "proto.h"
 
-#define ADAS_CALL_TIMEOUT_NS (5LL * NSEC_PER_SEC)
+/* Longer than the camera's wait for a frame (CAMERA_NEXT_WAIT_NS). */
+#define ADAS_CALL_TIMEOUT_NS (20LL * NSEC_PER_SEC)
 
 typedef struct AdasBindox {
 	AdasSource base;

@@ -17,8 +17,6 @@
 
 #define CAMERA_COOKIE 0xca3e7a0001ULL
 #define CAMERA_SERVER_THREADS 2U
-/* How long a NEXT call waits for a frame before it answers -ETIMEDOUT. */
-#define CAMERA_NEXT_WAIT_NS (2LL * NSEC_PER_SEC)
 
 typedef struct CameraBindox {
 	BindoxConn *conn;

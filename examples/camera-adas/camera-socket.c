@@ -17,8 +17,6 @@
 #include "proto.h"
 #include "sock-io.h"
 
-#define CAMERA_NEXT_WAIT_NS (2LL * NSEC_PER_SEC)
-
 static int camera_socket_listen(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };

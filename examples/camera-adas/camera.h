@@ -20,6 +20,12 @@ typedef struct CameraOptions {
 	const char *ready_file;	/* created once clients may come */
 } CameraOptions;
 
+/*
+ * How long a NEXT request waits for a frame before it is answered with
+ * -ETIMEDOUT: generous, for an emulated VM on a loaded machine.
+ */
+#define CAMERA_NEXT_WAIT_NS (10LL * 1000 * 1000 * 1000)
+
 /* Set by SIGTERM and SIGINT. */
 extern volatile sig_atomic_t camera_interrupted;
 
