@@ -35,6 +35,31 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 
+# camera_wait PID: wait up to 30 s for the camera (its launcher PID) to
+# end once its subscriber left; if it does not, show where each of its
+# threads waits and fail.
+camera_wait() {
+	local launcher=$1 tries=300 pid task
+	while ((tries-- > 0)); do
+		kill -0 "$launcher" 2>/dev/null || {
+			wait "$launcher"
+			return
+		}
+		sleep 0.1
+	done
+	echo "demo: the camera did not exit within 30 s of its client; its threads:" >&2
+	for pid in $(pgrep -x camera-adas-cam); do
+		for task in /proc/"$pid"/task/*; do
+			echo "-- $task: $(cat "$task/wchan" 2>/dev/null) $(cat "$task/syscall" 2>/dev/null)" >&2
+			cat "$task/stack" >&2 2>/dev/null || true
+		done
+		if command -v gdb >/dev/null; then
+			gdb -p "$pid" -batch -ex "thread apply all bt" >&2 2>&1 || true
+		fi
+	done
+	return 1
+}
+
 # In a container: DOMAIN BASE UID -- PROGRAM...
 android() { "$container" android-ivi 100000 10047 -- "$@"; }
 adas() { "$container" linux-adas 200000 1000 -- "$@"; }
@@ -85,7 +110,7 @@ say "linux-adas: the ADAS client (uid 1000, host 201000), $seconds s of frames o
 (sleep 3 && "$bindoxctl" list >"$tmp/list-during.txt" 2>&1) &
 list_pid=$!
 adas "$client" --seconds "$seconds" | tee "$tmp/bindox.txt"
-wait "$camera_pid"
+camera_wait "$camera_pid"
 wait "$list_pid"
 say "bindoxctl list, 3 s into the run"
 cat "$tmp/list-during.txt"
@@ -97,7 +122,7 @@ camera_pid=$!
 pids+=("$camera_pid")
 wait_until test -e "$tmp/run/socket.ready"
 adas "$client" --seconds "$seconds" --socket "$tmp/run/camera.sock" | tee "$tmp/socket.txt"
-wait "$camera_pid"
+camera_wait "$camera_pid"
 
 say "side by side (the same frames, analysis and containers; only the transport differs)"
 grep -h '^summary ' "$tmp/bindox.txt" "$tmp/socket.txt"

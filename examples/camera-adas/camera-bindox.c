@@ -133,10 +133,11 @@ static int camera_bindox_unsubscribe(CameraBindox *cb, BindoxMsg *req, BindoxMsg
 {
 	int r = camera_bindox_take_back(cb, req);
 
+	/* The sensor first: once done is set, the main thread tears down. */
+	camera_ring_stop(cb->ring);
 	pthread_mutex_lock(&cb->lock);
 	cb->done = true;
 	pthread_mutex_unlock(&cb->lock);
-	camera_ring_stop(cb->ring);
 	return camera_bindox_status(reply, r);
 }
 

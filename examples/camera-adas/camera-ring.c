@@ -21,6 +21,7 @@ int camera_ring_init(CameraRing *r, const FrameFormat *f, unsigned int n_slots)
 	r->tmpl = frame_template_new(f->width);
 	if (!r->tmpl)
 		return -ENOMEM;
+	pthread_mutex_init(&r->control, NULL);
 	pthread_mutex_init(&r->lock, NULL);
 	/* Timed waits on the clock the frames are stamped with. */
 	pthread_condattr_init(&attr);
@@ -35,6 +36,7 @@ void camera_ring_destroy(CameraRing *r)
 	camera_ring_stop(r);
 	pthread_cond_destroy(&r->ready);
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->control);
 	free(r->tmpl);
 	r->tmpl = NULL;
 }
@@ -118,28 +120,34 @@ static void *camera_ring_sensor(void *arg)
 
 int camera_ring_start(CameraRing *r)
 {
-	int e;
+	int e = 0;
 
-	if (r->running)
-		return -EALREADY;
-	r->stop = false;
-	e = pthread_create(&r->sensor, NULL, camera_ring_sensor, r);
-	if (e)
-		return -e;
-	r->running = true;
-	return 0;
+	pthread_mutex_lock(&r->control);
+	if (r->running) {
+		e = EALREADY;
+	} else {
+		pthread_mutex_lock(&r->lock);
+		r->stop = false;
+		pthread_mutex_unlock(&r->lock);
+		e = pthread_create(&r->sensor, NULL, camera_ring_sensor, r);
+		r->running = e == 0;
+	}
+	pthread_mutex_unlock(&r->control);
+	return -e;
 }
 
 void camera_ring_stop(CameraRing *r)
 {
-	if (!r->running)
-		return;
+	/* Held across the join: a thread may be joined only once. */
+	pthread_mutex_lock(&r->control);
 	pthread_mutex_lock(&r->lock);
 	r->stop = true;
 	pthread_cond_broadcast(&r->ready);
 	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->sensor, NULL);
+	if (r->running)
+		pthread_join(r->sensor, NULL);
 	r->running = false;
+	pthread_mutex_unlock(&r->control);
 }
 
 int camera_ring_take(CameraRing *r, int64_t timeout_ns)

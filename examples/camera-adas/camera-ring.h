@@ -39,6 +39,7 @@ typedef struct CameraSlot {
 } CameraSlot;
 
 typedef struct CameraRing {
+	pthread_mutex_t control;	/* serialises start and stop */
 	pthread_mutex_t lock;
 	pthread_cond_t ready;
 	FrameFormat format;
@@ -46,7 +47,7 @@ typedef struct CameraRing {
 	CameraSlot slots[CAMERA_RING_MAX];
 	unsigned int n_slots;
 	int latest;		/* READY slot, or -1 */
-	bool running;
+	bool running;		/* under control */
 	bool stop;
 	pthread_t sensor;
 	uint64_t taken;		/* frames the sensor took */
@@ -61,7 +62,7 @@ void camera_ring_destroy(CameraRing *r);
 
 /* Start the sensor (frame 1 is taken now). Return: 0, -EALREADY, -errno. */
 int camera_ring_start(CameraRing *r);
-/* Stop the sensor and wake camera_ring_take(). */
+/* Stop the sensor and wake camera_ring_take(); any thread, any number of times. */
 void camera_ring_stop(CameraRing *r);
 
 /*
