@@ -20,8 +20,9 @@
 # Run as root (it installs packages, uses dkms and QEMU). Prints the wall
 # time of every stage, and ends with the line "N passed, M failed",
 # summing the individual Check checks of the unit tests, 1 for the DKMS
-# build, 1 each for the Debian packages and the RPM spec, and the VM tally
-# of each kernel; exits non-zero if anything failed. A stage that cannot
+# build, 1 each for the Debian packages and the RPM spec, the VM tally of
+# each kernel and 1 for a short run of the demo (examples/camera-adas) on
+# the first kernel; exits non-zero if anything failed. A stage that cannot
 # run (no meson.build, a build error, a kernel that is not installed, ...)
 # counts as a failure.
 # BINDOX_BUILD_DIR overrides the meson build directory (default: build).
@@ -190,6 +191,22 @@ for k in "${kernels[@]}"; do
 		fail "VM tests on Linux $k printed no tally"
 	fi
 done
+
+# The README's demo, short: 3 s of frames per transport on the first kernel.
+demo_k=${kernels[0]:-}
+if [[ -n $demo_k ]]; then
+	stage "camera-adas demo in the VM, Linux $demo_k (3 s per transport)"
+	if [[ $userspace_ok -ne 1 || ${module_ok[$demo_k]:-0} -ne 1 ]]; then
+		fail "camera-adas demo not run (build failed)"
+	elif "$repo/tests/vm/run-vm.sh" --kernel "${kver[$demo_k]}" \
+		--module "$build/module-${kver[$demo_k]}/bindox.ko" --timeout 600 -- \
+		"$build/examples/camera-adas/camera-adas-demo" --seconds 3 2>&1 |
+		tee "$logs/camera-adas-demo.log"; then
+		passed=$((passed + 1))
+	else
+		fail "camera-adas demo"
+	fi
+fi
 
 # ---- arm64: cross builds, and the tests in an emulated arm64 guest ----
 # vm_tally LOG NAME: add the "vm: N passed, M failed" line of LOG.

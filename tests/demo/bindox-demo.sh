@@ -23,35 +23,10 @@ container=$build/tests/demo/bindox-demo-container
 bus_policy=$build/tests/demo/org.bindox.Coordinator1.conf
 # shellcheck source=tests/helpers/private-bus.sh
 . "$build/tests/demo/private-bus.sh"
+# shellcheck source=tests/helpers/demo-steps.sh
+. "$build/tests/demo/demo-steps.sh"
 client_uid=1000
 stranger_uid=1001
-pids=()
-
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill -TERM "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-wait_until() {
-	local tries=300
-	while ((tries-- > 0)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	echo "demo: timed out waiting for: $*" >&2
-	return 1
-}
-
-say() { printf '\n== %s\n' "$*"; }
-run() {
-	printf '$ %s\n' "$*"
-	"$@"
-}
-
 tmp=$(mktemp -d /tmp/bindox-demo.XXXXXX)
 mkdir "$tmp/policy.d" "$tmp/vendor.d" "$tmp/domains.d" "$tmp/vendor-domains.d" \
 	"$tmp/state" "$tmp/run"
@@ -105,14 +80,7 @@ say "domains: $tmp/domains.d/50-demo.xml"
 cat "$tmp/domains.d/50-demo.xml"
 
 say "bindoxd becomes the Coordinator (handle 0), creates the domains and loads the policy"
-"$bindoxd" --device /dev/bindox --policy-dir "$tmp/policy.d" \
-	--vendor-policy-dir "$tmp/vendor.d" --domains-dir "$tmp/domains.d" \
-	--vendor-domains-dir "$tmp/vendor-domains.d" --state-dir "$tmp/state" \
-	>"$tmp/bindoxd.log" 2>&1 &
-pids+=($!)
-wait_until busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" call org.bindox.Coordinator1 \
-	/org/bindox/Coordinator1 org.freedesktop.DBus.Peer Ping
-sed 's/^/bindoxd: /' "$tmp/bindoxd.log"
+demo_bindoxd_start "$tmp" "$bindoxd"
 
 say "a server registers demo.camera.front"
 "$server" "$tmp/server.ready" &
