@@ -44,6 +44,69 @@ static int bus_property_policy_generation(sd_bus *bus, const char *path, const c
 	return sd_bus_message_append(reply, "t", ruleset_generation(m->ruleset));
 }
 
+static int bus_property_device(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append(reply, "s", m->options.device);
+}
+
+/* The module's MODULE_VERSION, "" when sysfs does not say. */
+static int bus_property_driver_version(sd_bus *bus, const char *path, const char *interface,
+				       const char *property, sd_bus_message *reply,
+				       void *userdata, sd_bus_error *error)
+{
+	g_autofree char *version = NULL;
+
+	if (!g_file_get_contents(MANAGER_MODULE_VERSION_FILE, &version, NULL, NULL))
+		return sd_bus_message_append(reply, "s", "");
+	return sd_bus_message_append(reply, "s", g_strstrip(version));
+}
+
+static int bus_property_interface_version(sd_bus *bus, const char *path, const char *interface,
+					  const char *property, sd_bus_message *reply,
+					  void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+	g_autofree char *version = g_strdup_printf("%" PRIu32 ".%" PRIu32, m->driver_major,
+						   m->driver_minor);
+
+	return sd_bus_message_append(reply, "s", version);
+}
+
+static int bus_property_policy_files(sd_bus *bus, const char *path, const char *interface,
+				     const char *property, sd_bus_message *reply, void *userdata,
+				     sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append_strv(reply, ruleset_policy(m->ruleset)->files);
+}
+
+static int bus_property_policy_rules(sd_bus *bus, const char *path, const char *interface,
+				     const char *property, sd_bus_message *reply, void *userdata,
+				     sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append(reply, "u", (uint32_t)ruleset_policy(m->ruleset)->n_rules);
+}
+
+static int bus_property_denials(sd_bus *bus, const char *path, const char *interface,
+				const char *property, sd_bus_message *reply, void *userdata,
+				sd_bus_error *error)
+{
+	Manager *m = userdata;
+	const CoordinatorDenials *d = coordinator_denials(m->coordinator);
+
+	return sd_bus_message_append(reply, "t",
+				     strcmp(property, "DeniedRegistrations") == 0 ?
+					     d->registrations :
+					     d->lookups);
+}
+
 typedef int (*BusAppendItem)(sd_bus_message *reply, const void *item);
 
 /* Reply to @msg with an array of @element, one per item of @items. */
@@ -230,6 +293,18 @@ static const sd_bus_vtable bus_manager_vtable[] = {
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("PolicyGeneration", "t", bus_property_policy_generation, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("PolicyFiles", "as", bus_property_policy_files, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_PROPERTY("PolicyRules", "u", bus_property_policy_rules, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Device", "s", bus_property_device, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("DriverVersion", "s", bus_property_driver_version, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("DriverInterfaceVersion", "s", bus_property_interface_version, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	/* Counters: read them, no signal on every denial. */
+	SD_BUS_PROPERTY("DeniedRegistrations", "t", bus_property_denials, 0, 0),
+	SD_BUS_PROPERTY("DeniedLookups", "t", bus_property_denials, 0, 0),
 	SD_BUS_METHOD_WITH_ARGS("ListServices", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(ssuuutto)", services),
 				bus_method_list_services, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -329,6 +404,7 @@ void bus_emit_policy_reloaded(Manager *m)
 					ruleset_generation(m->ruleset)),
 		     "PolicyReloaded");
 	bus_log_emit(sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE,
-						    "PolicyGeneration", NULL),
+						    "PolicyGeneration", "PolicyFiles", "PolicyRules",
+						    NULL),
 		     "PropertiesChanged");
 }
