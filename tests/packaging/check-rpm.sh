@@ -117,6 +117,7 @@ if [[ -d $top/RPMS ]]; then
 		/usr/include/bindox/uapi/linux/bindox.h \
 		"$(rpm --eval '%{_libdir}')/pkgconfig/bindox.pc"
 	expect_rpm bindoxd /usr/sbin/bindoxd /usr/bin/bindoxctl \
+		/usr/share/bash-completion/completions/bindoxctl \
 		"$unitdir/bindoxd.service" /usr/share/bindox/policy.d/00-default.xml \
 		/usr/share/xml/bindox/bindox-domains.dtd /etc/bindox/domains.d
 fi
