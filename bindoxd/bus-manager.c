@@ -94,17 +94,45 @@ static int bus_property_policy_rules(sd_bus *bus, const char *path, const char *
 	return sd_bus_message_append(reply, "u", (uint32_t)ruleset_policy(m->ruleset)->n_rules);
 }
 
+/* The sum of the driver's counter @attr ("denied_call") over every domain. */
+static uint64_t bus_driver_denials(const char *attr)
+{
+	GDir *dir = g_dir_open(MANAGER_SYSFS_CLASS, 0, NULL);
+	const char *device;
+	uint64_t sum = 0;
+
+	while (dir && (device = g_dir_read_name(dir))) {
+		g_autofree char *file = g_build_filename(MANAGER_SYSFS_CLASS, device, attr, NULL);
+		g_autofree char *text = NULL;
+
+		if (g_file_get_contents(file, &text, NULL, NULL))
+			sum += g_ascii_strtoull(text, NULL, 10);
+	}
+	if (dir)
+		g_dir_close(dir);
+	return sum;
+}
+
+/*
+ * The driver refuses what bindoxd lets through (and every call); bindoxd
+ * refuses lookups of hidden services itself, before the driver sees them:
+ * the sum of both.
+ */
 static int bus_property_denials(sd_bus *bus, const char *path, const char *interface,
 				const char *property, sd_bus_message *reply, void *userdata,
 				sd_bus_error *error)
 {
 	Manager *m = userdata;
 	const CoordinatorDenials *d = coordinator_denials(m->coordinator);
+	uint64_t n;
 
-	return sd_bus_message_append(reply, "t",
-				     strcmp(property, "DeniedRegistrations") == 0 ?
-					     d->registrations :
-					     d->lookups);
+	if (strcmp(property, "DeniedRegistrations") == 0)
+		n = d->registrations + bus_driver_denials("denied_register");
+	else if (strcmp(property, "DeniedLookups") == 0)
+		n = d->lookups + bus_driver_denials("denied_lookup");
+	else
+		n = bus_driver_denials("denied_call");
+	return sd_bus_message_append(reply, "t", n);
 }
 
 typedef int (*BusAppendItem)(sd_bus_message *reply, const void *item);
@@ -305,6 +333,7 @@ static const sd_bus_vtable bus_manager_vtable[] = {
 	/* Counters: read them, no signal on every denial. */
 	SD_BUS_PROPERTY("DeniedRegistrations", "t", bus_property_denials, 0, 0),
 	SD_BUS_PROPERTY("DeniedLookups", "t", bus_property_denials, 0, 0),
+	SD_BUS_PROPERTY("DeniedCalls", "t", bus_property_denials, 0, 0),
 	SD_BUS_METHOD_WITH_ARGS("ListServices", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(ssuuutto)", services),
 				bus_method_list_services, SD_BUS_VTABLE_UNPRIVILEGED),

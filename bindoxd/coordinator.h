@@ -74,9 +74,10 @@ int coordinator_dispatch(Coordinator *c);
 const Registry *coordinator_registry(const Coordinator *c);
 
 /*
- * Requests the policy refused since start: registrations, and lookups
- * (of a service the requester may not see, or of a name refused in its
- * own domain). Calls are refused by the driver alone and not counted here.
+ * Requests bindoxd's own policy check refused since start: registrations,
+ * and lookups (of a service the requester may not see, or of a name
+ * refused in its own domain). The driver counts what it refuses itself
+ * (every domain's denied_* in sysfs), calls among them.
  */
 typedef struct CoordinatorDenials {
 	uint64_t registrations;

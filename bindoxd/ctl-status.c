@@ -2,7 +2,8 @@
 /*
  * bindoxctl status: bindoxd's and the driver's versions, the device and
  * whether the caller may open it, the policy in force, the domains, the
- * services and the requests the policy refused, from the manager
+ * services and the requests the policy refused (the driver's counters
+ * and bindoxd's), from the manager
  * object's properties and ListDomains.
  */
 
@@ -27,6 +28,7 @@ typedef struct Status {
 	uint32_t services;
 	uint64_t denied_registrations;
 	uint64_t denied_lookups;
+	uint64_t denied_calls;
 	GPtrArray *domains;	/* char *, names */
 } Status;
 
@@ -62,6 +64,7 @@ static int status_read_property(sd_bus_message *reply, const char *name, const c
 		{ "ServiceCount", "u", offsetof(Status, services) },
 		{ "DeniedRegistrations", "t", offsetof(Status, denied_registrations) },
 		{ "DeniedLookups", "t", offsetof(Status, denied_lookups) },
+		{ "DeniedCalls", "t", offsetof(Status, denied_calls) },
 	};
 	const char *s;
 	size_t i;
@@ -144,6 +147,7 @@ static void status_print_json(const Status *st, int device_access, const char *h
 	ctl_json_member_uint(stdout, 0, "services", st->services);
 	ctl_json_member_uint(stdout, 0, "denied_registrations", st->denied_registrations);
 	ctl_json_member_uint(stdout, 0, "denied_lookups", st->denied_lookups);
+	ctl_json_member_uint(stdout, 0, "denied_calls", st->denied_calls);
 	fputs("}\n", stdout);
 }
 
@@ -174,9 +178,11 @@ static void status_print(const Status *st, int device_access, const char *hint)
 	for (i = 0; i < st->domains->len; i++)
 		printf("%s%s", i ? ", " : ": ", (const char *)g_ptr_array_index(st->domains, i));
 	printf("\nServices:       %" PRIu32 "\n", st->services);
-	printf("Denied:         %" PRIu64 " registration%s, %" PRIu64 " lookup%s\n",
+	printf("Denied:         %" PRIu64 " registration%s, %" PRIu64 " lookup%s, %" PRIu64
+	       " call%s\n",
 	       st->denied_registrations, st->denied_registrations == 1 ? "" : "s",
-	       st->denied_lookups, st->denied_lookups == 1 ? "" : "s");
+	       st->denied_lookups, st->denied_lookups == 1 ? "" : "s", st->denied_calls,
+	       st->denied_calls == 1 ? "" : "s");
 }
 
 int ctl_status(Ctl *ctl)

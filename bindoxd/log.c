@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <glib.h>
+/* The location is the caller's (log_struct()), not this file's. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #include "log.h"
 
@@ -64,7 +66,8 @@ size_t log_fields_build(int priority, const LogFields *fields, const char *messa
 	return n;
 }
 
-static int log_send_journal(int priority, const LogFields *fields, const char *message)
+static int log_send_journal(const char *file, const char *line, const char *func, int priority,
+			    const LogFields *fields, const char *message)
 {
 	char *strings[LOG_FIELDS_MAX];
 	struct iovec iov[LOG_FIELDS_MAX];
@@ -75,13 +78,14 @@ static int log_send_journal(int priority, const LogFields *fields, const char *m
 		iov[i].iov_base = strings[i];
 		iov[i].iov_len = strlen(strings[i]);
 	}
-	r = sd_journal_sendv(iov, (int)n);
+	r = sd_journal_sendv_with_location(file, line, func, iov, (int)n);
 	for (i = 0; i < n; i++)
 		g_free(strings[i]);
 	return r;
 }
 
-void log_struct(int priority, const LogFields *fields, const char *format, ...)
+void log_struct_at(const char *file, const char *line, const char *func, int priority,
+		   const LogFields *fields, const char *format, ...)
 {
 	g_autofree char *message = NULL;
 	va_list ap;
@@ -91,7 +95,7 @@ void log_struct(int priority, const LogFields *fields, const char *format, ...)
 	message = g_strdup_vprintf(format, ap);
 	va_end(ap);
 	/* Should the journal refuse, the line still goes to stderr. */
-	if (!log_journal || log_send_journal(priority, fields, message) < 0)
+	if (!log_journal || log_send_journal(file, line, func, priority, fields, message) < 0)
 		fprintf(stderr, "bindoxd: %s\n", message);
 	errno = saved;
 }

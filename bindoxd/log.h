@@ -39,9 +39,19 @@ void log_setup(void);
 /* True when messages go to the journal. */
 bool log_to_journal(void);
 
-/* Logs at @priority (LOG_ERR ... LOG_DEBUG) with @fields (may be NULL). */
-void log_struct(int priority, const LogFields *fields, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+/*
+ * Logs at @priority (LOG_ERR ... LOG_DEBUG) with @fields (may be NULL);
+ * the journal gets the caller's CODE_FILE, CODE_LINE and CODE_FUNC.
+ */
+#define log_struct(priority, fields, ...)                                              \
+	log_struct_at("CODE_FILE=" __FILE__, "CODE_LINE=" LOG_STRINGIFY(__LINE__), __func__, \
+		      priority, fields, __VA_ARGS__)
+#define LOG_STRINGIFY(x) LOG_STRINGIFY_(x)
+#define LOG_STRINGIFY_(x) #x
+
+void log_struct_at(const char *file, const char *line, const char *func, int priority,
+		   const LogFields *fields, const char *format, ...)
+	__attribute__((format(printf, 6, 7)));
 
 #define log_error(...) log_struct(LOG_ERR, NULL, __VA_ARGS__)
 #define log_warning(...) log_struct(LOG_WARNING, NULL, __VA_ARGS__)

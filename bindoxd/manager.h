@@ -69,6 +69,8 @@ typedef struct Manager {
 
 /* The driver's module version (MODULE_VERSION, in sysfs) is read here. */
 #define MANAGER_MODULE_VERSION_FILE "/sys/module/bindox/version"
+/* The domains' devices, with the driver's denial counters (denied_*). */
+#define MANAGER_SYSFS_CLASS "/sys/class/bindox"
 
 /*
  * Everything but the bus: opens the device and becomes the Coordinator,

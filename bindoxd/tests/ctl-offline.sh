@@ -26,40 +26,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# expect NAME STATUS REGEX CMD...: CMD exits with STATUS and its output
-# (stdout and stderr) matches the extended REGEX.
-expect() {
-	local name=$1 want=$2 regex=$3 out rc=0
-	shift 3
-	out=$("$@" 2>&1) || rc=$?
-	if [[ $rc -ne $want ]]; then
-		fail "$name" "'$*' exited with $rc, not $want: $out"
-	elif ! grep -Eq -- "$regex" <<<"$out"; then
-		fail "$name" "output of '$*' does not match /$regex/: $out"
-	else
-		pass "$name"
-	fi
-}
-
 # A bus address nobody listens on: a command that connected would say so.
 nobus=(--address "unix:path=$tmp/no-bus")
 
-expect version 0 "^bindoxctl ${version//./\\.}\$" "$ctl" --version
-expect usage-unknown-command 2 '^bindoxctl: unknown command "frobnicate"' "$ctl" "${nobus[@]}" frobnicate
-expect usage-arg-count 2 '^bindoxctl: show takes 1 argument' "$ctl" "${nobus[@]}" show
-expect usage-check-uid 2 '^bindoxctl: UID must be a number: "me"$' \
+expect_exit version 0 "^bindoxctl ${version//./\\.}\$" "$ctl" --version
+expect_exit usage-unknown-command 2 '^bindoxctl: unknown command "frobnicate"' "$ctl" "${nobus[@]}" frobnicate
+expect_exit usage-arg-count 2 '^bindoxctl: show takes 1 argument' "$ctl" "${nobus[@]}" show
+expect_exit usage-check-uid 2 '^bindoxctl: UID must be a number: "me"$' \
 	"$ctl" "${nobus[@]}" check host me 0 call a.b
-expect usage-check-action 2 '^bindoxctl: ACTION must be register, lookup or call: "fly"$' \
+expect_exit usage-check-action 2 '^bindoxctl: ACTION must be register, lookup or call: "fly"$' \
 	"$ctl" "${nobus[@]}" check host 0 0 fly a.b
-expect usage-verify-no-file 2 '^bindoxctl: verify takes one or more arguments' "$ctl" verify
-expect no-bus-named 1 "^bindoxctl: cannot connect to unix:path=$tmp/no-bus: " \
+expect_exit usage-verify-no-file 2 '^bindoxctl: verify takes one or more arguments' "$ctl" verify
+expect_exit no-bus-named 1 "^bindoxctl: cannot connect to unix:path=$tmp/no-bus: " \
 	"$ctl" "${nobus[@]}" status
 
 # ---- verify: the shipped files are valid ----
 
-expect verify-shipped-policy 0 '^.*/00-default\.xml: policy, [0-9]+ rules?$' \
+expect_exit verify-shipped-policy 0 '^.*/00-default\.xml: policy, [0-9]+ rules?$' \
 	"$ctl" verify "$src/00-default.xml" "$src"/examples/*.xml
-expect verify-shipped-domains 0 '50-containers\.xml: domains, [0-9]+ domains?$' \
+expect_exit verify-shipped-domains 0 '50-containers\.xml: domains, [0-9]+ domains?$' \
 	"$ctl" verify "$src"/examples/domains.d/*.xml
 
 # ---- verify: broken files, each with its place ----
@@ -90,23 +75,23 @@ cat >"$tmp/domains.d/30-mode.xml" <<'XML'
 XML
 printf '<bindox-policy>\n  <policy domain="host">\n' >"$tmp/unclosed.xml"
 
-expect verify-policy-typo 1 "^$tmp/typo\\.xml:4:12: unknown attribute \"regster\"" \
+expect_exit verify-policy-typo 1 "^$tmp/typo\\.xml:4:12: unknown attribute \"regster\"" \
 	"$ctl" verify "$tmp/typo.xml"
-expect verify-policy-unclosed 1 "^$tmp/unclosed\\.xml:[0-9]+:[0-9]+: " \
+expect_exit verify-policy-unclosed 1 "^$tmp/unclosed\\.xml:[0-9]+:[0-9]+: " \
 	"$ctl" verify "$tmp/unclosed.xml"
-expect verify-domains-good 0 "^$tmp/domains\\.d/10-a\\.xml: domains, 1 domain\$" \
+expect_exit verify-domains-good 0 "^$tmp/domains\\.d/10-a\\.xml: domains, 1 domain\$" \
 	"$ctl" verify "$tmp/domains.d/10-a.xml"
-expect verify-domains-mode 1 "^$tmp/domains\\.d/30-mode\\.xml:2:29: mode 0666 is not allowed" \
+expect_exit verify-domains-mode 1 "^$tmp/domains\\.d/30-mode\\.xml:2:29: mode 0666 is not allowed" \
 	"$ctl" verify "$tmp/domains.d/30-mode.xml"
-expect verify-domains-twice 1 \
+expect_exit verify-domains-twice 1 \
 	"^$tmp/domains\\.d/20-again\\.xml:2:17: domain \"ivi\" is declared already, at $tmp/domains\\.d/10-a\\.xml:2:17\$" \
 	"$ctl" verify "$tmp/domains.d/10-a.xml" "$tmp/domains.d/20-again.xml"
-expect verify-missing-file 1 "^$tmp/none\\.xml: cannot read: No such file or directory\$" \
+expect_exit verify-missing-file 1 "^$tmp/none\\.xml: cannot read: No such file or directory\$" \
 	"$ctl" verify "$tmp/none.xml"
 # One bad file among good ones: the good ones are still reported, exit 1.
-expect verify-mixed 1 "00-default\\.xml: policy" \
+expect_exit verify-mixed 1 "00-default\\.xml: policy" \
 	"$ctl" verify "$src/00-default.xml" "$tmp/typo.xml"
-expect verify-json 1 '^ok$' python3 -c '
+expect_exit verify-json 1 '^ok$' python3 -c '
 import json, subprocess, sys
 p = subprocess.run([sys.argv[1], "--json", "verify", sys.argv[2], sys.argv[3]],
                    capture_output=True, text=True)
@@ -127,11 +112,11 @@ elif ! private_bus_start "$tmp" "$root/bindoxd/org.bindox.Coordinator1.conf"; th
 	fail absent-hints "dbus-daemon did not start: $(cat "$tmp/dbus.log")"
 else
 	# The bus of the system's configuration, without bindoxd on it.
-	expect absent-names-daemon 1 '^bindoxctl: status: .*org\.bindox\.Coordinator1' \
+	expect_exit absent-names-daemon 1 '^bindoxctl: status: .*org\.bindox\.Coordinator1' \
 		"$ctl" status
-	expect absent-module-hint 1 '^hint: the bindox kernel module is not loaded' \
+	expect_exit absent-module-hint 1 '^hint: the bindox kernel module is not loaded' \
 		"$ctl" status
-	expect absent-dkms-hint 1 '^hint: (load it with "modprobe bindox"|DKMS|bindox-dkms builds the module for kernels)' "$ctl" list
+	expect_exit absent-dkms-hint 1 '^hint: (load it with "modprobe bindox"|DKMS|bindox-dkms builds the module for kernels)' "$ctl" list
 fi
 
 checks_summary

@@ -7,6 +7,12 @@
 #   checks_summary     prints Check's summary line
 #                      ("N%: Checks: N, Failures: F, Errors: 0"), which
 #                      tests/vm/run-tests.sh counts
+#   expect_exit NAME STATUS REGEX CMD...
+#                      a check: CMD exits with STATUS and its output
+#                      (stdout and stderr) matches the extended REGEX
+#   wait_until SECS CMD...
+#                      retries CMD every 0.2 s until it succeeds; 1 if it
+#                      did not within SECS
 # The counters are $checks and $failures.
 
 checks=0
@@ -21,6 +27,28 @@ fail() {
 	checks=$((checks + 1))
 	failures=$((failures + 1))
 	echo "FAIL: $1${2:+: $2}"
+}
+
+expect_exit() {
+	local name=$1 want=$2 regex=$3 out rc=0
+	shift 3
+	out=$("$@" 2>&1) || rc=$?
+	if [[ $rc -ne $want ]]; then
+		fail "$name" "'$*' exited with $rc, not $want: $(head -c 800 <<<"$out")"
+	elif ! grep -Eq -- "$regex" <<<"$out"; then
+		fail "$name" "output of '$*' does not match /$regex/: $(head -c 800 <<<"$out")"
+	else
+		pass "$name"
+	fi
+}
+
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[[ $SECONDS -lt $deadline ]] || return 1
+		sleep 0.2
+	done
 }
 
 checks_summary() {
