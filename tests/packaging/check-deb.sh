@@ -130,7 +130,10 @@ expect libbindox1 "usr/lib/$multiarch/libbindox.so.1"
 expect libbindox-dev "${headers[@]}" \
 	usr/include/bindox/uapi/linux/bindox.h \
 	"usr/lib/$multiarch/libbindox.so" \
-	"usr/lib/$multiarch/pkgconfig/bindox.pc"
+	"usr/lib/$multiarch/pkgconfig/bindox.pc" \
+	usr/share/man/man3/libbindox.3.gz \
+	usr/share/man/man3/bindox_call.3.gz \
+	usr/share/doc/libbindox-dev/examples/bindox-example.c
 expect bindoxd usr/sbin/bindoxd usr/bin/bindoxctl \
 	lib/systemd/system/bindoxd.service \
 	usr/share/dbus-1/system.d/org.bindox.Coordinator1.conf \
