@@ -107,7 +107,7 @@ sys.exit(p.returncode)' "$ctl" "$tmp/typo.xml" "$tmp/domains.d/10-a.xml"
 if [[ -e /sys/module/bindox ]]; then
 	echo "SKIP: bindox is loaded on this machine; the VM test covers the hints"
 elif ! command -v dbus-daemon >/dev/null; then
-	fail absent-hints "no dbus-daemon (package dbus)"
+	echo "SKIP: no dbus-daemon (package dbus) for the hints without bindoxd"
 elif ! private_bus_start "$tmp" "$root/bindoxd/org.bindox.Coordinator1.conf"; then
 	fail absent-hints "dbus-daemon did not start: $(cat "$tmp/dbus.log")"
 else
