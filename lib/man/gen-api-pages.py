@@ -52,6 +52,8 @@ def main():
             f.write('.\\" SPDX-License-Identifier: LGPL-2.1-or-later\n')
             f.write('.\\" Made by lib/man/gen-api-pages.py from the headers: do not edit.\n')
             body = body.replace(".SH SYNOPSIS\n", SYNOPSIS, 1)
+            # whatis wants "NAME \- text": no "struct " before a struct's name.
+            body = body.replace(".SH NAME\nstruct ", ".SH NAME\n", 1)
             f.write(TH.format(name=name) + body.rstrip("\n") + "\n" + SEE_ALSO)
     with open(os.path.join(outdir, "meson.build"), "w") as f:
         f.write("# SPDX-License-Identifier: LGPL-2.1-or-later\n")
