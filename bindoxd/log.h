@@ -40,11 +40,11 @@ void log_setup(void);
 bool log_to_journal(void);
 
 /*
- * Logs at @priority (LOG_ERR ... LOG_DEBUG) with @fields (may be NULL);
- * the journal gets the caller's CODE_FILE, CODE_LINE and CODE_FUNC.
+ * log_struct(priority, fields, format, ...): logs at @priority (LOG_ERR ...
+ * LOG_DEBUG) with @fields (may be NULL); the journal gets the caller's
+ * CODE_FILE, CODE_LINE and CODE_FUNC. One variadic list, so that the commas
+ * of a compound literal (&(LogFields){ .a = x, .b = y }) pass through.
  */
-/* log_struct(priority, fields, format, ...); one variadic list, so that the
- * commas of a compound literal (&(LogFields){ .a = x, .b = y }) pass through. */
 #define log_struct(...)                                                                \
 	log_struct_at("CODE_FILE=" __FILE__, "CODE_LINE=" LOG_STRINGIFY(__LINE__), __func__, \
 		      __VA_ARGS__)
