@@ -97,16 +97,6 @@ check_with() {
 	fi
 }
 
-# wait_until SECS CMD...: retry CMD every 0.2 s until it succeeds.
-wait_until() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[[ $SECONDS -lt $deadline ]] || return 1
-		sleep 0.2
-	done
-}
-
 # ---- helpers ----
 
 # Command prefixes (not functions, so that "&" and $! reach the program).
