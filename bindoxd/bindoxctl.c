@@ -19,10 +19,9 @@
 #include "ctl-json.h"
 #include "ctl.h"
 
-typedef struct Ctl {
-	sd_bus *bus;
-	bool json;
-} Ctl;
+#ifndef BINDOX_VERSION_STRING
+#error "meson defines BINDOX_VERSION_STRING"
+#endif
 
 typedef struct ServiceInfo {
 	char *name;
@@ -49,24 +48,20 @@ static void ctl_usage(FILE *f)
 	      "  reload                        reload the domain files and the policy\n"
 	      "                                (root only)\n"
 	      "  domains                       list the Bindox domains: device, owner,\n"
-	      "                                mode, connections, services\n",
+	      "                                mode, connections, services\n"
+	      "  status                        versions of bindoxd and the driver, the\n"
+	      "                                device, policy, domains, services, denials\n"
+	      "  verify FILE...                check policy and domain files offline\n"
+	      "                                (no daemon needed); exit status 1 on errors\n",
 	      f);
 	ctl_domain_usage(f);
 	fputs("\n"
 	      "Options:\n"
 	      "  -j, --json                    print JSON\n"
 	      "      --address ADDRESS         talk to this bus instead of the system bus\n"
-	      "  -h, --help                    show this help\n",
+	      "  -h, --help                    show this help\n"
+	      "      --version                 show the version\n",
 	      f);
-}
-
-int ctl_error(const char *what, const sd_bus_error *error, int r)
-{
-	if (error && sd_bus_error_is_set(error))
-		fprintf(stderr, "bindoxctl: %s: %s\n", what, error->message);
-	else
-		fprintf(stderr, "bindoxctl: %s: %s\n", what, strerror(-r));
-	return CTL_EXIT_FAILURE;
 }
 
 static void ctl_format_time(uint64_t usec, char *buf, size_t size)
@@ -189,8 +184,9 @@ static const CtlProperty ctl_service_properties[] = {
 
 /* Read the variant's value into @si if @name is known with that type. */
 static int ctl_read_property(sd_bus_message *reply, const char *name, const char *contents,
-			     ServiceInfo *si)
+			     void *userdata)
 {
+	ServiceInfo *si = userdata;
 	const char *str;
 	size_t i;
 	int r;
@@ -216,32 +212,11 @@ static int ctl_read_property(sd_bus_message *reply, const char *name, const char
 /* Parse the a{sv} of Properties.GetAll. */
 static int ctl_read_service_properties(sd_bus_message *reply, ServiceInfo *si)
 {
-	const char *name, *contents;
-	int r;
+	int r = ctl_read_properties(reply, ctl_read_property, si);
 
-	r = sd_bus_message_enter_container(reply, 'a', "{sv}");
-	if (r < 0)
-		return r;
-	while ((r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
-		r = sd_bus_message_read(reply, "s", &name);
-		if (r >= 0)
-			r = sd_bus_message_peek_type(reply, NULL, &contents);
-		if (r >= 0)
-			r = sd_bus_message_enter_container(reply, 'v', contents);
-		if (r >= 0)
-			r = ctl_read_property(reply, name, contents, si);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	if (!si->name || !si->domain)
+	if (r >= 0 && (!si->name || !si->domain))
 		return -EBADMSG;
-	return sd_bus_message_exit_container(reply);
+	return r;
 }
 
 static int ctl_show(Ctl *ctl, const char *name)
@@ -310,6 +285,20 @@ static int ctl_parse_id(const char *s, const char *what, uint32_t *out)
 	return 0;
 }
 
+/* check's arguments, before any bus connection: 0 or -EINVAL (reported). */
+static int ctl_check_args(char **args, uint32_t *uid, uint32_t *gid)
+{
+	if (ctl_parse_id(args[1], "UID", uid) < 0 || ctl_parse_id(args[2], "GID", gid) < 0)
+		return -EINVAL;
+	if (strcmp(args[3], "register") != 0 && strcmp(args[3], "lookup") != 0 &&
+	    strcmp(args[3], "call") != 0) {
+		fprintf(stderr, "bindoxctl: ACTION must be register, lookup or call: \"%s\"\n",
+			args[3]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int ctl_check(Ctl *ctl, char **args)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -319,7 +308,7 @@ static int ctl_check(Ctl *ctl, char **args)
 	int allowed = 0;
 	int r;
 
-	if (ctl_parse_id(args[1], "UID", &uid) < 0 || ctl_parse_id(args[2], "GID", &gid) < 0)
+	if (ctl_check_args(args, &uid, &gid) < 0)
 		return CTL_EXIT_USAGE;
 
 	r = sd_bus_call_method(ctl->bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "CheckAccess", &error,
@@ -527,15 +516,18 @@ int ctl_connect(const char *address, sd_bus **out)
 	return 0;
 }
 
-/* Each command and how many arguments it takes. */
+/* Each command, how many arguments it takes (-1: one or more), and whether it needs bindoxd. */
 typedef struct CtlCommand {
 	const char *name;
 	int n_args;
+	bool offline;
 } CtlCommand;
 
 static const CtlCommand ctl_commands[] = {
-	{ "list", 0 }, { "show", 1 }, { "check", 5 }, { "reload", 0 }, { "domains", 0 },
-	{ CTL_DOMAIN_COMMAND, -1 },	/* reads its own arguments */
+	{ "list", 0, false },	 { "show", 1, false },	 { "check", 5, false },
+	{ "reload", 0, false },	 { "domains", 0, false }, { "status", 0, false },
+	{ "verify", -1, true },
+	{ CTL_DOMAIN_COMMAND, -1, false },	/* reads its own options */
 };
 
 static int ctl_run(Ctl *ctl, const char *command, char **args)
@@ -548,23 +540,29 @@ static int ctl_run(Ctl *ctl, const char *command, char **args)
 		return ctl_check(ctl, args);
 	if (strcmp(command, "reload") == 0)
 		return ctl_reload(ctl);
+	if (strcmp(command, "status") == 0)
+		return ctl_status(ctl);
+	if (strcmp(command, "verify") == 0)
+		return ctl_verify(ctl, args);
 	return ctl_domains(ctl);
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_ADDRESS = 0x100 };
+	enum { OPT_ADDRESS = 0x100, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "address", required_argument, NULL, OPT_ADDRESS },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *address = NULL, *command;
 	const CtlCommand *cmd = NULL;
 	Ctl ctl = { 0 };
+	uint32_t id;
 	size_t i;
-	int c, r;
+	int c, n_args, r;
 
 	while ((c = getopt_long(ctl_domain_global_argc(argc, argv), argv, "jh", longopts, NULL)) !=
 	       -1) {
@@ -577,6 +575,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			ctl_usage(stdout);
+			return CTL_EXIT_OK;
+		case OPT_VERSION:
+			printf("bindoxctl %s\n", BINDOX_VERSION_STRING);
 			return CTL_EXIT_OK;
 		default:
 			ctl_usage(stderr);
@@ -595,17 +596,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bindoxctl: unknown command \"%s\" (see --help)\n", command);
 		return CTL_EXIT_USAGE;
 	}
-	if (cmd->n_args >= 0 && argc - optind - 1 != cmd->n_args) {
+	n_args = argc - optind - 1;
+	if (cmd->n_args < 0 && n_args < 1) {
+		fprintf(stderr, "bindoxctl: %s takes one or more arguments (see --help)\n", command);
+		return CTL_EXIT_USAGE;
+	}
+	if (cmd->n_args >= 0 && n_args != cmd->n_args) {
 		fprintf(stderr, "bindoxctl: %s takes %d argument%s (see --help)\n", command,
 			cmd->n_args, cmd->n_args == 1 ? "" : "s");
 		return CTL_EXIT_USAGE;
 	}
+	/* Every usage error is reported before the bus is touched. */
+	if (strcmp(command, "check") == 0 && ctl_check_args(argv + optind + 1, &id, &id) < 0)
+		return CTL_EXIT_USAGE;
+	if (cmd->offline)
+		return ctl_run(&ctl, command, argv + optind + 1);
 
 	if (strcmp(command, CTL_DOMAIN_COMMAND) == 0)
 		return ctl_domain(address, ctl.json, argv + optind + 1);
 	r = ctl_connect(address, &ctl.bus);
-	if (r < 0)
-		return ctl_error(address ? address : "cannot connect to the system bus", NULL, r);
+	if (r < 0) {
+		fprintf(stderr, "bindoxctl: cannot connect to %s: %s\n",
+			address ? address : "the system bus", strerror(-r));
+		if (!address)
+			fputs("hint: is the D-Bus system bus running (systemctl status dbus)?\n",
+			      stderr);
+		return CTL_EXIT_FAILURE;
+	}
 	r = ctl_run(&ctl, command, argv + optind + 1);
 	sd_bus_flush_close_unref(ctl.bus);
 	return r;

@@ -45,6 +45,97 @@ static int bus_property_policy_generation(sd_bus *bus, const char *path, const c
 	return sd_bus_message_append(reply, "t", ruleset_generation(m->ruleset));
 }
 
+static int bus_property_device(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append(reply, "s", m->options.device);
+}
+
+/* The module's MODULE_VERSION, "" when sysfs does not say. */
+static int bus_property_driver_version(sd_bus *bus, const char *path, const char *interface,
+				       const char *property, sd_bus_message *reply,
+				       void *userdata, sd_bus_error *error)
+{
+	g_autofree char *version = NULL;
+
+	if (!g_file_get_contents(MANAGER_MODULE_VERSION_FILE, &version, NULL, NULL))
+		return sd_bus_message_append(reply, "s", "");
+	return sd_bus_message_append(reply, "s", g_strstrip(version));
+}
+
+static int bus_property_interface_version(sd_bus *bus, const char *path, const char *interface,
+					  const char *property, sd_bus_message *reply,
+					  void *userdata, sd_bus_error *error)
+{
+	Manager *m = userdata;
+	g_autofree char *version = g_strdup_printf("%" PRIu32 ".%" PRIu32, m->driver_major,
+						   m->driver_minor);
+
+	return sd_bus_message_append(reply, "s", version);
+}
+
+static int bus_property_policy_files(sd_bus *bus, const char *path, const char *interface,
+				     const char *property, sd_bus_message *reply, void *userdata,
+				     sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append_strv(reply, ruleset_policy(m->ruleset)->files);
+}
+
+static int bus_property_policy_rules(sd_bus *bus, const char *path, const char *interface,
+				     const char *property, sd_bus_message *reply, void *userdata,
+				     sd_bus_error *error)
+{
+	Manager *m = userdata;
+
+	return sd_bus_message_append(reply, "u", (uint32_t)ruleset_policy(m->ruleset)->n_rules);
+}
+
+/* The sum of the driver's counter @attr ("denied_call") over every domain. */
+static uint64_t bus_driver_denials(const char *attr)
+{
+	GDir *dir = g_dir_open(MANAGER_SYSFS_CLASS, 0, NULL);
+	const char *device;
+	uint64_t sum = 0;
+
+	while (dir && (device = g_dir_read_name(dir))) {
+		g_autofree char *file = g_build_filename(MANAGER_SYSFS_CLASS, device, attr, NULL);
+		g_autofree char *text = NULL;
+
+		if (g_file_get_contents(file, &text, NULL, NULL))
+			sum += g_ascii_strtoull(text, NULL, 10);
+	}
+	if (dir)
+		g_dir_close(dir);
+	return sum;
+}
+
+/*
+ * The driver refuses what bindoxd lets through (and every call); bindoxd
+ * refuses lookups of hidden services itself, before the driver sees them:
+ * the sum of both.
+ */
+static int bus_property_denials(sd_bus *bus, const char *path, const char *interface,
+				const char *property, sd_bus_message *reply, void *userdata,
+				sd_bus_error *error)
+{
+	Manager *m = userdata;
+	const CoordinatorDenials *d = coordinator_denials(m->coordinator);
+	uint64_t n;
+
+	if (strcmp(property, "DeniedRegistrations") == 0)
+		n = d->registrations + bus_driver_denials("denied_register");
+	else if (strcmp(property, "DeniedLookups") == 0)
+		n = d->lookups + bus_driver_denials("denied_lookup");
+	else
+		n = bus_driver_denials("denied_call");
+	return sd_bus_message_append(reply, "t", n);
+}
+
 typedef int (*BusAppendItem)(sd_bus_message *reply, const void *item);
 
 /* Reply to @msg with an array of @element, one per item of @items. */
@@ -230,6 +321,19 @@ static const sd_bus_vtable bus_manager_vtable[] = {
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("PolicyGeneration", "t", bus_property_policy_generation, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("PolicyFiles", "as", bus_property_policy_files, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_PROPERTY("PolicyRules", "u", bus_property_policy_rules, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Device", "s", bus_property_device, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("DriverVersion", "s", bus_property_driver_version, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("DriverInterfaceVersion", "s", bus_property_interface_version, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	/* Counters: read them, no signal on every denial. */
+	SD_BUS_PROPERTY("DeniedRegistrations", "t", bus_property_denials, 0, 0),
+	SD_BUS_PROPERTY("DeniedLookups", "t", bus_property_denials, 0, 0),
+	SD_BUS_PROPERTY("DeniedCalls", "t", bus_property_denials, 0, 0),
 	SD_BUS_METHOD_WITH_ARGS("ListServices", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(ssuuutto)", services),
 				bus_method_list_services, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -340,6 +444,7 @@ void bus_emit_policy_reloaded(Manager *m)
 					ruleset_generation(m->ruleset)),
 		     "PolicyReloaded");
 	bus_log_emit(sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE,
-						    "PolicyGeneration", NULL),
+						    "PolicyGeneration", "PolicyFiles", "PolicyRules",
+						    NULL),
 		     "PropertiesChanged");
 }

@@ -29,6 +29,7 @@ struct Coordinator {
 	sd_event_source *stall;	/* retry timer while the queue is stuck */
 	const CoordinatorHooks *hooks;
 	void *userdata;
+	CoordinatorDenials denials;
 };
 
 const char *service_removed_reason_to_string(ServiceRemovedReason reason)
@@ -100,7 +101,8 @@ static void coordinator_remove(Coordinator *c, Service *s, ServiceRemovedReason 
 {
 	uint32_t handle = s->handle;
 
-	log_info("service %s removed (%s)", s->name, service_removed_reason_to_string(reason));
+	log_struct(LOG_INFO, &(LogFields){ .service = s->name, .domain = s->domain },
+		   "service %s removed (%s)", s->name, service_removed_reason_to_string(reason));
 	c->hooks->removing(c->userdata, s, reason);
 	(void)registry_remove(c->registry, s);
 	/* The last reference takes the death subscription with it. */
@@ -118,8 +120,17 @@ static int coordinator_register(Coordinator *c, const char *name, uint32_t handl
 	int r;
 
 	r = coordinator_check(c, BINDOX_POLICY_ACT_REGISTER, rq, name, NULL);
-	if (r >= 0)
-		r = registry_add(c->registry, name, handle, creds, domain,
+	if (r < 0) {
+		c->denials.registrations++;
+		log_struct(LOG_NOTICE,
+			   &(LogFields){ .message_id = LOG_MESSAGE_DENIED, .service = name,
+					 .domain = domain },
+			   "register %s by pid %d uid %u domain %s denied by the policy", name,
+			   (int)creds->pid, (unsigned)creds->euid, domain);
+		(void)bindox_handle_release(c->conn, handle);
+		return r;
+	}
+	r = registry_add(c->registry, name, handle, creds, domain,
 				 (uint64_t)g_get_real_time(), &s, &subscribe);
 	if (r < 0) {
 		const Service *held = registry_find(c->registry, name);
@@ -144,8 +155,9 @@ static int coordinator_register(Coordinator *c, const char *name, uint32_t handl
 		}
 	}
 
-	log_info("service %s registered by pid %d uid %u gid %u domain %s", name,
-		 (int)creds->pid, (unsigned)creds->euid, (unsigned)creds->egid, domain);
+	log_struct(LOG_INFO, &(LogFields){ .service = name, .domain = domain },
+		   "service %s registered by pid %d uid %u gid %u domain %s", name, (int)creds->pid,
+		   (unsigned)creds->euid, (unsigned)creds->egid, domain);
 	c->hooks->added(c->userdata, s);
 	return 0;
 }
@@ -176,6 +188,15 @@ static int coordinator_lookup(Coordinator *c, const char *name, const Requester 
 	int r = 0;
 	Service *s = coordinator_visible(c, name, rq, &r);
 
+	/* Refused by the policy: a hidden service, or a name refused in the own domain. */
+	if (!s && (r == -EACCES || registry_find(c->registry, name))) {
+		c->denials.lookups++;
+		log_struct(LOG_NOTICE,
+			   &(LogFields){ .message_id = LOG_MESSAGE_DENIED, .service = name,
+					 .domain = rq->label },
+			   "lookup %s by pid %d uid %u domain %s denied by the policy", name,
+			   (int)rq->creds.pid, (unsigned)rq->creds.euid, rq->label);
+	}
 	if (!s)
 		return bindox_coord_reply_build(reply, r);
 
@@ -395,6 +416,11 @@ Coordinator *coordinator_free(Coordinator *c)
 	bindox_msg_free(c->out);
 	g_free(c);
 	return NULL;
+}
+
+const CoordinatorDenials *coordinator_denials(const Coordinator *c)
+{
+	return &c->denials;
 }
 
 const Registry *coordinator_registry(const Coordinator *c)

@@ -72,6 +72,19 @@ Coordinator *coordinator_free(Coordinator *c);
 int coordinator_dispatch(Coordinator *c);
 
 const Registry *coordinator_registry(const Coordinator *c);
+
+/*
+ * Requests bindoxd's own policy check refused since start: registrations,
+ * and lookups (of a service the requester may not see, or of a name
+ * refused in its own domain). The driver counts what it refuses itself
+ * (every domain's denied_* in sysfs), calls among them.
+ */
+typedef struct CoordinatorDenials {
+	uint64_t registrations;
+	uint64_t lookups;
+} CoordinatorDenials;
+
+const CoordinatorDenials *coordinator_denials(const Coordinator *c);
 int coordinator_fd(const Coordinator *c);
 
 /*

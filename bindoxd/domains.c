@@ -88,8 +88,8 @@ static Domain *domain_from_device(struct udev_device *dev)
 
 static void domains_added(Domains *ds, Domain *d)
 {
-	log_info("domain %s (id %u): %s", d->name, d->id,
-		 d->devnode ? d->devnode : d->syspath);
+	log_struct(LOG_INFO, &(LogFields){ .domain = d->name }, "domain %s (id %u): %s", d->name,
+		   d->id, d->devnode ? d->devnode : d->syspath);
 	if (ds->hooks && ds->hooks->added)
 		ds->hooks->added(ds->userdata, d);
 }
@@ -97,8 +97,8 @@ static void domains_added(Domains *ds, Domain *d)
 /* Takes @d out and frees it, telling the hooks first. */
 static void domains_remove(Domains *ds, Domain *d)
 {
-	log_info("domain %s (id %u) removed: %s", d->name, d->id,
-		 d->devnode ? d->devnode : d->syspath);
+	log_struct(LOG_INFO, &(LogFields){ .domain = d->name }, "domain %s (id %u) removed: %s",
+		   d->name, d->id, d->devnode ? d->devnode : d->syspath);
 	if (ds->hooks && ds->hooks->removing)
 		ds->hooks->removing(ds->userdata, d);
 	g_hash_table_remove(ds->by_syspath, d->syspath);

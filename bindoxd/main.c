@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 	r = main_parse_args(argc, argv, &options);
 	if (r <= 0)
 		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	log_setup();
 
 	r = manager_new(&options, &m);
 	if (r >= 0)

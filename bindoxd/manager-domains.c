@@ -49,25 +49,26 @@ static unsigned int manager_log_actions(const GPtrArray *actions, GPtrArray *pro
 
 	for (i = 0; i < actions->len; i++) {
 		const DomainAction *a = g_ptr_array_index(actions, i);
+		int priority = LOG_INFO;
 
 		switch (a->kind) {
 		case DOMAIN_ACTION_CREATED:
 		case DOMAIN_ACTION_UPDATED:
 		case DOMAIN_ACTION_REMOVED:
 		case DOMAIN_ACTION_FORGOTTEN:
-			log_info("%s", a->message);
 			break;
 		case DOMAIN_ACTION_KEPT_BUSY:
-			log_notice("%s", a->message);
+			priority = LOG_NOTICE;
 			break;
 		case DOMAIN_ACTION_UNTOUCHED:
 		case DOMAIN_ACTION_NOT_OURS:
-			log_warning("%s", a->message);
+			priority = LOG_WARNING;
 			break;
 		case DOMAIN_ACTION_FAILED:
-			log_error("%s", a->message);
+			priority = LOG_ERR;
 			break;
 		}
+		log_struct(priority, &(LogFields){ .domain = a->name }, "%s", a->message);
 		if (domain_action_is_problem(a)) {
 			n++;
 			if (problems)
@@ -128,8 +129,9 @@ unsigned int manager_reload_domains(Manager *m, const char *trigger, GPtrArray *
 	for (i = 0; i < c->errors->len; i++) {
 		const char *message = g_ptr_array_index(c->errors, i);
 
-		log_error("domain reload (%s): %s; the file is skipped, its domains stay as they are",
-			  trigger, message);
+		log_struct(LOG_ERR, &(LogFields){ .message_id = LOG_MESSAGE_DOMAINS_RELOADED },
+			   "domain reload (%s): %s; the file is skipped, its domains stay as they are",
+			   trigger, message);
 		if (problems)
 			g_ptr_array_add(problems, g_strdup(message));
 	}
@@ -152,7 +154,8 @@ unsigned int manager_reload_domains(Manager *m, const char *trigger, GPtrArray *
 
 	actions = domain_provision_apply(m->provision, c);
 	n += manager_log_actions(actions, problems);
-	log_info("domain reload (%s): %u declared, %u problems", trigger, c->domains->len, n);
+	log_struct(LOG_INFO, &(LogFields){ .message_id = LOG_MESSAGE_DOMAINS_RELOADED },
+		   "domain reload (%s): %u declared, %u problems", trigger, c->domains->len, n);
 	/* What bindoxd changed is visible now; udev's events come later. */
 	domains_refresh(m->domains);
 	manager_schedule_retry(m);

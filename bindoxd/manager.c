@@ -61,8 +61,11 @@ int manager_reload_policy(Manager *m, const char *trigger, RulesetFailure *failu
 
 	r = ruleset_reload(m->ruleset, &f);
 	if (r < 0) {
-		log_error("policy reload (%s) failed: %s; the policy in force stays (generation %" PRIu64 ")",
-			  trigger, f.message, ruleset_generation(m->ruleset));
+		log_struct(LOG_ERR,
+			   &(LogFields){ .message_id = LOG_MESSAGE_POLICY_RELOAD_FAILED,
+					 .policy_file = f.file },
+			   "policy reload (%s) failed: %s; the policy in force stays (generation %" PRIu64 ")",
+			   trigger, f.message, ruleset_generation(m->ruleset));
 		if (failure)
 			*failure = f;
 		else
@@ -71,8 +74,9 @@ int manager_reload_policy(Manager *m, const char *trigger, RulesetFailure *failu
 	}
 
 	p = ruleset_policy(m->ruleset);
-	log_info("policy reload (%s): %zu rules from %u files, generation %" PRIu64, trigger,
-		 p->n_rules, g_strv_length(p->files), ruleset_generation(m->ruleset));
+	log_struct(LOG_INFO, &(LogFields){ .message_id = LOG_MESSAGE_POLICY_RELOADED },
+		   "policy reload (%s): %zu rules from %u files, generation %" PRIu64, trigger,
+		   p->n_rules, g_strv_length(p->files), ruleset_generation(m->ruleset));
 	coordinator_revoke(m->coordinator, p);
 	bus_emit_policy_reloaded(m);
 	return 0;
@@ -117,6 +121,7 @@ int manager_new(const ManagerOptions *options, Manager **out)
 	r = manager_become_coordinator(options->device, &conn);
 	if (r < 0)
 		goto fail;
+	(void)bindox_conn_get_version(conn, &m->driver_major, &m->driver_minor);
 	m->ruleset = ruleset_new(options->vendor_policy_dir, options->policy_dir,
 				 bindox_conn_fd(conn));
 	r = coordinator_new(conn, m->event, &manager_coordinator_hooks, m, &m->coordinator);

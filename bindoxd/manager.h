@@ -61,7 +61,16 @@ typedef struct Manager {
 
 	/* The domain object being read on the bus (bus-domain.c). */
 	BusDomainView *domain_view;
+
+	/* The driver's interface version (BINDOX_IOC_VERSION). */
+	uint32_t driver_major;
+	uint32_t driver_minor;
 } Manager;
+
+/* The driver's module version (MODULE_VERSION, in sysfs) is read here. */
+#define MANAGER_MODULE_VERSION_FILE "/sys/module/bindox/version"
+/* The domains' devices, with the driver's denial counters (denied_*). */
+#define MANAGER_SYSFS_CLASS "/sys/class/bindox"
 
 /*
  * Everything but the bus: opens the device and becomes the Coordinator,

@@ -66,6 +66,7 @@ static int ruleset_load_into_driver(Ruleset *rs, const BindoxPolicy *p, uint64_t
 
 int ruleset_reload(Ruleset *rs, RulesetFailure *failure)
 {
+	BindoxPolicyErrorLocation where = { 0 };
 	GError *error = NULL;
 	uint64_t generation = 0;
 	BindoxPolicy *p;
@@ -73,11 +74,12 @@ int ruleset_reload(Ruleset *rs, RulesetFailure *failure)
 
 	memset(failure, 0, sizeof(*failure));
 	p = bindox_policy_load_dirs(rs->vendor_dir, rs->admin_dir, bindox_policy_system_resolver(),
-				    NULL, &error);
+				    &where, &error);
 	if (!p) {
 		failure->kind = RULESET_FAILED_FILE;
 		failure->error = -EINVAL;
 		failure->message = g_strdup(error->message);
+		failure->file = g_steal_pointer(&where.file);
 		g_error_free(error);
 		return -EINVAL;
 	}
@@ -105,6 +107,7 @@ int ruleset_reload(Ruleset *rs, RulesetFailure *failure)
 void ruleset_failure_clear(RulesetFailure *failure)
 {
 	g_clear_pointer(&failure->message, g_free);
+	g_clear_pointer(&failure->file, g_free);
 }
 
 const BindoxPolicy *ruleset_policy(const Ruleset *rs)

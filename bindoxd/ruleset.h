@@ -26,6 +26,7 @@ typedef struct {
 	RulesetFailureKind kind;
 	int error;		/* RULESET_FAILED_DRIVER: the ioctl's negative errno */
 	char *message;		/* for the log and the D-Bus reply (g_free) */
+	char *file;		/* RULESET_FAILED_FILE: the file at fault (g_free) */
 } RulesetFailure;
 
 /* @driver_fd: the Coordinator's descriptor (borrowed). */

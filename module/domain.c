@@ -152,6 +152,12 @@ BINDOX_DOMAIN_ATTR(nodes, "%d", atomic_read(&d->nodes));
 BINDOX_DOMAIN_ATTR(calls, "%d", atomic_read(&d->calls));
 BINDOX_DOMAIN_ATTR(buffer_bytes, "%lld",
 		   (long long)atomic64_read(&d->buffer_bytes));
+BINDOX_DOMAIN_ATTR(denied_register, "%lld",
+		   atomic64_read(&d->denied[BINDOX_DOMAIN_DENIED_REGISTER]));
+BINDOX_DOMAIN_ATTR(denied_lookup, "%lld",
+		   atomic64_read(&d->denied[BINDOX_DOMAIN_DENIED_LOOKUP]));
+BINDOX_DOMAIN_ATTR(denied_call, "%lld",
+		   atomic64_read(&d->denied[BINDOX_DOMAIN_DENIED_CALL]));
 BINDOX_DOMAIN_ATTR(max_connections, "%llu",
 		   bindox_domain_limit(d, BINDOX_LIMIT_CONNECTIONS));
 BINDOX_DOMAIN_ATTR(max_handles, "%llu",
@@ -177,6 +183,9 @@ static struct attribute *bindox_domain_attrs[] = {
 	&dev_attr_nodes.attr,
 	&dev_attr_calls.attr,
 	&dev_attr_buffer_bytes.attr,
+	&dev_attr_denied_register.attr,
+	&dev_attr_denied_lookup.attr,
+	&dev_attr_denied_call.attr,
 	&dev_attr_max_connections.attr,
 	&dev_attr_max_handles.attr,
 	&dev_attr_max_nodes.attr,

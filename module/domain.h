@@ -31,6 +31,12 @@
 #include <linux/uidgid.h>
 #include <uapi/linux/bindox.h>
 
+/* Indexes of bindox_domain.denied: one per BINDOX_POLICY_ACT_* bit. */
+#define BINDOX_DOMAIN_DENIED_REGISTER	0	/* BINDOX_POLICY_ACT_REGISTER */
+#define BINDOX_DOMAIN_DENIED_LOOKUP	1	/* BINDOX_POLICY_ACT_LOOKUP */
+#define BINDOX_DOMAIN_DENIED_CALL	2	/* BINDOX_POLICY_ACT_CALL */
+#define BINDOX_DOMAIN_DENIED_COUNT	3
+
 struct bindox_domain {
 	struct device dev;		/* its refcount is the domain's */
 	struct cdev cdev;
@@ -49,6 +55,8 @@ struct bindox_domain {
 	atomic_t nodes;
 	atomic_t calls;
 	atomic64_t buffer_bytes;
+	/* Requests of this domain's processes the policy refused, by action. */
+	atomic64_t denied[BINDOX_DOMAIN_DENIED_COUNT];
 };
 
 /* Per-domain limits' defaults, module parameters (domain.c). */

@@ -3,6 +3,7 @@
  * The policy table: loading, validation and evaluation.
  */
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -211,15 +212,8 @@ static bool bindox_policy_default(const struct bindox_policy_request *req,
 	return bindox_policy_same_domain(req);
 }
 
-/**
- * bindox_policy_allows() - evaluate a request against the table in force
- * @req:	the request
- *
- * The last matching rule decides; without one, the built-in default.
- *
- * Return: true if the request is allowed.
- */
-bool bindox_policy_allows(const struct bindox_policy_request *req)
+/* The last matching rule decides; without one, the built-in default. */
+static bool bindox_policy_decide(const struct bindox_policy_request *req)
 {
 	u32 uid = from_kuid_munged(&init_user_ns, req->euid);
 	u32 gid = from_kgid_munged(&init_user_ns, req->egid);
@@ -238,6 +232,28 @@ bool bindox_policy_allows(const struct bindox_policy_request *req)
 	}
 	rcu_read_unlock();
 	return bindox_policy_default(req, uid);
+}
+
+/**
+ * bindox_policy_allows() - evaluate a request against the table in force
+ * @req:	the request
+ *
+ * A refusal is counted in the requester's domain (its sysfs attributes
+ * denied_register, denied_lookup and denied_call).
+ *
+ * Return: true if the request is allowed.
+ */
+bool bindox_policy_allows(const struct bindox_policy_request *req)
+{
+	bool allowed = bindox_policy_decide(req);
+
+	BUILD_BUG_ON(BINDOX_POLICY_ACT_REGISTER != 1U << BINDOX_DOMAIN_DENIED_REGISTER ||
+		     BINDOX_POLICY_ACT_LOOKUP != 1U << BINDOX_DOMAIN_DENIED_LOOKUP ||
+		     BINDOX_POLICY_ACT_CALL != 1U << BINDOX_DOMAIN_DENIED_CALL);
+	if (!allowed && hweight32(req->action) == 1 &&
+	    __ffs(req->action) < BINDOX_DOMAIN_DENIED_COUNT)
+		atomic64_inc(&req->domain->denied[__ffs(req->action)]);
+	return allowed;
 }
 
 /**

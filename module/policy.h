@@ -34,7 +34,7 @@ struct bindox_proc;
  */
 struct bindox_policy_request {
 	u32 action;
-	const struct bindox_domain *domain;
+	struct bindox_domain *domain;	/* non-const: it counts refusals */
 	kuid_t euid;
 	kgid_t egid;
 	const char *service;

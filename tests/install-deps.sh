@@ -23,6 +23,9 @@ pkgs=(
 	python3-matplotlib
 	# xmllint: policy files against their DTD
 	libxml2-utils
+	# groff: the example of libbindox(3) as man prints it (the pages of
+	# the functions are checked with linux-headers-amd64's kernel-doc)
+	groff-base
 	# module build, DKMS, and the test VM's kernels and initramfs: Debian
 	# 12's 6.1 (linux-image-amd64) and 6.12 from bookworm-security; the
 	# kernel tests run on both

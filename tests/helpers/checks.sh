@@ -13,6 +13,9 @@
 #   check NAME SECS CMD...     a check: CMD succeeds within SECS
 #   expect NAME REGEX CMD...   a check: CMD's output (stdout and stderr)
 #                              matches the extended REGEX
+#   expect_exit NAME STATUS REGEX CMD...
+#                              a check: CMD exits with STATUS and its
+#                              output (stdout and stderr) matches REGEX
 # The counters are $checks and $failures.
 
 checks=0
@@ -27,6 +30,19 @@ fail() {
 	checks=$((checks + 1))
 	failures=$((failures + 1))
 	echo "FAIL: $1${2:+: $2}"
+}
+
+expect_exit() {
+	local name=$1 want=$2 regex=$3 out rc=0
+	shift 3
+	out=$("$@" 2>&1) || rc=$?
+	if [[ $rc -ne $want ]]; then
+		fail "$name" "'$*' exited with $rc, not $want: $(head -c 800 <<<"$out")"
+	elif ! grep -Eq -- "$regex" <<<"$out"; then
+		fail "$name" "output of '$*' does not match /$regex/: $(head -c 800 <<<"$out")"
+	else
+		pass "$name"
+	fi
 }
 
 checks_summary() {

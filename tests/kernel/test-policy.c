@@ -3,7 +3,8 @@
  * The driver's policy: BINDOX_IOC_POLICY_LOAD (Coordinator only, validated
  * as a whole, a refused table leaves the old one in force, generations) and
  * its checks on register, lookup and call, with the built-in default and
- * revocation through handles already held when a new table is loaded.
+ * revocation through handles already held when a new table is loaded,
+ * and the refusals the host domain's sysfs attributes count.
  * The table is global: main() loads an empty one again after the suite, so
  * that later test programs see the built-in default even if a test failed.
  */
@@ -405,6 +406,72 @@ START_TEST(a_new_name_rechecks_calls_through_held_handles)
 }
 END_TEST
 
+/* ---- counters ---- */
+
+/* The host domain's count of refused @action requests (sysfs). */
+static unsigned long long denied(const char *action)
+{
+	char path[128];
+	unsigned long long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/bindox/bindox/denied_%s", action);
+	f = fopen(path, "r");
+	ck_assert_msg(f, "cannot open %s", path);
+	ck_assert_int_eq(fscanf(f, "%llu", &n), 1);
+	fclose(f);
+	return n;
+}
+
+START_TEST(refusals_are_counted_per_action)
+{
+	BxtCoord *co = bxt_coord_start_ck();
+	int srv = bxt_open_ck(), cli = bxt_open_ck();
+	unsigned long long reg, look, calls;
+	uint32_t h = 0, h2 = 0;
+	char name[64], other[64];
+	BxtEcho echo;
+	Table t = { 0 };
+
+	bxt_unique_name(name, sizeof(name), "count");
+	bxt_unique_name(other, sizeof(other), "count");
+	BXT_OK(bxt_register(srv, name, 0x41));
+	BXT_OK(bxt_lookup(cli, name, &h));
+	bxt_echo_start_ck(&echo, srv);
+	reg = denied("register");
+	look = denied("lookup");
+	calls = denied("call");
+
+	/* Allowed requests count nothing. */
+	BXT_OK(call(cli, h));
+	BXT_OK(bxt_lookup(cli, name, &h2));
+	ck_assert_uint_eq(denied("register"), reg);
+	ck_assert_uint_eq(denied("lookup"), look);
+	ck_assert_uint_eq(denied("call"), calls);
+
+	/* Each refusal once, under its own action. */
+	table_rule(&t, BINDOX_POLICY_ACT_ALL, BINDOX_POLICY_RULE_PREFIX, NULL, "bxt-", NULL);
+	load_ck(co, &t);
+	BXT_ERR(bxt_register(srv, other, 0x42), EACCES);
+	ck_assert_uint_eq(denied("register"), reg + 1);
+	BXT_ERR(bxt_lookup(cli, name, &h2), EACCES);
+	ck_assert_uint_eq(denied("lookup"), look + 1);
+	BXT_ERR(call(cli, h), EACCES);
+	ck_assert_uint_eq(denied("call"), calls + 1);
+	ck_assert_uint_eq(denied("register"), reg + 1);
+	ck_assert_uint_eq(denied("lookup"), look + 1);
+
+	memset(&t, 0, sizeof(t));
+	load_ck(co, &t);
+	ck_assert_uint_eq(atomic_load(&echo.calls), 1);
+	bxt_echo_stop_ck(&echo);
+	close(cli);
+	close(srv);
+	bxt_coord_stop(co);
+	bxt_assert_no_leaks();
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -417,6 +484,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, lookup_is_checked_when_the_handle_is_handed_out);
 	tcase_add_test(tc, a_new_table_revokes_calls_through_held_handles);
 	tcase_add_test(tc, a_new_name_rechecks_calls_through_held_handles);
+	tcase_add_test(tc, refusals_are_counted_per_action);
 	return s;
 }
 

@@ -130,7 +130,10 @@ expect libbindox1 "usr/lib/$multiarch/libbindox.so.1"
 expect libbindox-dev "${headers[@]}" \
 	usr/include/bindox/uapi/linux/bindox.h \
 	"usr/lib/$multiarch/libbindox.so" \
-	"usr/lib/$multiarch/pkgconfig/bindox.pc"
+	"usr/lib/$multiarch/pkgconfig/bindox.pc" \
+	usr/share/man/man3/libbindox.3.gz \
+	usr/share/man/man3/bindox_call.3.gz \
+	usr/share/doc/libbindox-dev/examples/bindox-example.c
 expect bindoxd usr/sbin/bindoxd usr/bin/bindoxctl \
 	lib/systemd/system/bindoxd.service \
 	usr/share/dbus-1/system.d/org.bindox.Coordinator1.conf \
@@ -143,6 +146,7 @@ expect bindoxd usr/sbin/bindoxd usr/bin/bindoxctl \
 	usr/share/doc/bindoxd/examples/domains.d/50-containers.xml \
 	usr/share/man/man8/bindoxd.8.gz \
 	usr/share/man/man1/bindoxctl.1.gz \
+	usr/share/bash-completion/completions/bindoxctl \
 	usr/share/man/man5/bindox-policy.5.gz \
 	usr/share/man/man5/bindox-domains.5.gz
 
@@ -235,10 +239,12 @@ else
 	fail "libbindox-dev: pkg-config, build and run" "$(cat "$work/try.log" 2>/dev/null)"
 fi
 if [[ $(/usr/sbin/bindoxd --version 2>&1) == "bindoxd $ver" ]] &&
-	/usr/bin/bindoxctl --help >/dev/null; then
-	pass "bindoxd --version, bindoxctl --help"
+	[[ $(/usr/bin/bindoxctl --version 2>&1) == "bindoxctl $ver" ]] &&
+	/usr/bin/bindoxctl --help >/dev/null &&
+	/usr/bin/bindoxctl verify /usr/share/bindox/policy.d/*.xml >/dev/null; then
+	pass "bindoxd --version, bindoxctl --version, --help, verify of the default policy"
 else
-	fail "bindoxd --version, bindoxctl --help"
+	fail "bindoxd --version, bindoxctl --version, --help, verify of the default policy"
 fi
 
 # ---- purge ----

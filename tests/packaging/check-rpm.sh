@@ -115,8 +115,10 @@ if [[ -d $top/RPMS ]]; then
 	expect_rpm libbindox "$(rpm --eval '%{_libdir}')/libbindox.so.1"
 	expect_rpm libbindox-devel /usr/include/bindox/bindox.h \
 		/usr/include/bindox/uapi/linux/bindox.h \
-		"$(rpm --eval '%{_libdir}')/pkgconfig/bindox.pc"
+		"$(rpm --eval '%{_libdir}')/pkgconfig/bindox.pc" \
+		/usr/share/doc/libbindox-dev/examples/bindox-example.c
 	expect_rpm bindoxd /usr/sbin/bindoxd /usr/bin/bindoxctl \
+		/usr/share/bash-completion/completions/bindoxctl \
 		"$unitdir/bindoxd.service" /usr/share/bindox/policy.d/00-default.xml \
 		/usr/share/xml/bindox/bindox-domains.dtd /etc/bindox/domains.d
 fi
