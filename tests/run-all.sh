@@ -14,9 +14,11 @@
 # (BUILD_DIR/arm64/build) and each kernel's module (BUILD_DIR/arm64/
 # module-KVER), and run-tests.sh --arch arm64 runs the tests on each
 # kernel of BINDOX_ARM64_KERNELS (default "6.1 6.12"; empty: no arm64
-# stages): all of them on the kernels of BINDOX_ARM64_FULL (default "6.1",
-# Debian 12's linux-image-arm64), the programs that tests/vm/arm64-ci.list
-# names on the others.
+# stages): all programs of tests/kernel on the kernels of
+# BINDOX_ARM64_FULL (default "6.1", Debian 12's linux-image-arm64; the
+# integration scripts, which test bindoxd, udev and containers rather than
+# the driver, run on x86_64 only), the programs that
+# tests/vm/arm64-ci.list names on the others.
 # Run as root (it installs packages, uses dkms and QEMU). Prints the wall
 # time of every stage, and ends with the line "N passed, M failed",
 # summing the individual Check checks of the unit tests, 1 for the DKMS
@@ -262,8 +264,10 @@ if [[ ${#arm64_kernels[@]} -gt 0 ]]; then
 		what="the programs in tests/vm/arm64-ci.list"
 		for f in ${arm64_full[@]+"${arm64_full[@]}"}; do
 			if [[ $f == "$k" ]]; then
-				only=()
-				what="all test programs"
+				# The driver's tests; the integration scripts test
+				# bindoxd, udev and containers, which x86_64 covers.
+				only=(--kernel-tests-only)
+				what="all kernel test programs"
 			fi
 		done
 		stage "arm64: kernel tests in the VM, Linux $k ($what)"

@@ -27,6 +27,8 @@ usage: ${0##*/} [options] BUILD_DIR
                        shell pattern a line (test-call, test-killstorm*),
                        '#' starts a comment; a name (not a pattern) that
                        matches no program counts as a failure
+  --kernel-tests-only  run the programs of BUILD_DIR/tests/kernel only, not
+                       the integration scripts (bindoxd, udev, containers)
   --timeout SECS       bound on the whole VM run (default: 2400)
   --test-timeout SECS  bound on each test program (default: 300)
   --module PATH        module to load (default: $BINDOX_REPO/module/bindox.ko)
@@ -39,11 +41,13 @@ vm_opts=()
 vm_timeout=2400
 test_timeout=300
 only=
+kernel_only=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--arch) vm_set_arch "$2"; shift 2 ;;
 	--kernel) vm_set_kernel "$2"; shift 2 ;;
 	--only) only=$2; shift 2 ;;
+	--kernel-tests-only) kernel_only=1; shift ;;
 	--timeout) vm_timeout=$2; shift 2 ;;
 	--test-timeout) test_timeout=$2; shift 2 ;;
 	--module) vm_opts+=(--module "$2"); shift 2 ;;
@@ -61,6 +65,7 @@ vm_kver >/dev/null
 tests=()
 test_dirs=()
 for d in "$build/tests/kernel" "$build/tests/integration"; do
+	[[ $kernel_only -eq 1 && $d == */integration ]] && continue
 	[[ -d $d ]] && test_dirs+=("$d")
 done
 if [[ ${#test_dirs[@]} -gt 0 ]]; then
