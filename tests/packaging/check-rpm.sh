@@ -36,8 +36,9 @@ top=$work/rpmbuild
 mkdir -p "$top/SOURCES"
 git -C "$repo" archive --prefix="bindox-$ver/" -o "$top/SOURCES/bindox-$ver.tar.gz" HEAD ||
 	pkg_die "git archive failed"
-tar -xzf "$top/SOURCES/bindox-$ver.tar.gz" -C "$work" "bindox-$ver/$spec_rel" ||
-	pkg_die "$spec_rel is not in HEAD"
+tar -xzf "$top/SOURCES/bindox-$ver.tar.gz" -C "$work" "bindox-$ver/$spec_rel" \
+	"bindox-$ver/rpm/rpmlintrc" ||
+	pkg_die "$spec_rel or rpm/rpmlintrc is not in HEAD"
 spec=$work/bindox-$ver/$spec_rel
 
 # ---- 1. parse ----
