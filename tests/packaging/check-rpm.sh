@@ -137,7 +137,7 @@ else
 		>"$work/rpmlint.log" 2>&1
 	grep -E ': W: ' "$work/rpmlint.log" || true
 	errors=$(grep -E ': E: ' "$work/rpmlint.log" || true)
-	if [[ -z $errors ]] && grep -qE '^[0-9]+ packages and [0-9]+ specfiles checked; 0 errors' "$work/rpmlint.log"; then
+	if [[ -z $errors ]] && grep -qE '^ *[0-9]+ packages and [0-9]+ specfiles checked; 0 errors' "$work/rpmlint.log"; then
 		pass "rpmlint: no errors (${#rpms[@]} RPMs and the spec)"
 	else
 		fail "rpmlint: no errors" "${errors:-$(tail -n 5 "$work/rpmlint.log")}"
