@@ -19,8 +19,10 @@
 # Run as root (it installs packages, uses dkms and QEMU). Prints the wall
 # time of every stage, and ends with the line "N passed, M failed",
 # summing the individual Check checks of the unit tests, 1 for the DKMS
-# build, 1 each for the Debian packages and the RPM spec, and the VM tally
-# of each kernel; exits non-zero if anything failed. A stage that cannot
+# build, 1 each for the Debian packages, the RPM spec and the installed
+# system (tests/packaging/check-installed.sh: the packages in a guest that
+# boots systemd), and the VM tally of each kernel; exits non-zero if
+# anything failed. A stage that cannot
 # run (no meson.build, a build error, a kernel that is not installed, ...)
 # counts as a failure.
 # BINDOX_BUILD_DIR overrides the meson build directory (default: build).
@@ -149,8 +151,13 @@ fi
 # After the DKMS build: both use DKMS's bindox/<version>, and each leaves
 # it as it found it.
 stage "Debian packages (build, lintian, install, DKMS, purge)"
-if "$repo/tests/packaging/check-deb.sh" 2>&1 | tee "$logs/check-deb.log"; then
+# The packages stay in BUILD_DIR/debs for the installed-system test.
+debs_ok=0
+rm -rf "$build/debs"
+if BINDOX_DEB_DIR=$build/debs "$repo/tests/packaging/check-deb.sh" 2>&1 |
+	tee "$logs/check-deb.log"; then
 	passed=$((passed + 1))
+	debs_ok=1
 else
 	failed=$((failed + 1))
 fi
@@ -182,6 +189,16 @@ for k in "${kernels[@]}"; do
 		fail "VM tests on Linux $k printed no tally"
 	fi
 done
+
+stage "installed system in the VM (the .debs, systemd as PID 1, a reboot, purge)"
+if [[ $debs_ok -ne 1 ]]; then
+	fail "installed-system test not run (the Debian packages failed)"
+elif "$repo/tests/packaging/check-installed.sh" "$build/debs" 2>&1 |
+	tee "$logs/check-installed.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
 
 # ---- arm64: cross builds, and the tests in an emulated arm64 guest ----
 # vm_tally LOG NAME: add the "vm: N passed, M failed" line of LOG.
