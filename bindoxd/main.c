@@ -154,6 +154,9 @@ int main(int argc, char **argv)
 	r = manager_new(&options, &m);
 	if (r >= 0)
 		r = main_add_signals(m);
+	/* Pings systemd's watchdog from the loop when WatchdogSec= is set. */
+	if (r >= 0)
+		r = sd_event_set_watchdog(m->event, true);
 	if (r >= 0)
 		r = manager_connect_bus(m);
 	if (r < 0)

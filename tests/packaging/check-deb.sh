@@ -14,7 +14,8 @@
 # module. Run as root on the host (it installs packages). Prints one
 # PASS/FAIL line per check and ends with "PASS: check-deb" or
 # "FAIL: check-deb". The work directory (a new one under ${TMPDIR:-/tmp})
-# is removed on success and kept on failure.
+# is removed on success and kept on failure. With BINDOX_DEB_DIR=DIR, the
+# four .debs are also copied to DIR (for check-installed.sh).
 #
 # DKMS state is shared with tests/vm/dkms-build.sh (same bindox/<version>):
 # this script refuses to start while bindox is known to DKMS or installed
@@ -118,13 +119,20 @@ expect() {
 for p in "${packages[@]}"; do
 	[[ -f ${deb[$p]} ]] || pkg_die "${deb[$p]} was not built"
 done
+if [[ -n ${BINDOX_DEB_DIR:-} ]]; then
+	if ! mkdir -p "$BINDOX_DEB_DIR" || ! rm -f "$BINDOX_DEB_DIR"/*.deb ||
+		! cp "${deb[@]}" "$BINDOX_DEB_DIR"/; then
+		pkg_die "cannot copy the packages to $BINDOX_DEB_DIR"
+	fi
+fi
 
 usrsrc=usr/src/bindox-$ver
 mapfile -t module_files < <(cd "$src" && find module -type f | sort | sed "s|^|$usrsrc/|")
 expect bindox-dkms "$usrsrc/dkms.conf" "${module_files[@]}" \
 	lib/udev/rules.d/60-bindox.rules \
 	usr/lib/modules-load.d/bindox.conf \
-	usr/lib/sysusers.d/bindox.conf
+	usr/lib/sysusers.d/bindox.conf \
+	usr/libexec/bindox/bindox-module
 mapfile -t headers < <(cd "$src/lib/include" && find bindox -name '*.h' | sort | sed 's|^|usr/include/|')
 expect libbindox1 "usr/lib/$multiarch/libbindox.so.1"
 expect libbindox-dev "${headers[@]}" \

@@ -11,8 +11,13 @@
 #      Debian's rpm lacks Fedora's macros for meson and for the systemd and
 #      udev directories; they are defined here as Fedora defines them, with
 #      the directories from the same pkg-config files meson reads (on Fedora
-#      they agree with the macros). The RPMs built are for this check only.
-# Needs rpm (rpmspec, rpmbuild) and the build dependencies of meson.build.
+#      they agree with the macros). %check runs the host unit tests. The
+#      RPMs built are for this check only;
+#   4. rpmlint on the spec and the binary RPMs reports no errors (checks
+#      that need Fedora's own rpmlint configuration or a network are off:
+#      see rpm/rpmlintrc).
+# Needs rpm (rpmspec, rpmbuild), rpmlint and the build dependencies of
+# meson.build and its unit tests (Check).
 # Prints PASS/FAIL lines and ends with "PASS: check-rpm" or
 # "FAIL: check-rpm". The work directory (a new one under ${TMPDIR:-/tmp})
 # is removed on success and kept on failure.
@@ -23,7 +28,7 @@ set -uo pipefail
 repo=$pkg_repo
 ver=$pkg_version
 spec_rel=rpm/bindox.spec
-pkg_need rpmspec rpmbuild rpm meson pkg-config
+pkg_need rpmspec rpmbuild rpm rpmlint meson pkg-config
 pkg_workdir
 work=$pkg_work
 
@@ -31,8 +36,9 @@ top=$work/rpmbuild
 mkdir -p "$top/SOURCES"
 git -C "$repo" archive --prefix="bindox-$ver/" -o "$top/SOURCES/bindox-$ver.tar.gz" HEAD ||
 	pkg_die "git archive failed"
-tar -xzf "$top/SOURCES/bindox-$ver.tar.gz" -C "$work" "bindox-$ver/$spec_rel" ||
-	pkg_die "$spec_rel is not in HEAD"
+tar -xzf "$top/SOURCES/bindox-$ver.tar.gz" -C "$work" "bindox-$ver/$spec_rel" \
+	"bindox-$ver/rpm/rpmlintrc" ||
+	pkg_die "$spec_rel or rpm/rpmlintrc is not in HEAD"
 spec=$work/bindox-$ver/$spec_rel
 
 # ---- 1. parse ----
@@ -84,6 +90,7 @@ defines=(
 	--define "meson $meson_setup"
 	--define "meson_build meson compile -C redhat-linux-build"
 	--define "meson_install DESTDIR=%{buildroot} meson install -C redhat-linux-build --no-rebuild"
+	--define "meson_test meson test -C redhat-linux-build --print-errorlogs"
 	--define "systemd_post :"
 	--define "systemd_preun :"
 	--define "systemd_postun_with_restart :"
@@ -121,6 +128,22 @@ if [[ -d $top/RPMS ]]; then
 		/usr/share/bash-completion/completions/bindoxctl \
 		"$unitdir/bindoxd.service" /usr/share/bindox/policy.d/00-default.xml \
 		/usr/share/xml/bindox/bindox-domains.dtd /etc/bindox/domains.d
+fi
+
+# ---- 4. rpmlint ----
+mapfile -t rpms < <(find "$top/RPMS" -name '*.rpm' 2>/dev/null | sort)
+if [[ ${#rpms[@]} -eq 0 ]]; then
+	fail "rpmlint" "no binary RPMs to check"
+else
+	rpmlint -r "$work/bindox-$ver/rpm/rpmlintrc" "$spec" "${rpms[@]}" \
+		>"$work/rpmlint.log" 2>&1
+	grep -E ': W: ' "$work/rpmlint.log" || true
+	errors=$(grep -E ': E: ' "$work/rpmlint.log" || true)
+	if [[ -z $errors ]] && grep -qE '^ *[0-9]+ packages and [0-9]+ specfiles checked; 0 errors' "$work/rpmlint.log"; then
+		pass "rpmlint: no errors (${#rpms[@]} RPMs and the spec)"
+	else
+		fail "rpmlint: no errors" "${errors:-$(tail -n 5 "$work/rpmlint.log")}"
+	fi
 fi
 
 pkg_finish

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # guest.sh RESULTS: runs inside the QEMU guest (started by the initramfs's
-# /init, chrooted into the overlay of the host root). RESULTS is the
+# /init, chrooted into the overlay of the host root; with run-vm.sh
+# --systemd, by systemd as bindox-guest.service). RESULTS is the
 # writable 9p share; run-vm.sh put these files there:
 #   config  shell variables BX_REPO BX_MODULE BX_MODULE_ARGS BX_CMD_TIMEOUT
 #           BX_LIVE and the array BX_ENV (NAME=VALUE words)
@@ -35,24 +36,27 @@ power_off() {
 }
 trap power_off EXIT
 
-# The root is an overlay of the host's /: give it a fresh system state.
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mkdir -p /dev/pts /dev/shm
-mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-ln -sfn /proc/self/fd /dev/fd
-ln -sfn /proc/self/fd/0 /dev/stdin
-ln -sfn /proc/self/fd/1 /dev/stdout
-ln -sfn /proc/self/fd/2 /dev/stderr
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tracefs tracefs /sys/kernel/tracing || true
-mount -t cgroup2 cgroup2 /sys/fs/cgroup || true
-mount -t tmpfs -o mode=1777 tmpfs /tmp
-mount -t tmpfs -o mode=755 tmpfs /run
-ip link set lo up 2>/dev/null || /bin/busybox ip link set lo up
-hostname bindox-vm || true
+# The root is an overlay of the host's /: give it a fresh system state,
+# unless systemd is PID 1 (run-vm.sh --systemd), which made its own.
+if [[ $(cat /proc/1/comm 2>/dev/null) != systemd ]]; then
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+	mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+	ln -sfn /proc/self/fd /dev/fd
+	ln -sfn /proc/self/fd/0 /dev/stdin
+	ln -sfn /proc/self/fd/1 /dev/stdout
+	ln -sfn /proc/self/fd/2 /dev/stderr
+	mount -t debugfs debugfs /sys/kernel/debug
+	mount -t tracefs tracefs /sys/kernel/tracing || true
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup || true
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	mount -t tmpfs -o mode=755 tmpfs /run
+	ip link set lo up 2>/dev/null || /bin/busybox ip link set lo up
+	hostname bindox-vm || true
+fi
 
 export HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM=dumb TMPDIR=/tmp
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin

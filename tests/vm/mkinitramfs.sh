@@ -13,6 +13,13 @@
 # GUEST_PATH" lines, no spaces in either) that /init mounts from the
 # host's root (9p tag "host", read-only) into the guest's root, each under
 # a tmpfs overlay of its own: the repository, the build directory, ...
+# Two switches on the kernel command line (run-vm.sh --disk, --systemd):
+# bindox.upper=DEV puts the overlay's upper layer on the ext4 file system
+# on DEV instead of a tmpfs, so that what the guest writes outlives a
+# boot; bindox.init=systemd boots systemd as PID 1 on the overlay root,
+# into bindox-guest.target (basic.target: udev, D-Bus, ... but none of the
+# host's multi-user.target), which runs the guest script as
+# bindox-guest.service.
 # OUT is rebuilt only when missing or when this script or the kernel
 # changed (OUT.stamp records both).
 set -euo pipefail
@@ -26,11 +33,13 @@ moddir=$(vm_moddir "$kver")
 busybox=/bin/busybox
 [[ $BINDOX_ARCH != arm64 ]] || busybox=$BINDOX_ARM64_DIR/rootfs/bin/busybox
 
-# What the guest needs: the virtio PCI transport, 9p over virtio, overlayfs.
-# Their dependencies come from modules.dep (they differ between kernels:
-# 6.1 has fscache as a module of its own, 6.12 merged it into netfs and
-# builds virtio in), and so does the load order. Built-in ones are skipped.
-wanted=(virtio_pci 9pnet_virtio 9p overlay)
+# What the guest needs: the virtio PCI transport, 9p over virtio, overlayfs,
+# and for bindox.upper= a virtio disk with ext4 (and crc32c, which ext4
+# asks the crypto API for, a soft dependency). Their dependencies
+# come from modules.dep (they differ between kernels: 6.1 has fscache as a
+# module of its own, 6.12 merged it into netfs and builds virtio in), and
+# so does the load order. Built-in ones are skipped.
+wanted=(virtio_pci 9pnet_virtio 9p overlay virtio_blk crc32c_generic ext4)
 
 stamp="$kver $(sha256sum <"${BASH_SOURCE[0]}" | cut -d' ' -f1)"
 if [[ -s $out && -e $out.stamp && $(cat "$out.stamp") == "$stamp" ]]; then
@@ -113,9 +122,21 @@ mount -t devtmpfs dev /dev
 for m in $(cat /modules.list); do
 	insmod "/lib/modules/$m.ko" || fail "insmod $m"
 done
+upper_dev=
+init_mode=
+for a in $(cat /proc/cmdline); do
+	case $a in
+	bindox.upper=*) upper_dev=${a#bindox.upper=} ;;
+	bindox.init=*) init_mode=${a#bindox.init=} ;;
+	esac
+done
 p9="trans=virtio,version=9p2000.L,msize=262144"
 mount -t 9p -o "$p9,ro,cache=loose" hostroot /lower || fail "mount hostroot"
-mount -t tmpfs -o mode=0755 ovl /ovl || fail "mount tmpfs"
+if [ -n "$upper_dev" ]; then
+	mount -t ext4 "$upper_dev" /ovl || fail "mount $upper_dev"
+else
+	mount -t tmpfs -o mode=0755 ovl /ovl || fail "mount tmpfs"
+fi
 mkdir -p /ovl/upper /ovl/work
 mount -t overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work \
 	overlay /newroot || fail "mount overlay"
@@ -134,6 +155,45 @@ if [ -s /newroot/bindox-results/binds ]; then
 fi
 guest=$(cat /newroot/bindox-results/guest-script) || fail "no guest-script"
 umount /proc /sys /dev
+if [ "$init_mode" = systemd ]; then
+	u=/newroot/etc/systemd/system
+	# Software emulation makes every program systemd starts cost seconds:
+	# leave out what the tests do not need, the generators (the root is
+	# mounted, fstab is empty) and these units, all the host's.
+	mkdir -p /newroot/etc/systemd/system-generators
+	for g in /newroot/lib/systemd/system-generators/*; do
+		ln -sfn /dev/null "/newroot/etc/systemd/system-generators/${g##*/}"
+	done
+	for m in modprobe@dm_mod.service modprobe@loop.service \
+		modprobe@fuse.service modprobe@efi_pstore.service \
+		modprobe@configfs.service systemd-binfmt.service \
+		proc-sys-fs-binfmt_misc.automount systemd-pstore.service \
+		systemd-timesyncd.service systemd-update-utmp.service \
+		systemd-random-seed.service systemd-journal-catalog-update.service \
+		systemd-hwdb-update.service ldconfig.service timers.target; do
+		ln -sfn /dev/null "$u/$m"
+	done
+	cat >"$u/bindox-guest.target" <<UNIT
+[Unit]
+Description=Bindox test guest (tests/vm/mkinitramfs.sh)
+Requires=basic.target bindox-guest.service
+After=basic.target
+AllowIsolate=yes
+UNIT
+	cat >"$u/bindox-guest.service" <<UNIT
+[Unit]
+Description=Bindox test command ($guest)
+Requires=basic.target
+After=basic.target
+[Service]
+Type=oneshot
+Environment=BINDOX_VM_GUEST=1
+ExecStart=/bin/bash $guest /bindox-results
+StandardOutput=journal+console
+TimeoutStartSec=infinity
+UNIT
+	exec switch_root /newroot /lib/systemd/systemd --unit=bindox-guest.target
+fi
 BINDOX_VM_GUEST=1 chroot /newroot /bin/bash "$guest" /bindox-results
 echo "bindox-init: guest script returned $?"
 sync

@@ -12,6 +12,11 @@
 # instead of the host's; the repository, the module's directory and the
 # directories that CMD's absolute-path arguments name are mounted from the
 # host at the same paths (each under its own tmpfs overlay).
+# --systemd boots systemd as PID 1 on that root, which runs CMD as a
+# service once basic.target is reached; --disk IMG keeps the overlay's
+# upper layer on the ext4 image IMG instead of a tmpfs, so that a second
+# run with the same IMG boots the system the first one left (packages
+# installed, files written). tests/packaging/check-installed.sh uses both.
 set -euo pipefail
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,6 +38,10 @@ usage: ${0##*/} [options] -- CMD [ARG...]
   --cmd-timeout SECS  bound on CMD inside the guest (default: timeout - 120)
   --mem MB            guest memory (default: 2048)
   --append ARGS       extra kernel command line arguments
+  --systemd           boot systemd as PID 1 (udev, D-Bus, the host's units
+                      of basic.target); CMD runs as bindox-guest.service
+  --disk IMG          keep the root's changes on IMG, an ext4 image (made
+                      with mkfs.ext4), across runs
   --env NAME=VALUE    set an environment variable for CMD (repeatable)
   --out DIR           results directory (default: tests/vm/out/run-DATE-PID)
   --serial            also show the serial console live
@@ -46,6 +55,8 @@ vm_timeout=1200
 cmd_timeout=
 mem=2048
 append=
+systemd=0
+disk=
 envs=()
 res=
 serial=0
@@ -60,6 +71,8 @@ while [[ $# -gt 0 ]]; do
 	--cmd-timeout) cmd_timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--systemd) systemd=1; shift ;;
+	--disk) disk=$2; shift 2 ;;
 	--env)
 		[[ $2 == [A-Za-z_]*=* ]] || vm_die "--env needs NAME=VALUE"
 		envs+=("$2"); shift 2 ;;
@@ -159,6 +172,12 @@ fi
 cmdline="loglevel=5 panic=-1 oops=panic slub_debug=FZPU"
 cmdline+=" watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 cmdline+=" rdinit=/init $append"
+[[ $systemd -eq 0 ]] || cmdline+=" bindox.init=systemd"
+if [[ -n $disk ]]; then
+	[[ -f $disk ]] || vm_die "--disk $disk: no such image"
+	# The only disk: vda on both machines.
+	cmdline+=" bindox.upper=/dev/vda"
+fi
 p9opts="security_model=none,multidevs=remap"
 if [[ $BINDOX_ARCH == arm64 ]]; then
 	# virt: PCIe (the 9p devices are virtio-9p-pci) and a PL011 serial
@@ -177,6 +196,7 @@ fi
 qemu+=(-nographic -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
 	-virtfs "local,path=$guest_root,mount_tag=hostroot,readonly=on,$p9opts"
 	-virtfs "local,path=$res,mount_tag=results,$p9opts")
+[[ -z $disk ]] || qemu+=(-drive "file=$disk,format=raw,if=virtio")
 
 echo "run-vm: booting $kver ($BINDOX_ARCH), results in $res"
 start=$(date +%s)
