@@ -603,8 +603,15 @@ int bxt_coord_start(BxtCoord **out)
 	if (r == 0)
 		r = test_coordinator_new(c->conn, &tc);
 	c->tc = tc;
+	/*
+	 * One thread, as bindoxd has: a lookup's reply then goes out (in
+	 * REPLY_RECV) before the next message is taken, so a server's death
+	 * cannot release the handle the reply carries in between. With two
+	 * threads it could, the driver refused the reply, and the caller got
+	 * the server loop's empty answer (the kill storm saw it as EBADMSG).
+	 */
 	if (r == 0)
-		r = bindox_server_new(c->conn, 2, coord_handler, c, &c->server);
+		r = bindox_server_new(c->conn, 1, coord_handler, c, &c->server);
 	if (r == 0)
 		r = bindox_server_start(c->server);
 	if (r < 0) {
