@@ -13,6 +13,10 @@
 #   check NAME SECS CMD...     a check: CMD succeeds within SECS
 #   expect NAME REGEX CMD...   a check: CMD's output (stdout and stderr)
 #                              matches the extended REGEX
+#   expect_status NAME STATUS CMD...
+#                              a check: CMD exits with STATUS; its output
+#                              stays in $tmp/last.out ($tmp: the sourcing
+#                              test's folder) for the checks that follow
 #   expect_exit NAME STATUS REGEX CMD...
 #                              a check: CMD exits with STATUS and its
 #                              output (stdout and stderr) matches REGEX
@@ -30,6 +34,18 @@ fail() {
 	checks=$((checks + 1))
 	failures=$((failures + 1))
 	echo "FAIL: $1${2:+: $2}"
+}
+
+expect_status() {
+	local name=$1 want=$2 rc=0
+	shift 2
+	# shellcheck disable=SC2154  # $tmp is the sourcing test's
+	"$@" >"$tmp/last.out" 2>&1 || rc=$?
+	if [[ $rc -eq $want ]]; then
+		pass "$name"
+	else
+		fail "$name" "'$*' exited with $rc, not $want: $(head -c 800 "$tmp/last.out")"
+	fi
 }
 
 expect_exit() {

@@ -34,18 +34,6 @@ env_domains=()
 
 # ---- helpers (and wait_until, check, expect from checks.sh) ----
 
-# expect_status NAME STATUS CMD...
-expect_status() {
-	local name=$1 want=$2 rc=0
-	shift 2
-	"$@" >"$tmp/last.out" 2>&1 || rc=$?
-	if [[ $rc -eq $want ]]; then
-		pass "$name"
-	else
-		fail "$name" "'$*' exited with $rc, not $want: $(head -c 800 "$tmp/last.out")"
-	fi
-}
-
 ctl() { "$bindoxctl" "$@"; }
 bus() { busctl --address="$DBUS_SYSTEM_BUS_ADDRESS" "$@"; }
 

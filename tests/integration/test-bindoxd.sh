@@ -70,18 +70,6 @@ expect_with() {
 	fi
 }
 
-# expect_status NAME STATUS CMD...: CMD exits with STATUS.
-expect_status() {
-	local name=$1 want=$2 rc=0
-	shift 2
-	"$@" >"$tmp/last.out" 2>&1 || rc=$?
-	if [[ $rc -eq $want ]]; then
-		pass "$name"
-	else
-		fail "$name" "'$*' exited with $rc, not $want: $(head -c 600 "$tmp/last.out")"
-	fi
-}
-
 # check NAME CMD...: CMD succeeds within 10 s; check_policy: the same,
 # for a check that needs the driver's policy ioctl.
 check() { check_with fail "$@"; }

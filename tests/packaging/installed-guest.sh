@@ -44,16 +44,6 @@ die() {
 	exit 1
 }
 
-# wait_for SECONDS CMD...: 0 once CMD succeeds, 1 if it did not in time.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[[ $SECONDS -lt $end ]] || return 1
-		sleep 0.5
-	done
-}
-
 # check NAME CMD...: pass if CMD succeeds, else fail with its output.
 check() {
 	local name=$1 out
@@ -82,7 +72,7 @@ check_device_and_service() {
 	else
 		fail "udev made /dev/bindox 0660 root:bindox" "${perms:-no /dev/bindox}"
 	fi
-	if wait_for 120 systemctl is-active --quiet bindoxd.service &&
+	if wait_until 120 systemctl is-active --quiet bindoxd.service &&
 		wanted_by=$(systemctl show -p WantedBy --value bindoxd.service) &&
 		[[ $wanted_by == *.device* ]]; then
 		pass "systemd started bindoxd.service, wanted by the device ($wanted_by)"
@@ -91,7 +81,7 @@ check_device_and_service() {
 	fi
 	check "bindoxd.service is static: started by the device and D-Bus only" \
 		test "$(systemctl is-enabled bindoxd.service 2>&1)" = static
-	if wait_for 30 coordinator_answers &&
+	if wait_until 30 coordinator_answers &&
 		busctl tree --list org.bindox.Coordinator1 | grep -qx /org/bindox/Coordinator1; then
 		pass "busctl tree org.bindox.Coordinator1 answers"
 	else
@@ -147,7 +137,7 @@ check_example() {
 	rm -f "$work/server.ready"
 	"$work/server" "$work/server.ready" >"$work/server.log" 2>&1 &
 	spid=$!
-	if ! wait_for 30 test -e "$work/server.ready"; then
+	if ! wait_until 30 test -e "$work/server.ready"; then
 		fail "example server registers" "$(cat "$work/server.log")"
 		kill "$spid" 2>/dev/null
 		return
@@ -174,7 +164,7 @@ check_example() {
 
 check_domain() {
 	local perms
-	if wait_for 60 test -c "/dev/bindox.d/$domain"; then
+	if wait_until 60 test -c "/dev/bindox.d/$domain"; then
 		perms=$(device_perms "/dev/bindox.d/$domain")
 		if [[ $perms == "600 root root" ]]; then
 			pass "$1: /dev/bindox.d/$domain, 0600 root:root"
@@ -249,7 +239,7 @@ EOF
 	# bindoxd pings the watchdog from its loop: WatchdogSec/2 after the
 	# start at the latest.
 	since=$(systemctl show -p ExecMainStartTimestampMonotonic --value bindoxd.service)
-	if wait_for 40 test "$(systemctl show -p WatchdogTimestampMonotonic --value bindoxd.service)" -gt "$since"; then
+	if wait_until 40 test "$(systemctl show -p WatchdogTimestampMonotonic --value bindoxd.service)" -gt "$since"; then
 		pass "bindoxd feeds the watchdog"
 	else
 		fail "bindoxd feeds the watchdog" "no WATCHDOG=1 since the start"
@@ -270,7 +260,7 @@ EOF
 	pid1=$(bindoxd_pid)
 	systemctl restart bindoxd.service
 	pid2=$(bindoxd_pid)
-	if [[ $pid2 != 0 && $pid2 != "$pid1" ]] && wait_for 30 coordinator_answers; then
+	if [[ $pid2 != 0 && $pid2 != "$pid1" ]] && wait_until 30 coordinator_answers; then
 		pass "systemctl restart bindoxd: a new bindoxd (pid $pid2) answers"
 	else
 		fail "systemctl restart bindoxd" "pid $pid1 -> $pid2"
