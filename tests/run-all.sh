@@ -24,10 +24,10 @@
 # summing the individual Check checks of the unit tests, 1 for the DKMS
 # build, 1 each for the Debian packages and the RPM spec, the VM tally of
 # each kernel and 1 for a short run of the demo (examples/camera-adas) on
-# the first kernel; with BINDOX_INSTALLED_TEST=1 also 1 for the installed
-# system (tests/packaging/check-installed.sh: the packages in a guest that
-# boots systemd; not in CI yet, see the README's Installing section);
-# exits non-zero if anything failed. A stage that cannot
+# the first kernel, 1 for the installed system
+# (tests/packaging/check-installed.sh: the packages in a guest that boots
+# systemd, see the README's Installing section); exits non-zero if
+# anything failed. A stage that cannot
 # run (no meson.build, a build error, a kernel that is not installed, ...)
 # counts as a failure.
 # BINDOX_BUILD_DIR overrides the meson build directory (default: build).
@@ -222,18 +222,16 @@ if [[ -n $demo_k ]]; then
 	fi
 fi
 
-# The installed system: 15 minutes of emulated boots, dpkg and depmod over
-# 9p, so not part of CI's run yet (README, "Installing").
-if [[ ${BINDOX_INSTALLED_TEST:-0} == 1 ]]; then
-	stage "installed system in the VM (the .debs, systemd as PID 1, a reboot, purge)"
-	if [[ $debs_ok -ne 1 ]]; then
-		fail "installed-system test not run (the Debian packages failed)"
-	elif "$repo/tests/packaging/check-installed.sh" "$build/debs" 2>&1 |
-		tee "$logs/check-installed.log"; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-	fi
+# The installed system: the .debs of the stage above in a guest that boots
+# systemd as PID 1, twice (README, "Installing").
+stage "installed system in the VM (the .debs, systemd as PID 1, a reboot, an upgrade, purge)"
+if [[ $debs_ok -ne 1 ]]; then
+	fail "installed-system test not run (the Debian packages failed)"
+elif "$repo/tests/packaging/check-installed.sh" "$build/debs" 2>&1 |
+	tee "$logs/check-installed.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
 fi
 
 # ---- arm64: cross builds, and the tests in an emulated arm64 guest ----

@@ -81,11 +81,14 @@ git -C "$repo" archive HEAD | tar -x -C "$src" || pkg_die "git archive failed"
 
 changelog_ver=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 dkms_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$src/dkms.conf")
-spec_ver=$(sed -n 's/^Version:[[:space:]]*//p' "$src/rpm/bindox.spec" 2>/dev/null)
-if [[ $changelog_ver == "$ver" && $dkms_ver == "$ver" && ${spec_ver:-$ver} == "$ver" ]]; then
-	pass "versions agree ($ver: meson, debian/changelog, dkms.conf${spec_ver:+, rpm spec})"
+spec_ver=$(sed -n 's/^Version:[[:space:]]*//p' "$src/rpm/bindox.spec")
+module_ver=$(sed -n 's/^MODULE_VERSION("\(.*\)");$/\1/p' "$src/module/main.c")
+if [[ $changelog_ver == "$ver" && $dkms_ver == "$ver" && $spec_ver == "$ver" &&
+	$module_ver == "$ver" ]]; then
+	pass "versions agree ($ver: meson, debian/changelog, dkms.conf, rpm spec, MODULE_VERSION)"
 else
-	fail "versions agree" "meson $ver, debian/changelog $changelog_ver, dkms.conf $dkms_ver, rpm spec ${spec_ver:-none}"
+	fail "versions agree (tests/packaging/set-version.sh sets them all)" \
+		"meson $ver, debian/changelog $changelog_ver, dkms.conf $dkms_ver, rpm spec ${spec_ver:-none}, MODULE_VERSION ${module_ver:-none}"
 fi
 
 if ! (cd "$src" && dpkg-checkbuilddeps) >"$work/build.log" 2>&1; then

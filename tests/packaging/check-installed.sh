@@ -13,12 +13,15 @@
 #           an example server and client built with pkg-config bindox, a
 #           domain file, a restart (see installed-guest.sh);
 #   boot 2  the same system again: modules-load.d loaded the driver, udev
-#           and systemd started bindoxd, the domain is back; then
+#           and systemd started bindoxd, the domain is back; then an
+#           upgrade to the next version (the same tree, HEAD, given it by
+#           set-version.sh and built here): DKMS builds the new driver
+#           and forgets the old, the new driver and bindoxd run; then
 #           apt-get purge, and nothing is left.
 # The guest's root is the host's (read-only, tests/vm/run-vm.sh), with
 # its changes on an ext4 image that both boots share (run-vm.sh --disk).
 # Compiling the driver in the emulated guest takes DKMS over ten minutes,
-# so DKMS compiles it here, natively, from the package's sources for the
+# so DKMS compiles each version here, natively, from the package's sources for the
 # guest's kernel (in a DKMS tree of its own, not the host's), and packs it
 # with "dkms mktarball"; the guest puts that archive where the package's
 # postinst looks for prebuilt DKMS binaries (/usr/share/bindox-dkms/, the
@@ -60,21 +63,53 @@ seed=$repo/tests/vm/out/installed-seed
 . "$repo/tests/vm/lib.sh"
 kver=$(vm_resolve_kver "$kernel") || pkg_die "Linux $kernel is not installed"
 
-# ---- the driver, built by DKMS for the guest's kernel ----
+# dkms_tarball VERSION DEB: DKMS builds the driver from bindox-dkms's
+# sources in DEB for the guest's kernel, natively here, in a DKMS tree of
+# its own; "dkms mktarball" packs it as $seed/bindox-VERSION.dkms.tar.gz.
+dkms_tarball() {
+	local v=$1 root=$seed/root-$1 tree=$seed/tree-$1 opts
+	mkdir -p "$root" "$tree"
+	opts=(-m bindox -v "$v" --sourcetree "$root/usr/src" --dkmstree "$tree")
+	if dpkg-deb -x "$2" "$root" &&
+		dkms add "${opts[@]}" >"$work/dkms-$v.log" 2>&1 &&
+		dkms build "${opts[@]}" -k "$kver" >>"$work/dkms-$v.log" 2>&1 &&
+		dkms mktarball "${opts[@]}" -k "$kver" --archive "bindox-$v.dkms.tar.gz" \
+			>>"$work/dkms-$v.log" 2>&1 &&
+		mv "$tree/bindox/$v/tarball/bindox-$v.dkms.tar.gz" "$seed/"; then
+		pass "dkms build and mktarball of bindox-dkms $v's sources for $kver"
+	else
+		tail -n 20 "$work/dkms-$v.log"
+		pkg_die "dkms build of $v for $kver failed"
+	fi
+	rm -rf "$root" "$tree"
+}
+
+# The upgrade: the same tree (HEAD, as check-deb.sh builds it) as the next
+# version, built without its unit tests (check-deb.sh ran them).
+build_upgrade() {
+	local src=$seed/upgrade/bindox-$upver
+	mkdir -p "$src"
+	if ! git -C "$repo" archive HEAD | tar -x -C "$src" ||
+		! "$repo/tests/packaging/set-version.sh" "$upver" \
+			"The upgrade of check-installed.sh." "$src"; then
+		pkg_die "cannot make the $upver tree"
+	fi
+	if (cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
+		dpkg-buildpackage -b -us -uc) >"$work/upgrade-build.log" 2>&1; then
+		pass "dpkg-buildpackage -b of the same tree as $upver"
+	else
+		tail -n 30 "$work/upgrade-build.log"
+		pkg_die "dpkg-buildpackage of $upver failed"
+	fi
+	rm -rf "$src"
+}
+
+upver=${ver%.*}.$((${ver##*.} + 1))
 rm -rf "$seed"
-mkdir -p "$seed/root" "$seed/tree"
-dkms_opts=(-m bindox -v "$ver" --sourcetree "$seed/root/usr/src" --dkmstree "$seed/tree")
-if dpkg-deb -x "$debdir/bindox-dkms_${ver}_all.deb" "$seed/root" &&
-	dkms add "${dkms_opts[@]}" >"$work/dkms.log" 2>&1 &&
-	dkms build "${dkms_opts[@]}" -k "$kver" >>"$work/dkms.log" 2>&1 &&
-	dkms mktarball "${dkms_opts[@]}" -k "$kver" --archive "bindox-$ver.dkms.tar.gz" \
-		>>"$work/dkms.log" 2>&1 &&
-	mv "$seed/tree/bindox/$ver/tarball/bindox-$ver.dkms.tar.gz" "$seed/"; then
-	pass "dkms build and mktarball of bindox-dkms's sources for $kver"
-else
-	tail -n 20 "$work/dkms.log"
-	pkg_die "dkms build for $kver failed"
-fi
+mkdir -p "$seed"
+dkms_tarball "$ver" "$debdir/bindox-dkms_${ver}_all.deb"
+build_upgrade
+dkms_tarball "$upver" "$seed/upgrade/bindox-dkms_${upver}_all.deb"
 img=$work/upper.img
 if ! truncate -s 4G "$img" || ! mkfs.ext4 -q -F "$img"; then
 	pkg_die "cannot make $img"
@@ -92,10 +127,10 @@ boot() {
 
 if boot boot1 install "$debdir" "$seed/bindox-$ver.dkms.tar.gz"; then
 	pass "boot 1: install, the running system"
-	if boot boot2 boot; then
-		pass "boot 2: the driver and bindoxd at boot, purge"
+	if boot boot2 boot "$seed/upgrade" "$seed/bindox-$upver.dkms.tar.gz"; then
+		pass "boot 2: the driver and bindoxd at boot, upgrade to $upver, purge"
 	else
-		fail "boot 2: the driver and bindoxd at boot, purge" "see $work/boot2"
+		fail "boot 2: the driver and bindoxd at boot, upgrade to $upver, purge" "see $work/boot2"
 	fi
 else
 	fail "boot 1: install, the running system" "see $work/boot1"
