@@ -76,6 +76,8 @@ static void requester_clear(Requester *rq)
 	g_free(rq->label);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Requester, requester_clear)
+
 /*
  * The policy decision for a request from @rq. A domain whose name bindoxd
  * does not know is left to the driver alone.
@@ -110,15 +112,20 @@ static void coordinator_remove(Coordinator *c, Service *s, ServiceRemovedReason 
 	c->hooks->removed(c->userdata);
 }
 
-static int coordinator_register(Coordinator *c, const char *name, uint32_t handle,
-				const Requester *rq)
+static int coordinator_register(void *userdata, const BindoxMsg *request, const char *name,
+				uint32_t handle)
 {
+	Coordinator *c = userdata;
+	g_auto(Requester) requester = { 0 };
+	const Requester *rq = &requester;
 	const BindoxCreds *creds = &rq->creds;
-	const char *domain = rq->label;
+	const char *domain;
 	bool subscribe = false;
 	Service *s = NULL;
 	int r;
 
+	requester_init(c, &requester, request);
+	domain = rq->label;
 	r = coordinator_check(c, BINDOX_POLICY_ACT_REGISTER, rq, name, NULL);
 	if (r < 0) {
 		c->denials.registrations++;
@@ -182,11 +189,17 @@ static Service *coordinator_visible(Coordinator *c, const char *name, const Requ
 	return NULL;
 }
 
-static int coordinator_lookup(Coordinator *c, const char *name, const Requester *rq,
-			      BindoxMsg *reply)
+static int coordinator_lookup(void *userdata, const BindoxMsg *request, const char *name,
+			      uint32_t *handle)
 {
+	Coordinator *c = userdata;
+	g_auto(Requester) requester = { 0 };
+	const Requester *rq = &requester;
+	Service *s;
 	int r = 0;
-	Service *s = coordinator_visible(c, name, rq, &r);
+
+	requester_init(c, &requester, request);
+	s = coordinator_visible(c, name, rq, &r);
 
 	/* Refused by the policy: a hidden service, or a name refused in the own domain. */
 	if (!s && (r == -EACCES || registry_find(c->registry, name))) {
@@ -198,19 +211,26 @@ static int coordinator_lookup(Coordinator *c, const char *name, const Requester 
 			   (int)rq->creds.pid, (unsigned)rq->creds.euid, rq->label);
 	}
 	if (!s)
-		return bindox_coord_reply_build(reply, r);
+		return r;
 
 	/* The owner's own lookups (its library checking on us) are no clients. */
 	if (rq->creds.pid != s->owner.pid)
 		s->clients++;
-	return bindox_coord_reply_build_handle(reply, s->handle);
+	*handle = s->handle;
+	return 0;
 }
 
-static int coordinator_unregister(Coordinator *c, const char *name, const Requester *rq)
+static int coordinator_unregister(void *userdata, const BindoxMsg *request, const char *name)
 {
+	Coordinator *c = userdata;
+	g_auto(Requester) requester = { 0 };
+	const Requester *rq = &requester;
 	const BindoxCreds *creds = &rq->creds;
-	Service *s = registry_find(c->registry, name);
+	Service *s;
 	int r = 0;
+
+	requester_init(c, &requester, request);
+	s = registry_find(c->registry, name);
 
 	/* The registrant may, even where the policy hides the name from it. */
 	if (s && creds->domain == s->owner.domain &&
@@ -221,51 +241,11 @@ static int coordinator_unregister(Coordinator *c, const char *name, const Reques
 	return coordinator_visible(c, name, rq, &r) ? -EPERM : -ENOENT;
 }
 
-/* Release every handle a message carries (a refused or unexpected one). */
-static void coordinator_release_handles(Coordinator *c, const BindoxMsg *m)
-{
-	struct bindox_object obj;
-	size_t i;
-
-	for (i = 0; i < bindox_msg_get_n_objects(m); i++)
-		if (bindox_msg_get_object(m, i, &obj, NULL) >= 0 &&
-		    obj.type == BINDOX_OBJ_HANDLE && obj.value <= UINT32_MAX)
-			(void)bindox_handle_release(c->conn, (uint32_t)obj.value);
-}
-
-/* Fill @reply for the call in @request. */
-static int coordinator_call(Coordinator *c, BindoxMsg *request, BindoxMsg *reply)
-{
-	char name[BINDOX_NAME_BUF_SIZE];
-	Requester rq;
-	uint32_t op, handle;
-	int r;
-
-	r = bindox_coord_request_parse(request, &op, name, sizeof(name), &handle);
-	if (r < 0) {
-		coordinator_release_handles(c, request);
-		return bindox_coord_reply_build(reply, -EBADMSG);
-	}
-	requester_init(c, &rq, request);
-
-	switch (op) {
-	case BINDOX_COORD_REGISTER:
-		r = coordinator_register(c, name, handle, &rq);
-		break;
-	case BINDOX_COORD_LOOKUP:
-		r = coordinator_lookup(c, name, &rq, reply);
-		requester_clear(&rq);
-		return r;
-	case BINDOX_COORD_UNREGISTER:
-		r = coordinator_unregister(c, name, &rq);
-		break;
-	default:
-		r = -EBADMSG;
-		break;
-	}
-	requester_clear(&rq);
-	return bindox_coord_reply_build(reply, r);
-}
+static const BindoxCoordOps coordinator_ops = {
+	.register_service = coordinator_register,
+	.lookup_service = coordinator_lookup,
+	.unregister_service = coordinator_unregister,
+};
 
 static void coordinator_death(Coordinator *c, uint64_t cookie)
 {
@@ -282,7 +262,7 @@ static int coordinator_answer(Coordinator *c)
 	uint64_t id = bindox_msg_get_id(c->in);
 	int r;
 
-	r = coordinator_call(c, c->in, c->out);
+	r = bindox_coord_answer(c->conn, c->in, c->out, &coordinator_ops, c);
 	if (r < 0) {
 		log_error("cannot build a reply: %s", bindox_strerror(r));
 		bindox_msg_reset(c->out);	/* the empty reply: "the server failed" */
@@ -344,7 +324,7 @@ int coordinator_dispatch(Coordinator *c)
 			coordinator_death(c, bindox_msg_get_cookie(c->in));
 			break;
 		default:
-			coordinator_release_handles(c, c->in);
+			(void)bindox_msg_release_handles(c->conn, c->in);
 			break;
 		}
 	}

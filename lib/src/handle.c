@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/bindox.h>
 #include <bindox/handle.h>
+#include <bindox/msg.h>
 #include "conn-private.h"
 
 int bindox_handle_release(BindoxConn *c, uint32_t handle)
@@ -15,6 +16,20 @@ int bindox_handle_release(BindoxConn *c, uint32_t handle)
 	if (!c)
 		return -EINVAL;
 	return bindox_conn_ioctl(c->fd, BINDOX_IOC_HANDLE_RELEASE, &args);
+}
+
+int bindox_msg_release_handles(BindoxConn *c, const BindoxMsg *m)
+{
+	struct bindox_object obj;
+	size_t i;
+
+	if (!c || !m)
+		return -EINVAL;
+	for (i = 0; i < bindox_msg_get_n_objects(m); i++)
+		if (bindox_msg_get_object(m, i, &obj, NULL) >= 0 &&
+		    obj.type == BINDOX_OBJ_HANDLE && obj.value <= UINT32_MAX)
+			(void)bindox_handle_release(c, (uint32_t)obj.value);
+	return 0;
 }
 
 static int death_ioctl(BindoxConn *c, unsigned long request, uint32_t handle, uint64_t cookie)

@@ -19,21 +19,6 @@ UTIL_DEFINE_CLEANUP(BindoxMsg, bindox_msg_free)
 #define SERVICE_REPLY_DATA_CAP 64U
 #define SERVICE_REPLY_OBJECTS_CAP 1U
 
-/*
- * A reply we refuse may still carry handles, which are references we now
- * own: give them back rather than leak them.
- */
-static void service_reply_release_handles(BindoxConn *c, const BindoxMsg *reply)
-{
-	struct bindox_object obj;
-	size_t i;
-
-	for (i = 0; i < bindox_msg_get_n_objects(reply); i++)
-		if (bindox_msg_get_object(reply, i, &obj, NULL) >= 0 &&
-		    obj.type == BINDOX_OBJ_HANDLE && obj.value <= UINT32_MAX)
-			(void)bindox_handle_release(c, (uint32_t)obj.value);
-}
-
 int service_transact(BindoxConn *c, uint32_t op, const char *name, uint64_t cookie,
 		     uint32_t *handle_out, int64_t timeout_ns)
 {
@@ -64,7 +49,8 @@ int service_transact(BindoxConn *c, uint32_t op, const char *name, uint64_t cook
 
 	r = bindox_coord_reply_parse(reply, &status, handle_out);
 	if (r < 0) {
-		service_reply_release_handles(c, reply);
+		/* A reply we refuse may still carry handles: references we own. */
+		(void)bindox_msg_release_handles(c, reply);
 		return r;
 	}
 	return status;

@@ -169,52 +169,40 @@ static void registry_death(TestCoordinator *tc, uint64_t cookie)
 	}
 }
 
-/* Release every handle a message carries (a refused or ignored message). */
-static void coordinator_release_handles(TestCoordinator *tc, const BindoxMsg *m)
+/* The three operations of bindox_coord_answer(), on the registry. */
+static int coordinator_register(void *userdata, const BindoxMsg *request, const char *name,
+				uint32_t handle)
 {
-	struct bindox_object obj;
-	size_t i;
-
-	for (i = 0; i < bindox_msg_get_n_objects(m); i++)
-		if (bindox_msg_get_object(m, i, &obj, NULL) >= 0 &&
-		    obj.type == BINDOX_OBJ_HANDLE && obj.value <= UINT32_MAX)
-			(void)bindox_handle_release(tc->conn, (uint32_t)obj.value);
-}
-
-static int coordinator_call(TestCoordinator *tc, BindoxMsg *request, BindoxMsg *reply)
-{
-	char name[BINDOX_NAME_BUF_SIZE];
 	BindoxCreds creds;
-	uint32_t op, handle;
-	Entry *e;
-	int r;
 
-	r = bindox_coord_request_parse(request, &op, name, sizeof(name), &handle);
-	if (r < 0) {
-		coordinator_release_handles(tc, request);
-		return bindox_coord_reply_build(reply, -EBADMSG);
-	}
 	(void)bindox_msg_get_creds(request, &creds);
-
-	switch (op) {
-	case BINDOX_COORD_REGISTER:
-		r = registry_register(tc, name, handle, &creds);
-		break;
-	case BINDOX_COORD_LOOKUP:
-		e = registry_find_name(tc, name);
-		if (e)
-			return bindox_coord_reply_build_handle(reply, e->handle);
-		r = -ENOENT;
-		break;
-	case BINDOX_COORD_UNREGISTER:
-		r = registry_unregister(tc, name, &creds);
-		break;
-	default:
-		r = -EBADMSG;
-		break;
-	}
-	return bindox_coord_reply_build(reply, r);
+	return registry_register(userdata, name, handle, &creds);
 }
+
+static int coordinator_lookup(void *userdata, const BindoxMsg *request, const char *name,
+			      uint32_t *handle)
+{
+	Entry *e = registry_find_name(userdata, name);
+
+	if (!e)
+		return -ENOENT;
+	*handle = e->handle;
+	return 0;
+}
+
+static int coordinator_unregister(void *userdata, const BindoxMsg *request, const char *name)
+{
+	BindoxCreds creds;
+
+	(void)bindox_msg_get_creds(request, &creds);
+	return registry_unregister(userdata, name, &creds);
+}
+
+static const BindoxCoordOps coordinator_ops = {
+	.register_service = coordinator_register,
+	.lookup_service = coordinator_lookup,
+	.unregister_service = coordinator_unregister,
+};
 
 int test_coordinator_handle(void *userdata, BindoxMsg *request, BindoxMsg *reply)
 {
@@ -224,13 +212,13 @@ int test_coordinator_handle(void *userdata, BindoxMsg *request, BindoxMsg *reply
 	pthread_mutex_lock(&tc->lock);
 	switch (bindox_msg_get_type(request)) {
 	case BINDOX_MSG_CALL:
-		r = coordinator_call(tc, request, reply);
+		r = bindox_coord_answer(tc->conn, request, reply, &coordinator_ops, tc);
 		break;
 	case BINDOX_MSG_DEATH:
 		registry_death(tc, bindox_msg_get_cookie(request));
 		break;
 	default:
-		coordinator_release_handles(tc, request);
+		(void)bindox_msg_release_handles(tc->conn, request);
 		break;
 	}
 	pthread_mutex_unlock(&tc->lock);

@@ -43,10 +43,10 @@
 /* Check's per-test timeout (scaled by CK_TIMEOUT_MULTIPLIER in the guest). */
 #define BXT_TEST_TIMEOUT 120
 
-/* Name of an errno (negative or positive), for messages. "0" for 0. */
+/* Name of an errno (negative or positive), for messages. "0" for 0. (bxt-check.c) */
 const char *bxt_errname(int err);
 
-/* ---- Check glue ---- */
+/* ---- Check glue (bxt-check.c) ---- */
 
 #define BXT_OK(expr)                                                             \
 	do {                                                                     \
@@ -75,7 +75,7 @@ int bxt_run(Suite *s);
  */
 void bxt_setup(void);
 
-/* ---- counters and state ---- */
+/* ---- counters and state (bxt-counters.c) ---- */
 
 typedef struct BxtCounters {
 	long procs, nodes, handles, transactions, deaths;
@@ -95,12 +95,12 @@ int bxt_state_queued(void);
 /* Wait until bxt_state_queued() == n; 0 or -ETIMEDOUT. */
 int bxt_wait_queued(int n, int timeout_ms);
 
-/* ---- time ---- */
+/* ---- time (bxt-time.c) ---- */
 
 int64_t bxt_now_ns(void);
 void bxt_sleep_ms(int ms);
 
-/* ---- device ---- */
+/* ---- device (bxt-device.c) ---- */
 
 /* open(2) O_RDWR|O_CLOEXEC of BXT_DEVICE: the fd, asserted. */
 int bxt_open_ck(void);
@@ -121,7 +121,7 @@ void bxt_world_node_ck(char *path);
 /* Whether @fd is an open file of the bindox device (any node of it). */
 bool bxt_is_bindox_fd(int fd);
 
-/* ---- raw messages ---- */
+/* ---- raw messages (bxt-msg.c) ---- */
 
 #define BXT_BUF_DATA 4096U
 #define BXT_BUF_OBJS 64U
@@ -174,7 +174,7 @@ int bxt_release(int fd, uint32_t handle);
 int bxt_subscribe(int fd, uint32_t handle, uint64_t cookie);
 int bxt_unsubscribe(int fd, uint32_t handle, uint64_t cookie);
 
-/* ---- the Coordinator protocol, raw ---- */
+/* ---- the Coordinator protocol, raw (bxt-coord-protocol.c) ---- */
 
 /* A request: header, @name_len bytes of @name, and a NODE if @node. */
 void bxt_coord_request(BxtBuf *b, uint32_t op, const char *name, size_t name_len,
@@ -192,7 +192,7 @@ void bxt_unique_name(char *buf, size_t size, const char *tag);
  */
 uint32_t bxt_link_ck(int srv_fd, uint64_t cookie, int cli_fd);
 
-/* ---- a Coordinator (the test coordinator registry, libbindox server) ---- */
+/* ---- a Coordinator: the test coordinator registry, libbindox server (bxt-coord.c) ---- */
 
 #define BXT_COORD_SEEN_MAX 64
 
@@ -231,7 +231,7 @@ bool bxt_coord_seen(BxtCoord *c, unsigned int i, BxtCoordSeen *out);
 pid_t bxt_coord_spawn_ck(void);
 void bxt_coord_kill_ck(pid_t pid);
 
-/* ---- the usual setup: Coordinator, a server fd, a client fd with a handle ---- */
+/* ---- the usual setup: Coordinator, server fd, client fd with a handle (bxt-env.c) ---- */
 
 typedef struct BxtEnv {
 	BxtCoord *coord;	/* in-process Coordinator */
@@ -245,7 +245,7 @@ void bxt_env_up_ck(BxtEnv *e, uint64_t cookie);
 /* Close what is still open (fds >= 0), stop the Coordinator, check for leaks. */
 void bxt_env_down_ck(BxtEnv *e);
 
-/* ---- a raw echo server on one fd, in a thread ---- */
+/* ---- a raw echo server on one fd, in a thread (bxt-echo.c) ---- */
 
 /*
  * Answers every call with the request's data and objects (objects as
@@ -270,7 +270,7 @@ void bxt_echo_start_ck(BxtEcho *e, int fd);
 /* Stop (within ~100 ms) and join; asserts the loop hit no error. */
 void bxt_echo_stop_ck(BxtEcho *e);
 
-/* ---- children and threads ---- */
+/* ---- children and threads (bxt-child.c) ---- */
 
 typedef int (*BxtChildFn)(void *arg);
 
@@ -307,7 +307,7 @@ _Noreturn void bxt_child_fail(const char *file, int line, const char *what, long
 				       bxt_v_);                                  \
 	} while (0)
 
-/* ---- pipes ---- */
+/* ---- pipes (bxt-pipe.c) ---- */
 
 void bxt_pipe_ck(int p[2]);
 int bxt_put(int fd, uint64_t v);
@@ -316,7 +316,7 @@ int bxt_get(int fd, uint64_t *v, int timeout_ms);
 /* bxt_get() asserted. */
 uint64_t bxt_get_ck(int fd);
 
-/* ---- credentials ---- */
+/* ---- credentials (bxt-creds.c) ---- */
 
 /* Raise or lower @cap in the effective set (it stays permitted). */
 int bxt_cap_effective(int cap, bool on);

@@ -5,10 +5,11 @@
  * Guards bindox_proc_release() against callers that give up at the same
  * moment: the dying proc takes its queued calls off its queue and fails
  * them, while an interrupted caller abandons its call. Exactly one of the
- * two may unlink the call and drop the queue's reference (an early driver
- * let both do it: a double unref and list corruption, a general protection
- * fault on slub poison). A crash ends the VM run, so the program is named
- * to sort (and so run) last, after every other test has reported.
+ * two may unlink the call and drop the queue's reference; if both did, the
+ * call would be unreferenced twice and the queue's list corrupted, which
+ * shows as a general protection fault on slab poison. A crash ends the VM
+ * run, so the program is named to sort (and so run) last, after every
+ * other test has reported.
  *
  * To make the window wide enough it switches the scheduler to full
  * preemption (/sys/kernel/debug/sched/preempt, CONFIG_PREEMPT_DYNAMIC) and

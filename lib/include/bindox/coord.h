@@ -18,10 +18,12 @@
  * Names are 1..BINDOX_NAME_MAX bytes of [A-Za-z0-9._-].
  *
  * The client side is bindox_service_register(), bindox_service_lookup()
- * and bindox_service_unregister(). The Coordinator side (bindoxd, the test
- * coordinator) uses bindox_coord_request_parse() and
- * bindox_coord_reply_build*(). The encoders and decoders are public so that
- * both sides, and tests, share one implementation.
+ * and bindox_service_unregister(). A Coordinator (bindoxd, the test
+ * coordinator) keeps the registry and answers each call with
+ * bindox_coord_answer(), giving the three operations as a
+ * &BindoxCoordOps; that decodes with bindox_coord_request_parse() and
+ * encodes with bindox_coord_reply_build*(). The encoders and decoders are
+ * public so that both sides, and tests, share one implementation.
  */
 
 #include <stddef.h>
@@ -160,6 +162,51 @@ int bindox_coord_reply_build_handle(BindoxMsg *reply, uint32_t handle);
  * unexpected objects, trailing data).
  */
 int bindox_coord_reply_parse(BindoxMsg *reply, int *status, uint32_t *handle_out);
+
+/**
+ * struct BindoxCoordOps - what a Coordinator does for each request
+ * @register_service:	REGISTER @name for the node behind @handle. The
+ *			Coordinator owns that reference from now on, also
+ *			when it refuses: keep it or bindox_handle_release()
+ *			it. Returns 0 or the negative errno the client gets.
+ * @lookup_service:	LOOKUP @name: 0 with *@handle the Coordinator's own
+ *			handle to the service (it keeps its reference; the
+ *			client gets a new one), or the negative errno the
+ *			client gets.
+ * @unregister_service:	UNREGISTER @name: 0 or the negative errno the
+ *			client gets.
+ *
+ * Each is called with the userdata given to bindox_coord_answer() and the
+ * request, whose sender bindox_msg_get_creds() tells; @name is a valid,
+ * NUL-terminated service name.
+ */
+typedef struct BindoxCoordOps {
+	int (*register_service)(void *userdata, const BindoxMsg *request, const char *name,
+				uint32_t handle);
+	int (*lookup_service)(void *userdata, const BindoxMsg *request, const char *name,
+			      uint32_t *handle);
+	int (*unregister_service)(void *userdata, const BindoxMsg *request, const char *name);
+} BindoxCoordOps;
+
+/**
+ * bindox_coord_answer() - answer a call received by the Coordinator
+ * @c:		the Coordinator's connection
+ * @request:	a received BINDOX_MSG_CALL (read from the start)
+ * @reply:	the reply to fill, reset first
+ * @ops:	the Coordinator's operations; all three must be set
+ * @userdata:	passed to @ops
+ *
+ * Decodes @request with bindox_coord_request_parse() and calls the
+ * operation it names. A malformed request is refused with -EBADMSG
+ * without calling @ops, and the handles it carries are released
+ * (bindox_msg_release_handles()). Send @reply with bindox_reply().
+ *
+ * Return: 0 when @reply holds the answer (which may be a refusal);
+ * -EINVAL for NULL arguments or an operation that returned a positive
+ * value; -ENOMEM if the reply cannot be built.
+ */
+int bindox_coord_answer(BindoxConn *c, BindoxMsg *request, BindoxMsg *reply,
+			const BindoxCoordOps *ops, void *userdata);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 #include <bindox/conn.h>
+#include <bindox/msg.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,6 +36,21 @@ extern "C" {
  * instance for handle 0 or a handle not in the table).
  */
 int bindox_handle_release(BindoxConn *c, uint32_t handle);
+
+/**
+ * bindox_msg_release_handles() - drop every reference a received message holds
+ * @c:		the connection @m was received on
+ * @m:		the message
+ *
+ * For a message the receiver refuses or does not expect (a malformed
+ * request, a one-way message nobody reads): each BINDOX_OBJ_HANDLE object
+ * in it is released with bindox_handle_release(), so that nothing leaks.
+ * Objects that are not handles (nodes, buffers) are left alone, and a
+ * handle the driver refuses to release is skipped.
+ *
+ * Return: 0, or -EINVAL if @c or @m is NULL.
+ */
+int bindox_msg_release_handles(BindoxConn *c, const BindoxMsg *m);
 
 /**
  * bindox_death_subscribe() - be told when a handle's node dies

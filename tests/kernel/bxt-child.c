@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Children and threads of the in-guest kernel tests: spawning, reaping,
+ * joining with a timeout, and failing in a child; see bxt.h.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "bxt.h"
+
+static void close_bindox_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int fds[256], n = 0, i;
+
+	if (!d)
+		_exit(98);
+	while ((de = readdir(d)) && n < 256) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd != dirfd(d))
+			fds[n++] = fd;
+	}
+	closedir(d);
+	for (i = 0; i < n; i++)
+		if (bxt_is_bindox_fd(fds[i]))
+			close(fds[i]);
+}
+
+pid_t bxt_spawn_ck(BxtChildFn fn, void *arg)
+{
+	pid_t parent = getpid();
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_msg(pid >= 0, "fork: %s", bxt_errname(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(97);
+		close_bindox_fds();
+		fflush(NULL);
+		_exit(fn(arg));
+	}
+	return pid;
+}
+
+int bxt_waitpid(pid_t pid, int timeout_ms)
+{
+	int64_t end = bxt_now_ns() + timeout_ms * BXT_MS;
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -errno;
+		if (bxt_now_ns() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -ETIMEDOUT;
+		}
+		bxt_sleep_ms(5);
+	}
+}
+
+void bxt_reap_ck(pid_t pid)
+{
+	int st = bxt_waitpid(pid, BXT_LONG_MS);
+
+	ck_assert_msg(st >= 0, "child %d: %s", (int)pid, bxt_errname(st));
+	ck_assert_msg(WIFEXITED(st), "child %d killed by signal %d", (int)pid,
+		      WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+	ck_assert_msg(WEXITSTATUS(st) == 0, "child %d exited with %d (see its stderr)",
+		      (int)pid, WEXITSTATUS(st));
+}
+
+void bxt_kill_ck(pid_t pid)
+{
+	int st;
+
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	st = bxt_waitpid(pid, BXT_LONG_MS);
+	ck_assert_msg(st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "child %d did not die of SIGKILL (status %d)", (int)pid, st);
+}
+
+int bxt_join(pthread_t t, int timeout_ms, void **ret)
+{
+	struct timespec ts;
+	int r;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * BXT_MS;
+	if (ts.tv_nsec >= BXT_SEC) {
+		ts.tv_sec++;
+		ts.tv_nsec -= BXT_SEC;
+	}
+	r = pthread_timedjoin_np(t, ret, &ts);
+	return r == 0 ? 0 : -r;
+}
+
+void bxt_child_fail(const char *file, int line, const char *what, long got)
+{
+	fprintf(stderr, "%s:%d: check in child %d failed: %s (value %ld%s%s)\n", file, line,
+		(int)getpid(), what, got, got < 0 ? ", " : "",
+		got < 0 && got > -4096 ? bxt_errname((int)got) : "");
+	fflush(stderr);
+	_exit(99);
+}
