@@ -280,7 +280,7 @@ static int bus_method_check_access(sd_bus_message *msg, void *userdata, sd_bus_e
 	Manager *m = userdata;
 	const char *domain, *action, *service;
 	g_autofree char *rule = NULL;
-	BindoxPolicyRequest req;
+	PolicyRequest req;
 	uint32_t uid, gid;
 	const Service *s;
 	bool allowed;

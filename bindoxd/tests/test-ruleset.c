@@ -109,7 +109,7 @@ END_TEST
 
 START_TEST(test_check_default)
 {
-	BindoxPolicyRequest req = {
+	PolicyRequest req = {
 		.action = BINDOX_POLICY_ACT_REGISTER,
 		.domain = "host",
 		.uid = 1000,

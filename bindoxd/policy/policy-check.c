@@ -9,7 +9,7 @@
 #include "policy-private.h"
 
 /* The rule's string at @off/@len, compared with @len bytes of @s. */
-static bool blob_has(const BindoxPolicy *p, uint32_t off, uint32_t len, const char *s,
+static bool blob_has(const Policy *p, uint32_t off, uint32_t len, const char *s,
 		     size_t s_len)
 {
 	if (len != s_len || (size_t)off + len > p->strings_size)
@@ -17,8 +17,8 @@ static bool blob_has(const BindoxPolicy *p, uint32_t off, uint32_t len, const ch
 	return len == 0 || memcmp(p->strings + off, s, len) == 0;
 }
 
-static bool rule_matches(const BindoxPolicy *p, const struct bindox_policy_rule *r,
-			 const BindoxPolicyRequest *req, const char *peer)
+static bool rule_matches(const Policy *p, const struct bindox_policy_rule *r,
+			 const PolicyRequest *req, const char *peer)
 {
 	size_t service_len = strlen(req->service);
 
@@ -45,14 +45,14 @@ static bool rule_matches(const BindoxPolicy *p, const struct bindox_policy_rule 
 	return blob_has(p, r->peer_domain_off, r->peer_domain_len, peer, strlen(peer));
 }
 
-static bool builtin_default(const BindoxPolicyRequest *req, const char *peer)
+static bool builtin_default(const PolicyRequest *req, const char *peer)
 {
 	if (req->action == BINDOX_POLICY_ACT_REGISTER)
 		return req->uid == 0 && strcmp(req->domain, BINDOX_HOST_DOMAIN) == 0;
 	return strcmp(peer, req->domain) == 0;
 }
 
-bool bindox_policy_check(const BindoxPolicy *p, const BindoxPolicyRequest *req, long *rule_out)
+bool policy_check(const Policy *p, const PolicyRequest *req, long *rule_out)
 {
 	const char *peer;
 	size_t i;
@@ -79,9 +79,9 @@ bool bindox_policy_check(const BindoxPolicy *p, const BindoxPolicyRequest *req, 
 	return builtin_default(req, peer);
 }
 
-char *bindox_policy_describe_rule(const BindoxPolicy *p, long rule)
+char *policy_describe_rule(const Policy *p, long rule)
 {
-	const BindoxPolicyOrigin *o;
+	const PolicyOrigin *o;
 
 	if (rule < 0)
 		return g_strdup("built-in default: only uid 0 in the host domain may register; "
