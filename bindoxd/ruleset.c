@@ -129,14 +129,3 @@ bool ruleset_check(const Ruleset *rs, const PolicyRequest *req, char **rule)
 	*rule = policy_describe_rule(rs->in_force, index);
 	return allowed;
 }
-
-uint32_t ruleset_action_from_string(const char *action)
-{
-	if (strcmp(action, "register") == 0)
-		return BINDOX_POLICY_ACT_REGISTER;
-	if (strcmp(action, "lookup") == 0)
-		return BINDOX_POLICY_ACT_LOOKUP;
-	if (strcmp(action, "call") == 0)
-		return BINDOX_POLICY_ACT_CALL;
-	return 0;
-}

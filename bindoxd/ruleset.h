@@ -52,7 +52,5 @@ uint64_t ruleset_generation(const Ruleset *rs);
  */
 bool ruleset_check(const Ruleset *rs, const PolicyRequest *req, char **rule);
 
-/* "register", "lookup", "call" -> BINDOX_POLICY_ACT_*; 0 if unknown. */
-uint32_t ruleset_action_from_string(const char *action);
 
 #endif /* BINDOXD_RULESET_H */

@@ -2,7 +2,8 @@
 /*
  * The evaluator: the driver's decision, computed in bindoxd for CheckAccess
  * (semantics in <linux/bindox.h>: the last matching rule decides, else the
- * built-in default).
+ * built-in default). tests/policy-cases holds the cases both must agree on;
+ * a change here needs its case there, which runs against the driver too.
  */
 
 #include <string.h>
@@ -45,10 +46,20 @@ static bool rule_matches(const Policy *p, const struct bindox_policy_rule *r,
 	return blob_has(p, r->peer_domain_off, r->peer_domain_len, peer, strlen(peer));
 }
 
+/*
+ * The driver asks whether the subject's domain is the host domain (id 0);
+ * bindoxd knows domains by name, and the driver gives the name "host" to
+ * that domain and refuses it for any other, so the two questions are one.
+ */
+static bool is_host_domain(const char *domain)
+{
+	return strcmp(domain, BINDOX_HOST_DOMAIN) == 0;
+}
+
 static bool builtin_default(const PolicyRequest *req, const char *peer)
 {
 	if (req->action == BINDOX_POLICY_ACT_REGISTER)
-		return req->uid == 0 && strcmp(req->domain, BINDOX_HOST_DOMAIN) == 0;
+		return req->uid == 0 && is_host_domain(req->domain);
 	return strcmp(peer, req->domain) == 0;
 }
 
@@ -77,6 +88,30 @@ bool policy_check(const Policy *p, const PolicyRequest *req, long *rule_out)
 		}
 	}
 	return builtin_default(req, peer);
+}
+
+const char *policy_action_name(uint32_t action)
+{
+	switch (action) {
+	case BINDOX_POLICY_ACT_REGISTER:
+		return "register";
+	case BINDOX_POLICY_ACT_LOOKUP:
+		return "lookup";
+	case BINDOX_POLICY_ACT_CALL:
+		return "call";
+	default:
+		return NULL;
+	}
+}
+
+uint32_t policy_action_from_name(const char *name)
+{
+	uint32_t action;
+
+	for (action = 1; action & BINDOX_POLICY_ACT_ALL; action <<= 1)
+		if (strcmp(name, policy_action_name(action)) == 0)
+			return action;
+	return 0;
 }
 
 char *policy_describe_rule(const Policy *p, long rule)

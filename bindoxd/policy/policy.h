@@ -135,6 +135,12 @@ typedef struct {
  */
 bool policy_check(const Policy *p, const PolicyRequest *req, long *rule_out);
 
+/* "register", "lookup", "call" -> one BINDOX_POLICY_ACT_* bit; 0 if unknown. */
+uint32_t policy_action_from_name(const char *name);
+
+/* The name of one BINDOX_POLICY_ACT_* bit; NULL for anything else. */
+const char *policy_action_name(uint32_t action);
+
 /*
  * What decided a verdict, for humans: "FILE:LINE:COLUMN: TEXT" for
  * @rule >= 0, a sentence about the built-in default for -1. Free with
