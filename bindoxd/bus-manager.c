@@ -280,7 +280,7 @@ static int bus_method_check_access(sd_bus_message *msg, void *userdata, sd_bus_e
 	Manager *m = userdata;
 	const char *domain, *action, *service;
 	g_autofree char *rule = NULL;
-	BindoxPolicyRequest req;
+	PolicyRequest req;
 	uint32_t uid, gid;
 	const Service *s;
 	bool allowed;
@@ -290,7 +290,7 @@ static int bus_method_check_access(sd_bus_message *msg, void *userdata, sd_bus_e
 	if (r < 0)
 		return r;
 	memset(&req, 0, sizeof(req));
-	req.action = ruleset_action_from_string(action);
+	req.action = policy_action_from_name(action);
 	if (!req.action)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
 					 "Unknown action \"%s\" (register, lookup or call)",

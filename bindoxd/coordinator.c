@@ -85,7 +85,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Requester, requester_clear)
 static int coordinator_check(Coordinator *c, uint32_t action, const Requester *rq,
 			     const char *service, const char *peer_domain)
 {
-	BindoxPolicyRequest req = {
+	PolicyRequest req = {
 		.action = action,
 		.domain = rq->domain,
 		.uid = rq->creds.euid,
@@ -96,7 +96,7 @@ static int coordinator_check(Coordinator *c, uint32_t action, const Requester *r
 
 	if (!req.domain || (peer_domain && peer_domain[0] == '#'))
 		return 0;
-	return bindox_policy_check(c->hooks->policy(c->userdata), &req, NULL) ? 0 : -EACCES;
+	return policy_check(c->hooks->policy(c->userdata), &req, NULL) ? 0 : -EACCES;
 }
 
 static void coordinator_remove(Coordinator *c, Service *s, ServiceRemovedReason reason)
@@ -413,14 +413,14 @@ int coordinator_fd(const Coordinator *c)
 	return bindox_conn_fd(c->conn);
 }
 
-void coordinator_revoke(Coordinator *c, const BindoxPolicy *policy)
+void coordinator_revoke(Coordinator *c, const Policy *policy)
 {
 	g_autoptr(GPtrArray) all = registry_list(c->registry);
 	guint i;
 
 	for (i = 0; i < all->len; i++) {
 		Service *s = g_ptr_array_index(all, i);
-		BindoxPolicyRequest req = {
+		PolicyRequest req = {
 			.action = BINDOX_POLICY_ACT_REGISTER,
 			.domain = s->domain,
 			.uid = s->owner.euid,
@@ -429,7 +429,7 @@ void coordinator_revoke(Coordinator *c, const BindoxPolicy *policy)
 		};
 
 		/* "#ID": registered from a domain bindoxd did not know. */
-		if (s->domain[0] != '#' && !bindox_policy_check(policy, &req, NULL))
+		if (s->domain[0] != '#' && !policy_check(policy, &req, NULL))
 			coordinator_remove(c, s, SERVICE_REMOVED_REVOKED);
 	}
 }

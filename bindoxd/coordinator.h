@@ -45,7 +45,7 @@ typedef struct CoordinatorHooks {
 	/* ... and now it is gone. */
 	void (*removed)(void *userdata);
 	/* The policy in force, never NULL. */
-	const BindoxPolicy *(*policy)(void *userdata);
+	const Policy *(*policy)(void *userdata);
 	/*
 	 * The name of the driver's domain @id (a message's sender_domain), or
 	 * NULL if it is not known: requests from there are left to the
@@ -91,7 +91,7 @@ int coordinator_fd(const Coordinator *c);
  * After a policy change: removes the services that @policy does not allow
  * their owners to register any more.
  */
-void coordinator_revoke(Coordinator *c, const BindoxPolicy *policy);
+void coordinator_revoke(Coordinator *c, const Policy *policy);
 
 /*
  * After the domain @domain was removed: its services leave the registry

@@ -23,7 +23,7 @@ typedef struct VerifyResult {
 	const char *file;
 	VerifyKind kind;
 	char *error;		/* "FILE:LINE:COLUMN: message" or NULL */
-	BindoxPolicyErrorLocation where;
+	PolicyErrorLocation where;
 	unsigned int count;	/* rules or domains */
 } VerifyResult;
 
@@ -85,7 +85,7 @@ static bool verify_clash(GHashTable *seen, GPtrArray *decls, VerifyResult *res)
 /* Checks one file; the declarations of a good domain file go to @kept. */
 static void verify_file(VerifyResult *res, GHashTable *seen, GPtrArray *kept)
 {
-	const BindoxPolicyResolver *resolver = bindox_policy_system_resolver();
+	const PolicyResolver *resolver = policy_system_resolver();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GByteArray) data = policy_read_file(res->file, &res->where, &error);
 	const char *text;
@@ -98,12 +98,12 @@ static void verify_file(VerifyResult *res, GHashTable *seen, GPtrArray *kept)
 	text = (const char *)data->data;
 	res->kind = verify_kind(res->file, text, data->len);
 	if (res->kind == VERIFY_POLICY) {
-		BindoxPolicy *p = bindox_policy_compile_string(res->file, text, data->len, resolver,
+		Policy *p = policy_compile_string(res->file, text, data->len, resolver,
 							       &res->where, &error);
 
 		if (p)
 			res->count = (unsigned int)p->n_rules;
-		bindox_policy_free(p);
+		policy_free(p);
 	} else {
 		GPtrArray *decls = domain_config_parse(res->file, text, data->len, resolver,
 						       &res->where, &error);
@@ -182,7 +182,7 @@ int ctl_verify(Ctl *ctl, char **files)
 		verify_print_json(results, n);
 	for (i = 0; i < n; i++) {
 		g_free(results[i].error);
-		bindox_policy_error_location_clear(&results[i].where);
+		policy_error_location_clear(&results[i].where);
 	}
 	g_free(results);
 	return bad ? CTL_EXIT_FAILURE : CTL_EXIT_OK;

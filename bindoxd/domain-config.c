@@ -21,7 +21,7 @@ typedef enum {
 } ParseLevel;
 
 typedef struct {
-	const BindoxPolicyResolver *resolver;
+	const PolicyResolver *resolver;
 	const char *file;
 	const char *text;
 	size_t len;
@@ -80,14 +80,14 @@ const char *domain_decl_file_name(const DomainDecl *d)
 }
 
 G_GNUC_PRINTF(5, 6)
-static void parser_fail(Parser *p, GError **error, size_t offset, BindoxPolicyErrorCode code,
+static void parser_fail(Parser *p, GError **error, size_t offset, PolicyErrorCode code,
 			const char *format, ...)
 {
 	va_list ap;
 
 	p->error_offset = offset;
 	va_start(ap, format);
-	g_propagate_error(error, g_error_new_valist(BINDOX_POLICY_ERROR, code, format, ap));
+	g_propagate_error(error, g_error_new_valist(POLICY_ERROR, code, format, ap));
 	va_end(ap);
 }
 
@@ -116,12 +116,12 @@ static bool collect_attrs(Parser *p, const char *element, const char **names, co
 		for (j = 0; allowed[j] && strcmp(allowed[j], names[i]) != 0; j++)
 			;
 		if (!allowed[j]) {
-			parser_fail(p, error, attr_offset(p, i, false), BINDOX_POLICY_ERROR_ATTRIBUTE,
+			parser_fail(p, error, attr_offset(p, i, false), POLICY_ERROR_ATTRIBUTE,
 				    "unknown attribute \"%s\" in <%s>", names[i], element);
 			return false;
 		}
 		if (attrs->value[j]) {
-			parser_fail(p, error, attr_offset(p, i, false), BINDOX_POLICY_ERROR_ATTRIBUTE,
+			parser_fail(p, error, attr_offset(p, i, false), POLICY_ERROR_ATTRIBUTE,
 				    "duplicate attribute \"%s\" in <%s>", names[i], element);
 			return false;
 		}
@@ -155,14 +155,14 @@ static bool parse_owner(Parser *p, const char *what, const char *value, size_t o
 	uint64_t n;
 
 	if (value[0] == '\0') {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 			    "empty %s: a name or a number", what);
 		return false;
 	}
 	if (strspn(value, "0123456789") == strlen(value)) {
 		/* (uid_t)-1 is no one's id. */
 		if (!parse_decimal(value, UINT32_MAX - 1, &n)) {
-			parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+			parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 				    "%s id %s is out of range (0 to %u)", what, value,
 				    UINT32_MAX - 1);
 			return false;
@@ -171,7 +171,7 @@ static bool parse_owner(Parser *p, const char *what, const char *value, size_t o
 		return true;
 	}
 	if (!resolve || !resolve(value, id, p->resolver->data)) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_USER,
+		parser_fail(p, error, offset, POLICY_ERROR_USER,
 			    "unknown %s \"%s\" (names are looked up on the host; give a number "
 			    "for ids that only a container knows)", what, value);
 		return false;
@@ -187,13 +187,13 @@ static bool parse_mode(Parser *p, const char *value, size_t offset, uint32_t *mo
 	unsigned long m;
 
 	if (len == 0 || len > 4 || strspn(value, "01234567") != len) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 			    "invalid mode \"%s\": octal permission bits such as 0660", value);
 		return false;
 	}
 	m = strtoul(value, NULL, 8);
 	if (m & ~(unsigned long)BINDOX_DOMAIN_MODE_ALLOWED) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 			    "mode %s is not allowed: whoever opens a domain's node speaks as the "
 			    "domain, so the node gives nothing to others (at most 0770)", value);
 		return false;
@@ -217,14 +217,14 @@ static bool parse_limit(Parser *p, const char *attr, const DomainLimitSpec *spec
 		digits[--len] = '\0';
 	}
 	if (len == 0 || strspn(digits, "0123456789") != len) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 			    "invalid %s \"%s\": a number%s", attr, value,
 			    spec->bytes ? " of bytes, optionally with K, M, G or T (x 1024)" : "");
 		return false;
 	}
 	if (!parse_decimal(digits, spec->max >> shift, &n) ||
 	    !domain_limit_in_range(spec, n << shift)) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_LIMIT,
+		parser_fail(p, error, offset, POLICY_ERROR_LIMIT,
 			    "%s=\"%s\" is out of range: %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
 			    " (leave it out for the driver's default)", attr, value, spec->min,
 			    spec->max);
@@ -243,13 +243,13 @@ static bool start_domain(Parser *p, const char **names, const char **values, GEr
 	if (!collect_attrs(p, "domain", names, values, domain_attrs, &a, error))
 		return false;
 	if (!a.value[DOMAIN_NAME]) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ATTRIBUTE,
 			    "<domain> needs a name attribute");
 		return false;
 	}
 	if (!domain_name_is_valid(a.value[DOMAIN_NAME])) {
 		parser_fail(p, error, value_offset(p, &a, DOMAIN_NAME),
-			    BINDOX_POLICY_ERROR_ATTRIBUTE,
+			    POLICY_ERROR_ATTRIBUTE,
 			    "invalid domain name \"%s\": 1 to %u characters of [a-z0-9._-], "
 			    "starting with a letter or a digit; \"host\" and \"control\" are "
 			    "reserved", a.value[DOMAIN_NAME], BINDOX_DOMAIN_NAME_MAX);
@@ -260,7 +260,7 @@ static bool start_domain(Parser *p, const char **names, const char **values, GEr
 
 		if (strcmp(other->name, a.value[DOMAIN_NAME]) == 0) {
 			parser_fail(p, error, value_offset(p, &a, DOMAIN_NAME),
-				    BINDOX_POLICY_ERROR_ATTRIBUTE,
+				    POLICY_ERROR_ATTRIBUTE,
 				    "domain \"%s\" is declared twice (first at line %u)",
 				    other->name, other->line);
 			return false;
@@ -293,7 +293,7 @@ static bool start_domain(Parser *p, const char **names, const char **values, GEr
 			d->force_remove = true;
 		} else if (strcmp(a.value[DOMAIN_REMOVE], "wait") != 0) {
 			parser_fail(p, error, value_offset(p, &a, DOMAIN_REMOVE),
-				    BINDOX_POLICY_ERROR_ATTRIBUTE,
+				    POLICY_ERROR_ATTRIBUTE,
 				    "invalid remove=\"%s\": \"wait\" (keep the domain while it is "
 				    "in use) or \"force\" (end its connections)",
 				    a.value[DOMAIN_REMOVE]);
@@ -311,7 +311,7 @@ static bool start_limits(Parser *p, const char **names, const char **values, GEr
 	size_t i;
 
 	if (p->seen_limits) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "a second <limits> in <domain name=\"%s\">", p->current->name);
 		return false;
 	}
@@ -345,18 +345,18 @@ static bool check_placement(Parser *p, const char *element, GError **error)
 		     strcmp(element, "limits") == 0;
 
 	if (p->level == LEVEL_DOCUMENT && p->seen_root) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "a second root element <%s>: a file holds one <bindox-domains>",
 			    element);
 		return false;
 	}
 	if (!known && p->level != LEVEL_DOCUMENT) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "unknown element <%s>", element);
 		return false;
 	}
 	if (p->level == LEVEL_LIMITS || strcmp(element, expected[p->level]) != 0) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "<%s> is not allowed here: %s", element, where[p->level]);
 		return false;
 	}
@@ -414,7 +414,7 @@ static void on_text(GMarkupParseContext *ctx, const char *text, gsize len, gpoin
 	if (i == len)
 		return;
 	parser_fail(p, error, policy_source_find_text(p->text, p->len, p->cursor),
-		    BINDOX_POLICY_ERROR_ELEMENT,
+		    POLICY_ERROR_ELEMENT,
 		    "text is not allowed in <%s> (only elements and comments)",
 		    g_markup_parse_context_get_element(ctx));
 }
@@ -426,8 +426,8 @@ static const GMarkupParser parser_callbacks = {
 };
 
 G_GNUC_PRINTF(6, 7)
-static bool document_fail(Parser *p, BindoxPolicyErrorLocation *where, GError **error,
-			  size_t offset, BindoxPolicyErrorCode code, const char *format, ...)
+static bool document_fail(Parser *p, PolicyErrorLocation *where, GError **error,
+			  size_t offset, PolicyErrorCode code, const char *format, ...)
 {
 	va_list ap;
 
@@ -439,7 +439,7 @@ static bool document_fail(Parser *p, BindoxPolicyErrorLocation *where, GError **
 	return false;
 }
 
-static bool parse_markup(Parser *p, BindoxPolicyErrorLocation *where, GError **error)
+static bool parse_markup(Parser *p, PolicyErrorLocation *where, GError **error)
 {
 	GMarkupParseContext *ctx;
 	g_autoptr(GError) e = NULL;
@@ -454,21 +454,21 @@ static bool parse_markup(Parser *p, BindoxPolicyErrorLocation *where, GError **e
 	if (ok)
 		return true;
 
-	if (e->domain == BINDOX_POLICY_ERROR)
+	if (e->domain == POLICY_ERROR)
 		return document_fail(p, where, error, p->error_offset, e->code, "%s", e->message);
 	if (g_error_matches(e, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY))
-		return document_fail(p, where, error, offset, BINDOX_POLICY_ERROR_SYNTAX,
+		return document_fail(p, where, error, offset, POLICY_ERROR_SYNTAX,
 				     "the file is empty (it needs a <bindox-domains> element)");
-	return document_fail(p, where, error, offset, BINDOX_POLICY_ERROR_SYNTAX,
+	return document_fail(p, where, error, offset, POLICY_ERROR_SYNTAX,
 			     "XML syntax: %s", policy_source_markup_message(e));
 }
 
 GPtrArray *domain_config_parse(const char *file, const char *text, size_t len,
-			       const BindoxPolicyResolver *resolver,
-			       BindoxPolicyErrorLocation *where, GError **error)
+			       const PolicyResolver *resolver,
+			       PolicyErrorLocation *where, GError **error)
 {
 	Parser p = {
-		.resolver = resolver ? resolver : bindox_policy_system_resolver(),
+		.resolver = resolver ? resolver : policy_system_resolver(),
 		.file = file,
 		.text = len ? text : "",
 		.len = len,
@@ -477,9 +477,9 @@ GPtrArray *domain_config_parse(const char *file, const char *text, size_t len,
 	};
 	const char *end;
 
-	if (len > BINDOX_POLICY_MAX_FILE_SIZE) {
-		policy_error_set(error, where, BINDOX_POLICY_ERROR_LIMIT, file, 0, 0,
-				 "the file is larger than %u bytes", BINDOX_POLICY_MAX_FILE_SIZE);
+	if (len > POLICY_MAX_FILE_SIZE) {
+		policy_error_set(error, where, POLICY_ERROR_LIMIT, file, 0, 0,
+				 "the file is larger than %u bytes", POLICY_MAX_FILE_SIZE);
 		goto fail;
 	}
 	/* A UTF-8 byte order mark is allowed; columns count from after it. */
@@ -488,14 +488,14 @@ GPtrArray *domain_config_parse(const char *file, const char *text, size_t len,
 		p.len -= 3;
 	}
 	if (!g_utf8_validate_len(p.text, p.len, &end)) {
-		document_fail(&p, where, error, (size_t)(end - p.text), BINDOX_POLICY_ERROR_SYNTAX,
+		document_fail(&p, where, error, (size_t)(end - p.text), POLICY_ERROR_SYNTAX,
 			      *end ? "invalid UTF-8" : "a NUL byte");
 		goto fail;
 	}
 	if (!parse_markup(&p, where, error))
 		goto fail;
 	if (!p.seen_root) {
-		document_fail(&p, where, error, p.len, BINDOX_POLICY_ERROR_SYNTAX,
+		document_fail(&p, where, error, p.len, POLICY_ERROR_SYNTAX,
 			      "the file has no <bindox-domains> element");
 		goto fail;
 	}
@@ -588,7 +588,7 @@ static gboolean steal_broken(gpointer name, gpointer message, gpointer data)
 
 /* Parses @path; NULL with the error recorded in @c. */
 static GPtrArray *load_file(DomainConfig *c, const char *name, const char *path,
-			    const BindoxPolicyResolver *resolver)
+			    const PolicyResolver *resolver)
 {
 	g_autoptr(GError) error = NULL;
 	GByteArray *data = policy_read_file(path, NULL, &error);
@@ -622,7 +622,7 @@ static const DomainDecl *find_clash(GHashTable *seen, GPtrArray *decls, const Do
 }
 
 DomainConfig *domain_config_load_dirs(const char *vendor_dir, const char *admin_dir,
-				      const BindoxPolicyResolver *resolver)
+				      const PolicyResolver *resolver)
 {
 	g_autoptr(GHashTable) files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GHashTable) broken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);

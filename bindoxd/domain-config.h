@@ -71,8 +71,8 @@ bool domain_name_is_valid(const char *name);
  * if not NULL) set.
  */
 GPtrArray *domain_config_parse(const char *file, const char *text, size_t len,
-			       const BindoxPolicyResolver *resolver,
-			       BindoxPolicyErrorLocation *where, GError **error);
+			       const PolicyResolver *resolver,
+			       PolicyErrorLocation *where, GError **error);
 
 /*
  * Reads every *.xml of @vendor_dir and @admin_dir (either may be NULL or
@@ -80,7 +80,7 @@ GPtrArray *domain_config_parse(const char *file, const char *text, size_t len,
  * is an error of the later file. Never NULL.
  */
 DomainConfig *domain_config_load_dirs(const char *vendor_dir, const char *admin_dir,
-				      const BindoxPolicyResolver *resolver);
+				      const PolicyResolver *resolver);
 
 const DomainDecl *domain_config_find(const DomainConfig *c, const char *name);
 

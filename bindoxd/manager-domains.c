@@ -125,7 +125,7 @@ unsigned int manager_reload_domains(Manager *m, const char *trigger, GPtrArray *
 	guint i;
 
 	c = domain_config_load_dirs(m->options.vendor_domains_dir, m->options.domains_dir,
-				    bindox_policy_system_resolver());
+				    policy_system_resolver());
 	for (i = 0; i < c->errors->len; i++) {
 		const char *message = g_ptr_array_index(c->errors, i);
 

@@ -28,7 +28,7 @@ static void manager_on_service_removed(void *userdata)
 	bus_emit_service_count_changed(userdata);
 }
 
-static const BindoxPolicy *manager_policy(void *userdata)
+static const Policy *manager_policy(void *userdata)
 {
 	Manager *m = userdata;
 
@@ -55,7 +55,7 @@ static void manager_on_policy_files_changed(void *userdata)
 
 int manager_reload_policy(Manager *m, const char *trigger, RulesetFailure *failure)
 {
-	const BindoxPolicy *p;
+	const Policy *p;
 	RulesetFailure f;
 	int r;
 

@@ -13,14 +13,14 @@ struct Ruleset {
 	char *vendor_dir;
 	char *admin_dir;
 	int driver_fd;
-	BindoxPolicy *in_force;	/* never NULL */
+	Policy *in_force;	/* never NULL */
 	uint64_t generation;
 };
 
 /* The empty table: every request goes to the built-in default. */
-static BindoxPolicy *ruleset_empty_policy(void)
+static Policy *ruleset_empty_policy(void)
 {
-	BindoxPolicy *p = g_new0(BindoxPolicy, 1);
+	Policy *p = g_new0(Policy, 1);
 
 	p->files = g_new0(char *, 1);
 	return p;
@@ -41,7 +41,7 @@ Ruleset *ruleset_free(Ruleset *rs)
 {
 	if (!rs)
 		return NULL;
-	bindox_policy_free(rs->in_force);
+	policy_free(rs->in_force);
 	g_free(rs->vendor_dir);
 	g_free(rs->admin_dir);
 	g_free(rs);
@@ -49,7 +49,7 @@ Ruleset *ruleset_free(Ruleset *rs)
 }
 
 /* BINDOX_IOC_POLICY_LOAD: the atomic swap in the driver. */
-static int ruleset_load_into_driver(Ruleset *rs, const BindoxPolicy *p, uint64_t *generation)
+static int ruleset_load_into_driver(Ruleset *rs, const Policy *p, uint64_t *generation)
 {
 	struct bindox_policy_load args = {
 		.rules_ptr = (uint64_t)(uintptr_t)p->rules,
@@ -66,14 +66,14 @@ static int ruleset_load_into_driver(Ruleset *rs, const BindoxPolicy *p, uint64_t
 
 int ruleset_reload(Ruleset *rs, RulesetFailure *failure)
 {
-	BindoxPolicyErrorLocation where = { 0 };
+	PolicyErrorLocation where = { 0 };
 	GError *error = NULL;
 	uint64_t generation = 0;
-	BindoxPolicy *p;
+	Policy *p;
 	int r;
 
 	memset(failure, 0, sizeof(*failure));
-	p = bindox_policy_load_dirs(rs->vendor_dir, rs->admin_dir, bindox_policy_system_resolver(),
+	p = policy_load_dirs(rs->vendor_dir, rs->admin_dir, policy_system_resolver(),
 				    &where, &error);
 	if (!p) {
 		failure->kind = RULESET_FAILED_FILE;
@@ -94,11 +94,11 @@ int ruleset_reload(Ruleset *rs, RulesetFailure *failure)
 			"the driver refused the policy (%zu rules from %u files): %s (%s)%s",
 			p->n_rules, g_strv_length(p->files), name ? name : "?", bindox_strerror(r),
 			r == -ENOTTY ? "; this driver has no BINDOX_IOC_POLICY_LOAD" : "");
-		bindox_policy_free(p);
+		policy_free(p);
 		return r;
 	}
 
-	bindox_policy_free(rs->in_force);
+	policy_free(rs->in_force);
 	rs->in_force = p;
 	rs->generation = generation;
 	return 0;
@@ -110,7 +110,7 @@ void ruleset_failure_clear(RulesetFailure *failure)
 	g_clear_pointer(&failure->file, g_free);
 }
 
-const BindoxPolicy *ruleset_policy(const Ruleset *rs)
+const Policy *ruleset_policy(const Ruleset *rs)
 {
 	return rs->in_force;
 }
@@ -120,23 +120,12 @@ uint64_t ruleset_generation(const Ruleset *rs)
 	return rs->generation;
 }
 
-bool ruleset_check(const Ruleset *rs, const BindoxPolicyRequest *req, char **rule)
+bool ruleset_check(const Ruleset *rs, const PolicyRequest *req, char **rule)
 {
 	long index = -1;
 	bool allowed;
 
-	allowed = bindox_policy_check(rs->in_force, req, &index);
-	*rule = bindox_policy_describe_rule(rs->in_force, index);
+	allowed = policy_check(rs->in_force, req, &index);
+	*rule = policy_describe_rule(rs->in_force, index);
 	return allowed;
-}
-
-uint32_t ruleset_action_from_string(const char *action)
-{
-	if (strcmp(action, "register") == 0)
-		return BINDOX_POLICY_ACT_REGISTER;
-	if (strcmp(action, "lookup") == 0)
-		return BINDOX_POLICY_ACT_LOOKUP;
-	if (strcmp(action, "call") == 0)
-		return BINDOX_POLICY_ACT_CALL;
-	return 0;
 }

@@ -42,7 +42,7 @@ int ruleset_reload(Ruleset *rs, RulesetFailure *failure);
 void ruleset_failure_clear(RulesetFailure *failure);
 
 /* The table in force, and the driver's generation of it (0: none loaded). */
-const BindoxPolicy *ruleset_policy(const Ruleset *rs);
+const Policy *ruleset_policy(const Ruleset *rs);
 uint64_t ruleset_generation(const Ruleset *rs);
 
 /*
@@ -50,9 +50,7 @@ uint64_t ruleset_generation(const Ruleset *rs);
  * deciding rule ("FILE:LINE:COLUMN: <allow .../>" or the built-in default);
  * free it with g_free().
  */
-bool ruleset_check(const Ruleset *rs, const BindoxPolicyRequest *req, char **rule);
+bool ruleset_check(const Ruleset *rs, const PolicyRequest *req, char **rule);
 
-/* "register", "lookup", "call" -> BINDOX_POLICY_ACT_*; 0 if unknown. */
-uint32_t ruleset_action_from_string(const char *action);
 
 #endif /* BINDOXD_RULESET_H */

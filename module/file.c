@@ -82,7 +82,7 @@ static int bindox_ioctl_release(struct bindox_proc *proc, void __user *uarg)
 		return -EFAULT;
 	if (args.reserved)
 		return -EINVAL;
-	return bindox_handle_release(proc, args.handle);
+	return bindox_handle_put_id(proc, args.handle);
 }
 
 static int bindox_ioctl_death(struct bindox_proc *proc, void __user *uarg,
@@ -95,8 +95,8 @@ static int bindox_ioctl_death(struct bindox_proc *proc, void __user *uarg,
 	if (args.reserved)
 		return -EINVAL;
 	if (subscribe)
-		return bindox_death_subscribe(proc, args.handle, args.cookie);
-	return bindox_death_unsubscribe(proc, args.handle, args.cookie);
+		return bindox_death_watch(proc, args.handle, args.cookie);
+	return bindox_death_unwatch(proc, args.handle, args.cookie);
 }
 
 static long bindox_ioctl(struct file *file, unsigned int cmd,

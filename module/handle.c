@@ -209,13 +209,13 @@ void bindox_handle_put_node(struct bindox_proc *proc, struct bindox_node *node)
 }
 
 /**
- * bindox_handle_release() - BINDOX_IOC_HANDLE_RELEASE
+ * bindox_handle_put_id() - BINDOX_IOC_HANDLE_RELEASE
  * @proc:	the proc
  * @id:		the handle
  *
  * Return: 0, or -EINVAL for handle 0 or an unknown handle.
  */
-int bindox_handle_release(struct bindox_proc *proc, u32 id)
+int bindox_handle_put_id(struct bindox_proc *proc, u32 id)
 {
 	struct bindox_handle *handle;
 	int err = 0;
@@ -233,7 +233,7 @@ int bindox_handle_release(struct bindox_proc *proc, u32 id)
 }
 
 /**
- * bindox_death_subscribe() - watch the node behind a handle
+ * bindox_death_watch() - watch the node behind a handle
  * @proc:	the subscriber
  * @id:		the handle (not 0)
  * @cookie:	returned in the BINDOX_MSG_DEATH message
@@ -241,7 +241,7 @@ int bindox_handle_release(struct bindox_proc *proc, u32 id)
  * Return: 0, -EINVAL for an unknown handle, -EBUSY if the handle already
  * has a subscription, -ENOMEM.
  */
-int bindox_death_subscribe(struct bindox_proc *proc, u32 id, u64 cookie)
+int bindox_death_watch(struct bindox_proc *proc, u32 id, u64 cookie)
 {
 	struct bindox_handle *handle;
 	struct bindox_death *death;
@@ -292,14 +292,14 @@ out:
 }
 
 /**
- * bindox_death_unsubscribe() - stop watching, if not yet delivered
+ * bindox_death_unwatch() - stop watching, if not yet delivered
  * @proc:	the subscriber
  * @id:		the handle
  * @cookie:	the cookie given when subscribing
  *
  * Return: 0, or -EINVAL if there is no such subscription.
  */
-int bindox_death_unsubscribe(struct bindox_proc *proc, u32 id, u64 cookie)
+int bindox_death_unwatch(struct bindox_proc *proc, u32 id, u64 cookie)
 {
 	struct bindox_handle *handle;
 	int err = -EINVAL;

@@ -49,11 +49,11 @@ int bindox_handle_may_call(struct bindox_proc *proc, u32 id);
 int bindox_handle_add(struct bindox_proc *proc, struct bindox_node *node,
 		      u32 *id);
 void bindox_handle_put_node(struct bindox_proc *proc, struct bindox_node *node);
-int bindox_handle_release(struct bindox_proc *proc, u32 id);
+int bindox_handle_put_id(struct bindox_proc *proc, u32 id);
 void bindox_handle_destroy(struct bindox_proc *proc,
 			   struct bindox_handle *handle);
-int bindox_death_subscribe(struct bindox_proc *proc, u32 id, u64 cookie);
-int bindox_death_unsubscribe(struct bindox_proc *proc, u32 id, u64 cookie);
+int bindox_death_watch(struct bindox_proc *proc, u32 id, u64 cookie);
+int bindox_death_unwatch(struct bindox_proc *proc, u32 id, u64 cookie);
 void bindox_death_free(struct bindox_death *death);
 void bindox_death_fire(struct bindox_node *node);
 

@@ -41,32 +41,32 @@ static bool test_group(const char *name, uint32_t *id, void *data)
 	return test_lookup(name, id, (void *)test_groups);
 }
 
-const BindoxPolicyResolver test_resolver = {
+const PolicyResolver test_resolver = {
 	.user = test_user,
 	.group = test_group,
 };
 
-BindoxPolicy *test_compile(const char *xml)
+Policy *test_compile(const char *xml)
 {
 	g_autoptr(GError) error = NULL;
-	BindoxPolicy *p;
+	Policy *p;
 
-	p = bindox_policy_compile_string("test.xml", xml, strlen(xml), &test_resolver, NULL,
+	p = policy_compile_string("test.xml", xml, strlen(xml), &test_resolver, NULL,
 					 &error);
 	ck_assert_msg(p != NULL, "compiling failed: %s\n%s", error ? error->message : "?", xml);
 	ck_assert_ptr_null(error);
 	return p;
 }
 
-void test_assert_failed(const GError *error, const BindoxPolicyErrorLocation *where,
-			BindoxPolicyErrorCode code, const char *file, unsigned int line,
+void test_assert_failed(const GError *error, const PolicyErrorLocation *where,
+			PolicyErrorCode code, const char *file, unsigned int line,
 			unsigned int column, const char *part)
 {
 	g_autofree char *prefix = line ? g_strdup_printf("%s:%u:%u: ", file, line, column)
 				       : g_strdup_printf("%s: ", file);
 
 	ck_assert_ptr_nonnull(error);
-	ck_assert_msg(error->domain == BINDOX_POLICY_ERROR && error->code == (int)code,
+	ck_assert_msg(error->domain == POLICY_ERROR && error->code == (int)code,
 		      "expected code %d, got %s %d: %s", code, g_quark_to_string(error->domain),
 		      error->code, error->message);
 	ck_assert_msg(g_str_has_prefix(error->message, prefix),
@@ -78,33 +78,33 @@ void test_assert_failed(const GError *error, const BindoxPolicyErrorLocation *wh
 	ck_assert_uint_eq(where->column, column);
 }
 
-void test_assert_error_len(const char *text, size_t len, BindoxPolicyErrorCode code,
+void test_assert_error_len(const char *text, size_t len, PolicyErrorCode code,
 			   unsigned int line, unsigned int column, const char *part)
 {
-	BindoxPolicyErrorLocation where = { 0 };
+	PolicyErrorLocation where = { 0 };
 	g_autoptr(GError) error = NULL;
-	BindoxPolicy *p;
+	Policy *p;
 
-	p = bindox_policy_compile_string("test.xml", text, len, &test_resolver, &where, &error);
+	p = policy_compile_string("test.xml", text, len, &test_resolver, &where, &error);
 	ck_assert_msg(p == NULL, "compiled without error:\n%.*s", (int)MIN(len, 2000), text);
 	test_assert_failed(error, &where, code, "test.xml", line, column, part);
-	bindox_policy_error_location_clear(&where);
+	policy_error_location_clear(&where);
 	ck_assert_ptr_null(where.file);
 }
 
-void test_assert_error(const char *xml, BindoxPolicyErrorCode code, unsigned int line,
+void test_assert_error(const char *xml, PolicyErrorCode code, unsigned int line,
 		       unsigned int column, const char *part)
 {
 	test_assert_error_len(xml, strlen(xml), code, line, column, part);
 }
 
-char *test_rule_string(const BindoxPolicy *p, uint32_t off, uint32_t len)
+char *test_rule_string(const Policy *p, uint32_t off, uint32_t len)
 {
 	ck_assert_uint_le((size_t)off + len, p->strings_size);
 	return g_strndup(len ? p->strings + off : "", len);
 }
 
-void test_assert_rule(const BindoxPolicy *p, size_t i, uint32_t actions, uint32_t flags,
+void test_assert_rule(const Policy *p, size_t i, uint32_t actions, uint32_t flags,
 		      uint32_t uid, uint32_t gid, const char *domain, const char *peer_domain,
 		      const char *service, uint32_t source)
 {
@@ -135,10 +135,10 @@ void test_assert_rule(const BindoxPolicy *p, size_t i, uint32_t actions, uint32_
 		ck_assert_uint_eq(r->service_off, 0);
 }
 
-bool test_check(const BindoxPolicy *p, uint32_t action, const char *domain, uint32_t uid,
+bool test_check(const Policy *p, uint32_t action, const char *domain, uint32_t uid,
 		uint32_t gid, const char *service, const char *peer, long *rule)
 {
-	BindoxPolicyRequest req = {
+	PolicyRequest req = {
 		.action = action,
 		.domain = domain,
 		.uid = uid,
@@ -147,5 +147,5 @@ bool test_check(const BindoxPolicy *p, uint32_t action, const char *domain, uint
 		.peer_domain = peer,
 	};
 
-	return bindox_policy_check(p, &req, rule);
+	return policy_check(p, &req, rule);
 }

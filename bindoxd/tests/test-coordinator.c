@@ -21,7 +21,7 @@
 
 static BindoxConn *coord_conn, *svc_conn, *cli_conn;
 static Coordinator *coord;
-static BindoxPolicy *policy;
+static Policy *policy;
 static GPtrArray *events;	/* what the hooks saw, as strings */
 
 static void hook_added(void *userdata, const Service *s)
@@ -42,7 +42,7 @@ static void hook_removed(void *userdata)
 	g_ptr_array_add(events, g_strdup("removed"));
 }
 
-static const BindoxPolicy *hook_policy(void *userdata)
+static const Policy *hook_policy(void *userdata)
 {
 	return policy;
 }
@@ -63,11 +63,11 @@ static const CoordinatorHooks hooks = {
 	.domain_name = hook_domain_name,
 };
 
-static BindoxPolicy *compile(const char *xml)
+static Policy *compile(const char *xml)
 {
 	GError *error = NULL;
-	BindoxPolicy *p = bindox_policy_compile_string("test.xml", xml, strlen(xml),
-						       bindox_policy_system_resolver(), NULL,
+	Policy *p = policy_compile_string("test.xml", xml, strlen(xml),
+						       policy_system_resolver(), NULL,
 						       &error);
 
 	ck_assert_msg(p, "%s", error ? error->message : "?");
@@ -76,7 +76,7 @@ static BindoxPolicy *compile(const char *xml)
 
 static void set_policy(const char *xml)
 {
-	bindox_policy_free(policy);
+	policy_free(policy);
 	policy = compile(xml);
 }
 
@@ -100,7 +100,7 @@ static void teardown(void)
 	fake_driver_reset();
 	svc_conn = bindox_conn_close(svc_conn);
 	cli_conn = bindox_conn_close(cli_conn);
-	bindox_policy_free(policy);
+	policy_free(policy);
 	policy = NULL;
 	g_ptr_array_unref(events);
 }

@@ -24,17 +24,17 @@ static GPtrArray *parse_ok(const char *xml)
 	return decls;
 }
 
-static void assert_parse_error(const char *xml, BindoxPolicyErrorCode code, unsigned int line,
+static void assert_parse_error(const char *xml, PolicyErrorCode code, unsigned int line,
 			       unsigned int column, const char *part)
 {
-	BindoxPolicyErrorLocation where = { 0 };
+	PolicyErrorLocation where = { 0 };
 	g_autoptr(GError) error = NULL;
 	GPtrArray *decls;
 
 	decls = domain_config_parse("test.xml", xml, strlen(xml), &test_resolver, &where, &error);
 	ck_assert_msg(decls == NULL, "accepted:\n%s", xml);
 	test_assert_failed(error, &where, code, "test.xml", line, column, part);
-	bindox_policy_error_location_clear(&where);
+	policy_error_location_clear(&where);
 }
 
 /* A document with one <domain ATTRS>INNER</domain> on line 2, at column 3. */
@@ -117,29 +117,29 @@ START_TEST(test_syntax_errors)
 {
 	/* The end tag that does not match is the error, at its place. */
 	assert_parse_error("<bindox-domains>\n  <domain name=\"a\">\n</bindox-domains>\n",
-			   BINDOX_POLICY_ERROR_SYNTAX, 3, 17, "XML syntax");
+			   POLICY_ERROR_SYNTAX, 3, 17, "XML syntax");
 	assert_parse_error("<bindox-domains>\n  <domain name=\"a\"/\n</bindox-domains>\n",
-			   BINDOX_POLICY_ERROR_SYNTAX, 2, 20, "XML syntax");
-	assert_parse_error("", BINDOX_POLICY_ERROR_SYNTAX, 1, 1, "empty");
-	assert_parse_error("<!-- nothing -->\n", BINDOX_POLICY_ERROR_SYNTAX, 2, 1,
+			   POLICY_ERROR_SYNTAX, 2, 20, "XML syntax");
+	assert_parse_error("", POLICY_ERROR_SYNTAX, 1, 1, "empty");
+	assert_parse_error("<!-- nothing -->\n", POLICY_ERROR_SYNTAX, 2, 1,
 			   "no <bindox-domains>");
-	assert_parse_error("<bindox-policy/>", BINDOX_POLICY_ERROR_ELEMENT, 1, 1,
+	assert_parse_error("<bindox-policy/>", POLICY_ERROR_ELEMENT, 1, 1,
 			   "<bindox-domains>");
 	assert_parse_error("<bindox-domains>\n<domain name=\"a\"><limits/><limits/></domain>"
 			   "</bindox-domains>",
-			   BINDOX_POLICY_ERROR_ELEMENT, 2, 27, "a second <limits>");
+			   POLICY_ERROR_ELEMENT, 2, 27, "a second <limits>");
 	assert_parse_error("<bindox-domains>\n <policy domain=\"a\"/></bindox-domains>",
-			   BINDOX_POLICY_ERROR_ELEMENT, 2, 2, "unknown element <policy>");
+			   POLICY_ERROR_ELEMENT, 2, 2, "unknown element <policy>");
 	assert_parse_error("<bindox-domains>\n <limits/></bindox-domains>",
-			   BINDOX_POLICY_ERROR_ELEMENT, 2, 2, "holds <domain> elements only");
+			   POLICY_ERROR_ELEMENT, 2, 2, "holds <domain> elements only");
 	assert_parse_error("<bindox-domains>\n <domain name=\"a\">x</domain></bindox-domains>",
-			   BINDOX_POLICY_ERROR_ELEMENT, 2, 19, "text is not allowed");
+			   POLICY_ERROR_ELEMENT, 2, 19, "text is not allowed");
 	assert_parse_error("<bindox-domains>\n <domain nam=\"a\"/></bindox-domains>",
-			   BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 10, "unknown attribute \"nam\"");
+			   POLICY_ERROR_ATTRIBUTE, 2, 10, "unknown attribute \"nam\"");
 	assert_parse_error("<bindox-domains>\n <domain mode=\"0600\"/></bindox-domains>",
-			   BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 2, "needs a name");
+			   POLICY_ERROR_ATTRIBUTE, 2, 2, "needs a name");
 	assert_parse_error("<bindox-domains>\n <domain name=\"a\" remove=\"now\"/></bindox-domains>",
-			   BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 27, "invalid remove=\"now\"");
+			   POLICY_ERROR_ATTRIBUTE, 2, 27, "invalid remove=\"now\"");
 }
 END_TEST
 
@@ -150,11 +150,11 @@ START_TEST(test_unknown_user_and_group)
 	g_autofree char *empty = one_domain("name=\"a\" user=\"\"", "");
 	g_autofree char *range = one_domain("name=\"a\" group=\"4294967295\"", "");
 
-	assert_parse_error(user, BINDOX_POLICY_ERROR_USER, 2, 26, "unknown user \"nosuchuser\"");
-	assert_parse_error(group, BINDOX_POLICY_ERROR_USER, 2, 41,
+	assert_parse_error(user, POLICY_ERROR_USER, 2, 26, "unknown user \"nosuchuser\"");
+	assert_parse_error(group, POLICY_ERROR_USER, 2, 41,
 			   "unknown group \"nosuchgroup\"");
-	assert_parse_error(empty, BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 26, "empty user");
-	assert_parse_error(range, BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 27, "out of range");
+	assert_parse_error(empty, POLICY_ERROR_ATTRIBUTE, 2, 26, "empty user");
+	assert_parse_error(range, POLICY_ERROR_ATTRIBUTE, 2, 27, "out of range");
 }
 END_TEST
 
@@ -170,7 +170,7 @@ START_TEST(test_bad_names)
 		g_autofree char *attrs = g_strdup_printf("name=\"%s\"", bad[i]);
 		g_autofree char *xml = one_domain(attrs, "");
 
-		assert_parse_error(xml, BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 17,
+		assert_parse_error(xml, POLICY_ERROR_ATTRIBUTE, 2, 17,
 				   "invalid domain name");
 	}
 	g_ptr_array_unref(parse_ok("<bindox-domains><domain name=\"abcdefghijklmnopqrstuvwxyz01234\"/>"
@@ -191,13 +191,13 @@ START_TEST(test_bad_modes)
 		g_autofree char *attrs = g_strdup_printf("name=\"a\" mode=\"%s\"", refused[i]);
 		g_autofree char *xml = one_domain(attrs, "");
 
-		assert_parse_error(xml, BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 26, "at most 0770");
+		assert_parse_error(xml, POLICY_ERROR_ATTRIBUTE, 2, 26, "at most 0770");
 	}
 	for (i = 0; i < G_N_ELEMENTS(invalid); i++) {
 		g_autofree char *attrs = g_strdup_printf("name=\"a\" mode=\"%s\"", invalid[i]);
 		g_autofree char *xml = one_domain(attrs, "");
 
-		assert_parse_error(xml, BINDOX_POLICY_ERROR_ATTRIBUTE, 2, 26, "invalid mode");
+		assert_parse_error(xml, POLICY_ERROR_ATTRIBUTE, 2, 26, "invalid mode");
 	}
 }
 END_TEST
@@ -206,24 +206,24 @@ START_TEST(test_limits_out_of_range)
 {
 	static const struct {
 		const char *attr;
-		BindoxPolicyErrorCode code;
+		PolicyErrorCode code;
 		const char *part;
 	} cases[] = {
-		{ "connections=\"65537\"", BINDOX_POLICY_ERROR_LIMIT, "out of range: 1 to 65536" },
-		{ "connections=\"0\"", BINDOX_POLICY_ERROR_LIMIT, "leave it out" },
-		{ "handles=\"16777217\"", BINDOX_POLICY_ERROR_LIMIT, "out of range" },
-		{ "nodes=\"99999999999999999999999\"", BINDOX_POLICY_ERROR_LIMIT, "out of range" },
-		{ "calls=\"65537\"", BINDOX_POLICY_ERROR_LIMIT, "out of range" },
-		{ "oneway=\"70000\"", BINDOX_POLICY_ERROR_LIMIT, "out of range" },
-		{ "oneway-bytes=\"1025M\"", BINDOX_POLICY_ERROR_LIMIT, "out of range" },
-		{ "buffer-bytes=\"17T\"", BINDOX_POLICY_ERROR_LIMIT, "out of range" },
-		{ "buffer-bytes=\"0K\"", BINDOX_POLICY_ERROR_LIMIT, "out of range" },
-		{ "connections=\"1K\"", BINDOX_POLICY_ERROR_ATTRIBUTE, "invalid connections" },
-		{ "buffer-bytes=\"1X\"", BINDOX_POLICY_ERROR_ATTRIBUTE, "invalid buffer-bytes" },
-		{ "buffer-bytes=\"K\"", BINDOX_POLICY_ERROR_ATTRIBUTE, "invalid buffer-bytes" },
-		{ "calls=\"-1\"", BINDOX_POLICY_ERROR_ATTRIBUTE, "invalid calls" },
-		{ "calls=\"\"", BINDOX_POLICY_ERROR_ATTRIBUTE, "invalid calls" },
-		{ "pipes=\"1\"", BINDOX_POLICY_ERROR_ATTRIBUTE, "unknown attribute \"pipes\"" },
+		{ "connections=\"65537\"", POLICY_ERROR_LIMIT, "out of range: 1 to 65536" },
+		{ "connections=\"0\"", POLICY_ERROR_LIMIT, "leave it out" },
+		{ "handles=\"16777217\"", POLICY_ERROR_LIMIT, "out of range" },
+		{ "nodes=\"99999999999999999999999\"", POLICY_ERROR_LIMIT, "out of range" },
+		{ "calls=\"65537\"", POLICY_ERROR_LIMIT, "out of range" },
+		{ "oneway=\"70000\"", POLICY_ERROR_LIMIT, "out of range" },
+		{ "oneway-bytes=\"1025M\"", POLICY_ERROR_LIMIT, "out of range" },
+		{ "buffer-bytes=\"17T\"", POLICY_ERROR_LIMIT, "out of range" },
+		{ "buffer-bytes=\"0K\"", POLICY_ERROR_LIMIT, "out of range" },
+		{ "connections=\"1K\"", POLICY_ERROR_ATTRIBUTE, "invalid connections" },
+		{ "buffer-bytes=\"1X\"", POLICY_ERROR_ATTRIBUTE, "invalid buffer-bytes" },
+		{ "buffer-bytes=\"K\"", POLICY_ERROR_ATTRIBUTE, "invalid buffer-bytes" },
+		{ "calls=\"-1\"", POLICY_ERROR_ATTRIBUTE, "invalid calls" },
+		{ "calls=\"\"", POLICY_ERROR_ATTRIBUTE, "invalid calls" },
+		{ "pipes=\"1\"", POLICY_ERROR_ATTRIBUTE, "unknown attribute \"pipes\"" },
 	};
 	size_t i;
 
@@ -244,7 +244,7 @@ START_TEST(test_duplicate_in_file)
 {
 	assert_parse_error("<bindox-domains>\n <domain name=\"a\"/>\n <domain name=\"a\"/>\n"
 			   "</bindox-domains>",
-			   BINDOX_POLICY_ERROR_ATTRIBUTE, 3, 16, "declared twice (first at line 2)");
+			   POLICY_ERROR_ATTRIBUTE, 3, 16, "declared twice (first at line 2)");
 }
 END_TEST
 

@@ -23,7 +23,7 @@
 			      (long)(rule));                                                 \
 	} while (0)
 
-static void assert_builtin_default(const BindoxPolicy *p)
+static void assert_builtin_default(const Policy *p)
 {
 	/* Register: root in the host domain only. */
 	ASSERT_CHECK(p, true, -1, REG, "host", 0, 0, "a", NULL);
@@ -41,17 +41,17 @@ static void assert_builtin_default(const BindoxPolicy *p)
 
 START_TEST(test_default)
 {
-	BindoxPolicy *p = test_compile("<bindox-policy/>");
+	Policy *p = test_compile("<bindox-policy/>");
 
 	assert_builtin_default(NULL);
 	assert_builtin_default(p);
-	bindox_policy_free(p);
+	policy_free(p);
 
 	/* Rules that do not match leave the default in charge. */
 	p = test_compile("<bindox-policy><policy domain=\"other\">"
 			 "<deny register=\"*\" lookup=\"*\" call=\"*\"/></policy></bindox-policy>");
 	assert_builtin_default(p);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -69,7 +69,7 @@ END_TEST
 
 START_TEST(test_last_match_wins)
 {
-	BindoxPolicy *p = test_compile("<bindox-policy>\n"
+	Policy *p = test_compile("<bindox-policy>\n"
 				       "<policy domain=\"d\">\n"
 				       "  <allow lookup=\"s.*\"/>\n"	/* 0 */
 				       "  <deny lookup=\"s.secret\"/>\n"	/* 1 */
@@ -89,20 +89,20 @@ START_TEST(test_last_match_wins)
 	ASSERT_CHECK(p, false, 3, LOOKUP, "e", 1000, 1, "s.locked", NULL);
 	/* Deny rules for other actions do not matter. */
 	ASSERT_CHECK(p, true, -1, CALL, "d", 1, 1, "s.secret", NULL);
-	bindox_policy_free(p);
+	policy_free(p);
 
 	/* The same rules the other way round. */
 	p = test_compile("<bindox-policy><policy domain=\"d\">"
 			 "<deny lookup=\"s.secret\"/><allow lookup=\"s.*\"/>"
 			 "</policy></bindox-policy>");
 	ASSERT_CHECK(p, true, 1, LOOKUP, "d", 1, 1, "s.secret", NULL);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_prefix)
 {
-	BindoxPolicy *p = test_compile("<bindox-policy><policy domain=\"host\" user=\"1000\">"
+	Policy *p = test_compile("<bindox-policy><policy domain=\"host\" user=\"1000\">"
 				       "<allow register=\"vendor.camera.*\"/>"	/* 0 */
 				       "<allow register=\"exact\"/>"		/* 1 */
 				       "</policy><policy domain=\"host\" user=\"1001\">"
@@ -123,13 +123,13 @@ START_TEST(test_prefix)
 	ASSERT_CHECK(p, false, -1, REG, "host", 1000, 0, "exac", NULL);
 	/* "*" matches all. */
 	ASSERT_CHECK(p, true, 2, REG, "host", 1001, 0, "anything.at-all_9", NULL);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_peer_domain)
 {
-	BindoxPolicy *p = test_compile("<bindox-policy><policy domain=\"adas\">"
+	Policy *p = test_compile("<bindox-policy><policy domain=\"adas\">"
 				       "<allow call=\"cam\" peer-domain=\"ivi\"/>"	/* 0 */
 				       "<allow call=\"any\" peer-domain=\"*\"/>"	/* 1 */
 				       "<deny call=\"own\"/>"			/* 2 */
@@ -150,13 +150,13 @@ START_TEST(test_peer_domain)
 	ASSERT_CHECK(p, false, -1, CALL, "adas", 5, 5, "own", "ivi");
 	/* The subject's domain still has to match. */
 	ASSERT_CHECK(p, false, -1, CALL, "ivi", 5, 5, "cam", "adas");
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_uid_gid)
 {
-	BindoxPolicy *p = test_compile("<bindox-policy>"
+	Policy *p = test_compile("<bindox-policy>"
 				       "<policy domain=\"c\" user=\"101047\"><allow register=\"u\"/></policy>"
 				       "<policy domain=\"c\" group=\"video\"><allow register=\"g\"/></policy>"
 				       "<policy domain=\"c\" user=\"7\" group=\"8\"><allow register=\"ug\"/></policy>"
@@ -172,7 +172,7 @@ START_TEST(test_uid_gid)
 	ASSERT_CHECK(p, false, -1, REG, "c", 8, 8, "ug", NULL);
 	/* Root is not special to rules. */
 	ASSERT_CHECK(p, false, -1, REG, "c", 0, 0, "u", NULL);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -190,7 +190,7 @@ START_TEST(test_hand_built_table)
 		{ .actions = LOOKUP, .flags = BINDOX_POLICY_RULE_ALLOW,
 		  .service_off = 7, .service_len = 5 },
 	};
-	BindoxPolicy p = {
+	Policy p = {
 		.rules = rules,
 		.n_rules = 3,
 		.strings = strings,

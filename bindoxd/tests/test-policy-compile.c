@@ -26,7 +26,7 @@ static const char sketch[] =
 START_TEST(test_sketch_table)
 {
 	static const char blob[] = "android-ivivendor.camera.linux-adasvendor.camera.front";
-	BindoxPolicy *p = test_compile(sketch);
+	Policy *p = test_compile(sketch);
 	const struct bindox_policy_rule *r;
 
 	ck_assert_uint_eq(p->n_rules, 2);
@@ -67,13 +67,13 @@ START_TEST(test_sketch_table)
 	ck_assert_str_eq(p->files[0], "test.xml");
 	ck_assert_ptr_null(p->files[1]);
 	ck_assert_ptr_eq(p->origins[0].file, p->files[0]);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_empty_policy)
 {
-	BindoxPolicy *p = test_compile("<bindox-policy/>");
+	Policy *p = test_compile("<bindox-policy/>");
 
 	ck_assert_uint_eq(p->n_rules, 0);
 	ck_assert_ptr_null(p->rules);
@@ -81,20 +81,20 @@ START_TEST(test_empty_policy)
 	ck_assert_ptr_null(p->strings);
 	ck_assert_uint_eq(p->n_origins, 0);
 	ck_assert_str_eq(p->files[0], "test.xml");
-	bindox_policy_free(p);
+	policy_free(p);
 
 	/* Policies without rules, and empty elements written out. */
 	p = test_compile("<bindox-policy><policy domain=\"a\"></policy>"
 			 "<policy domain=\"*\"/></bindox-policy>");
 	ck_assert_uint_eq(p->n_rules, 0);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 /* One rule per distinct pattern, in the order register, lookup, call. */
 START_TEST(test_actions_share_rules)
 {
-	BindoxPolicy *p = test_compile(
+	Policy *p = test_compile(
 		"<bindox-policy><policy domain=\"d\">\n"
 		"<allow call=\"a\" lookup=\"b\" register=\"a\"/>\n"
 		"<deny call=\"x.*\" lookup=\"x.*\"/>\n"
@@ -114,13 +114,13 @@ START_TEST(test_actions_share_rules)
 	ck_assert_uint_eq(p->origins[3].column, 1);
 	/* "d", "a", "b", "x.", "c", "r": each once. */
 	ck_assert_uint_eq(p->strings_size, 7);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_patterns)
 {
-	BindoxPolicy *p = test_compile(
+	Policy *p = test_compile(
 		"<bindox-policy><policy domain=\"d\">"
 		"<allow lookup=\"*\"/>"
 		"<allow lookup=\"a.*\"/>"
@@ -137,13 +137,13 @@ START_TEST(test_patterns)
 	test_assert_rule(p, 3, A_LOOKUP, F_ALLOW, 0, 0, "d", "", "exact.name", 3);
 	test_assert_rule(p, 4, A_LOOKUP, F_ALLOW | F_PREFIX, 0, 0, "d", "", "a..", 4);
 	test_assert_rule(p, 5, A_LOOKUP, F_ALLOW, 0, 0, "d", "", "-", 5);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_subjects)
 {
-	BindoxPolicy *p = test_compile(
+	Policy *p = test_compile(
 		"<bindox-policy>"
 		"<policy domain=\"*\"><allow lookup=\"s\"/></policy>"
 		"<policy domain=\"host\" user=\"0\" group=\"video\"><allow register=\"s\"/></policy>"
@@ -162,13 +162,13 @@ START_TEST(test_subjects)
 	test_assert_rule(p, 5, A_CALL, F_UID, 101047, 0, "android-ivi", "", "s", 5);
 	ck_assert_str_eq(p->origins[5].text,
 			 "<policy user=\"cameraserver\" domain=\"android-ivi\"> <deny call=\"s\"/>");
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_peer_domains)
 {
-	BindoxPolicy *p = test_compile(
+	Policy *p = test_compile(
 		"<bindox-policy><policy domain=\"a\">"
 		"<allow lookup=\"s\" call=\"s\" peer-domain=\"*\"/>"
 		"<allow call=\"s\" peer-domain=\"host\"/>"
@@ -181,14 +181,14 @@ START_TEST(test_peer_domains)
 	test_assert_rule(p, 1, A_CALL, F_ALLOW, 0, 0, "a", "host", "s", 1);
 	test_assert_rule(p, 2, A_LOOKUP, 0, 0, 0, "a", "a", "s", 2);
 	test_assert_rule(p, 3, A_LOOKUP, 0, 0, 0, "a", "", "s", 3);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 /* What GMarkup passes through, and what XML allows around the elements. */
 START_TEST(test_markup_extras)
 {
-	BindoxPolicy *p = test_compile(
+	Policy *p = test_compile(
 		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<!DOCTYPE bindox-policy SYSTEM \"/usr/share/xml/bindox/bindox-policy.dtd\" [\n"
 		"  <!ELEMENT extra EMPTY>\n"
@@ -213,24 +213,24 @@ START_TEST(test_markup_extras)
 	ck_assert_uint_eq(p->origins[0].column, 5);
 	ck_assert_str_eq(p->origins[0].text,
 			 "<policy domain=\"a\" user=\"root\"> <allow lookup=\"x.y\" call=\"a.*\"/>");
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_describe)
 {
-	BindoxPolicy *p = test_compile(sketch);
-	g_autofree char *d0 = bindox_policy_describe_rule(p, 0);
-	g_autofree char *d1 = bindox_policy_describe_rule(p, 1);
-	g_autofree char *def = bindox_policy_describe_rule(p, -1);
-	g_autofree char *bad = bindox_policy_describe_rule(p, 2);
+	Policy *p = test_compile(sketch);
+	g_autofree char *d0 = policy_describe_rule(p, 0);
+	g_autofree char *d1 = policy_describe_rule(p, 1);
+	g_autofree char *def = policy_describe_rule(p, -1);
+	g_autofree char *bad = policy_describe_rule(p, 2);
 
 	ck_assert_str_eq(d0, "test.xml:2:52: <policy domain=\"android-ivi\" user=\"cameraserver\"> "
 			     "<allow register=\"vendor.camera.*\"/>");
 	ck_assert(g_str_has_prefix(d1, "test.xml:3:31: <policy domain=\"linux-adas\"> <allow "));
 	ck_assert(g_str_has_prefix(def, "built-in default"));
 	ck_assert_str_eq(bad, "rule 2: unknown");
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -238,7 +238,7 @@ END_TEST
 START_TEST(test_rule_limit_reached)
 {
 	GString *xml = g_string_new("<bindox-policy><policy domain=\"d\">\n");
-	BindoxPolicy *p;
+	Policy *p;
 	unsigned int i;
 
 	for (i = 0; i < BINDOX_POLICY_MAX_RULES; i++)
@@ -250,7 +250,7 @@ START_TEST(test_rule_limit_reached)
 			 BINDOX_POLICY_MAX_RULES - 1);
 	ck_assert_uint_eq(p->origins[BINDOX_POLICY_MAX_RULES - 1].line,
 			  BINDOX_POLICY_MAX_RULES + 1);
-	bindox_policy_free(p);
+	policy_free(p);
 	g_string_free(xml, TRUE);
 }
 END_TEST

@@ -7,12 +7,12 @@
 #include <string.h>
 #include "policy-test-util.h"
 
-#define E_SYNTAX BINDOX_POLICY_ERROR_SYNTAX
-#define E_ELEMENT BINDOX_POLICY_ERROR_ELEMENT
-#define E_ATTR BINDOX_POLICY_ERROR_ATTRIBUTE
-#define E_WILDCARD BINDOX_POLICY_ERROR_WILDCARD
-#define E_USER BINDOX_POLICY_ERROR_USER
-#define E_LIMIT BINDOX_POLICY_ERROR_LIMIT
+#define E_SYNTAX POLICY_ERROR_SYNTAX
+#define E_ELEMENT POLICY_ERROR_ELEMENT
+#define E_ATTR POLICY_ERROR_ATTRIBUTE
+#define E_WILDCARD POLICY_ERROR_WILDCARD
+#define E_USER POLICY_ERROR_USER
+#define E_LIMIT POLICY_ERROR_LIMIT
 
 START_TEST(test_empty)
 {
@@ -138,7 +138,7 @@ START_TEST(test_missing_attribute)
 END_TEST
 
 /* "<policy @attrs/>" on line 2 of a file, column 1 being its "<". */
-static void assert_bad_policy(const char *attrs, BindoxPolicyErrorCode code, unsigned int column,
+static void assert_bad_policy(const char *attrs, PolicyErrorCode code, unsigned int column,
 			      const char *part)
 {
 	g_autofree char *xml = g_strdup_printf("<bindox-policy>\n<policy %s/>\n</bindox-policy>\n",
@@ -296,7 +296,7 @@ END_TEST
 
 START_TEST(test_file_too_large)
 {
-	size_t len = BINDOX_POLICY_MAX_FILE_SIZE + 1;
+	size_t len = POLICY_MAX_FILE_SIZE + 1;
 	g_autofree char *text = g_malloc(len);
 
 	memset(text, ' ', len);
@@ -309,10 +309,10 @@ START_TEST(test_no_location_wanted)
 	g_autoptr(GError) error = NULL;
 
 	/* @where and @error are optional. */
-	ck_assert_ptr_null(bindox_policy_compile_string("x.xml", "<x/>", 4, &test_resolver, NULL,
+	ck_assert_ptr_null(policy_compile_string("x.xml", "<x/>", 4, &test_resolver, NULL,
 							&error));
 	ck_assert_str_eq(error->message, "x.xml:1:1: unknown element <x>");
-	ck_assert_ptr_null(bindox_policy_compile_string("x.xml", "", 0, &test_resolver, NULL, NULL));
+	ck_assert_ptr_null(policy_compile_string("x.xml", "", 0, &test_resolver, NULL, NULL));
 }
 END_TEST
 

@@ -13,17 +13,17 @@
 #define LOOKUP BINDOX_POLICY_ACT_LOOKUP
 #define CALL BINDOX_POLICY_ACT_CALL
 
-static BindoxPolicy *compile_file(const char *name)
+static Policy *compile_file(const char *name)
 {
 	g_autofree char *path = g_build_filename(BINDOX_POLICY_SOURCE_DIR, name, NULL);
 	g_autofree char *text = NULL;
 	g_autoptr(GError) error = NULL;
-	BindoxPolicy *p;
+	Policy *p;
 	gsize len;
 
 	ck_assert_msg(g_file_get_contents(path, &text, &len, &error), "%s: %s", path,
 		      error ? error->message : "?");
-	p = bindox_policy_compile_string(path, text, len, &test_resolver, NULL, &error);
+	p = policy_compile_string(path, text, len, &test_resolver, NULL, &error);
 	ck_assert_msg(p != NULL, "%s", error ? error->message : "?");
 	ck_assert_uint_gt(p->n_rules, 0);
 	return p;
@@ -37,7 +37,7 @@ START_TEST(test_all_files_compile)
 	GDir *d = g_dir_open(examples, 0, &error);
 	unsigned int n = 0;
 	const char *name;
-	BindoxPolicy *p;
+	Policy *p;
 
 	ck_assert_msg(d != NULL, "%s", error ? error->message : "?");
 	while ((name = g_dir_read_name(d))) {
@@ -45,20 +45,20 @@ START_TEST(test_all_files_compile)
 
 		if (!g_str_has_suffix(name, ".xml"))
 			continue;
-		bindox_policy_free(compile_file(rel));
+		policy_free(compile_file(rel));
 		n++;
 	}
 	g_dir_close(d);
 	ck_assert_uint_ge(n, 3);
-	bindox_policy_free(compile_file("00-default.xml"));
+	policy_free(compile_file("00-default.xml"));
 
 	/* policy/ as the vendor folder, the examples as the admin's. */
-	p = bindox_policy_load_dirs(BINDOX_POLICY_SOURCE_DIR, examples, &test_resolver, NULL,
+	p = policy_load_dirs(BINDOX_POLICY_SOURCE_DIR, examples, &test_resolver, NULL,
 				    &error);
 	ck_assert_msg(p != NULL, "%s", error ? error->message : "?");
 	ck_assert_uint_eq(g_strv_length(p->files), n + 1);
 	ck_assert(g_str_has_suffix(p->files[0], "/00-default.xml"));
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -69,7 +69,7 @@ START_TEST(test_default_file_is_builtin_default)
 	static const uint32_t ids[] = { 0, 1, 1000, 101047 };
 	static const uint32_t actions[] = { REG, LOOKUP, CALL };
 	static const char *const services[] = { "a", "vendor.camera.front" };
-	BindoxPolicy *p = compile_file("00-default.xml");
+	Policy *p = compile_file("00-default.xml");
 	size_t a, d, pd, u, g, s;
 	unsigned int checked = 0;
 
@@ -91,13 +91,13 @@ START_TEST(test_default_file_is_builtin_default)
 		checked++;
 	}
 	ck_assert_uint_eq(checked, 3 * 3 * 4 * 4 * 4 * 2);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_camera_adas_scenario)
 {
-	BindoxPolicy *p = compile_file("examples/50-camera-adas.xml");
+	Policy *p = compile_file("examples/50-camera-adas.xml");
 	const uint32_t cameraserver = 101047, adas = 201000;
 
 	/* cameraserver registers the cameras in android-ivi; nobody else does. */
@@ -130,7 +130,7 @@ START_TEST(test_camera_adas_scenario)
 	/* Android apps do not reach into linux-adas. */
 	ck_assert(!test_check(p, LOOKUP, "android-ivi", 110052, 0, "adas.brake", "linux-adas",
 			      NULL));
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -139,7 +139,7 @@ START_TEST(test_examples_together)
 {
 	g_autofree char *examples = g_build_filename(BINDOX_POLICY_SOURCE_DIR, "examples", NULL);
 	g_autoptr(GError) error = NULL;
-	BindoxPolicy *p = bindox_policy_load_dirs(BINDOX_POLICY_SOURCE_DIR, examples,
+	Policy *p = policy_load_dirs(BINDOX_POLICY_SOURCE_DIR, examples,
 						  &test_resolver, NULL, &error);
 
 	ck_assert_msg(p != NULL, "%s", error ? error->message : "?");
@@ -165,7 +165,7 @@ START_TEST(test_examples_together)
 	/* 50-camera-adas.xml still holds. */
 	ck_assert(test_check(p, CALL, "linux-adas", 201000, 0, "vendor.camera.front",
 			     "android-ivi", NULL));
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -176,19 +176,19 @@ START_TEST(test_system_resolver)
 	static const char bad[] = "<bindox-policy><policy domain=\"host\" "
 				  "user=\"bindox-no-such-user\"/></bindox-policy>";
 	g_autoptr(GError) error = NULL;
-	BindoxPolicy *p = bindox_policy_compile_string("s.xml", xml, strlen(xml), NULL, NULL,
+	Policy *p = policy_compile_string("s.xml", xml, strlen(xml), NULL, NULL,
 						       &error);
 
 	/* root is uid 0 and gid 0 everywhere. */
 	ck_assert_msg(p != NULL, "%s", error ? error->message : "?");
 	test_assert_rule(p, 0, REG, BINDOX_POLICY_RULE_ALLOW | BINDOX_POLICY_RULE_UID |
 				    BINDOX_POLICY_RULE_GID, 0, 0, "host", "", "x", 0);
-	bindox_policy_free(p);
+	policy_free(p);
 
-	ck_assert_ptr_null(bindox_policy_compile_string("s.xml", bad, strlen(bad),
-							bindox_policy_system_resolver(), NULL,
+	ck_assert_ptr_null(policy_compile_string("s.xml", bad, strlen(bad),
+							policy_system_resolver(), NULL,
 							&error));
-	ck_assert(g_error_matches(error, BINDOX_POLICY_ERROR, BINDOX_POLICY_ERROR_USER));
+	ck_assert(g_error_matches(error, POLICY_ERROR, POLICY_ERROR_USER));
 }
 END_TEST
 

@@ -70,28 +70,28 @@ static char *write_rule(const char *dir, const char *name, const char *service)
 	return write_file(dir, name, xml);
 }
 
-static BindoxPolicy *load_ok(const char *v, const char *a)
+static Policy *load_ok(const char *v, const char *a)
 {
 	g_autoptr(GError) error = NULL;
-	BindoxPolicy *p = bindox_policy_load_dirs(v, a, &test_resolver, NULL, &error);
+	Policy *p = policy_load_dirs(v, a, &test_resolver, NULL, &error);
 
 	ck_assert_msg(p != NULL, "loading failed: %s", error ? error->message : "?");
 	return p;
 }
 
-static void assert_load_fails(BindoxPolicyErrorCode code, const char *file, unsigned int line,
+static void assert_load_fails(PolicyErrorCode code, const char *file, unsigned int line,
 			      unsigned int column, const char *part)
 {
-	BindoxPolicyErrorLocation where = { 0 };
+	PolicyErrorLocation where = { 0 };
 	g_autoptr(GError) error = NULL;
 
-	ck_assert_ptr_null(bindox_policy_load_dirs(vendor, admin, &test_resolver, &where, &error));
+	ck_assert_ptr_null(policy_load_dirs(vendor, admin, &test_resolver, &where, &error));
 	test_assert_failed(error, &where, code, file, line, column, part);
-	bindox_policy_error_location_clear(&where);
+	policy_error_location_clear(&where);
 }
 
 /* The services of the rules, in order, joined with spaces. */
-static char *services(const BindoxPolicy *p)
+static char *services(const Policy *p)
 {
 	GString *s = g_string_new(NULL);
 	size_t i;
@@ -111,7 +111,7 @@ START_TEST(test_override)
 	g_autofree char *v20 = write_rule(vendor, "20-b.xml", "vendor.b");
 	g_autofree char *a20 = write_rule(admin, "20-b.xml", "admin.b");
 	g_autofree char *a15 = write_rule(admin, "15-c.xml", "admin.c");
-	BindoxPolicy *p = load_ok(vendor, admin);
+	Policy *p = load_ok(vendor, admin);
 	g_autofree char *got = services(p);
 
 	ck_assert_str_eq(got, "vendor.a admin.c admin.b");
@@ -126,7 +126,7 @@ START_TEST(test_override)
 	ck_assert_uint_eq(p->origins[2].column, 35);
 	/* One blob for all files: "d" is stored once. */
 	ck_assert_uint_eq(p->strings_size, strlen("d" "vendor.a" "admin.c" "admin.b"));
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -144,7 +144,7 @@ START_TEST(test_order_and_selection)
 	g_autofree char *n4 = write_file(vendor, "x.xml.dpkg-dist", "not xml");
 	g_autofree char *n5 = write_file(vendor, ".xml", "not xml");
 	g_autofree char *dir = g_build_filename(vendor, "dir.xml", NULL);
-	BindoxPolicy *p;
+	Policy *p;
 	g_autofree char *got = NULL;
 
 	ck_assert_int_eq(g_mkdir(dir, 0755), 0);
@@ -152,7 +152,7 @@ START_TEST(test_order_and_selection)
 	got = services(p);
 	/* Byte order: digits, upper case, "_", lower case. */
 	ck_assert_str_eq(got, "s.10 s.9 s.B s._ s.a");
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -161,7 +161,7 @@ START_TEST(test_mask)
 	g_autofree char *v10 = write_rule(vendor, "10-a.xml", "vendor.a");
 	g_autofree char *v20 = write_rule(vendor, "20-b.xml", "vendor.b");
 	g_autofree char *link = g_build_filename(admin, "20-b.xml", NULL);
-	BindoxPolicy *p;
+	Policy *p;
 	g_autofree char *got = NULL;
 
 	ck_assert_int_eq(symlink("/dev/null", link), 0);
@@ -170,27 +170,27 @@ START_TEST(test_mask)
 	ck_assert_str_eq(got, "vendor.a");
 	ck_assert_str_eq(p->files[0], v10);
 	ck_assert_ptr_null(p->files[1]);
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
 START_TEST(test_no_files)
 {
 	g_autofree char *missing = g_build_filename(tmp_root, "missing", NULL);
-	BindoxPolicy *p = load_ok(vendor, admin);
+	Policy *p = load_ok(vendor, admin);
 
 	ck_assert_uint_eq(p->n_rules, 0);
 	ck_assert_ptr_null(p->files[0]);
-	bindox_policy_free(p);
+	policy_free(p);
 
 	p = load_ok(missing, NULL);
 	ck_assert_uint_eq(p->n_rules, 0);
-	bindox_policy_free(p);
+	policy_free(p);
 
 	p = load_ok(NULL, NULL);
 	ck_assert_uint_eq(p->n_rules, 0);
 	ck_assert(test_check(p, BINDOX_POLICY_ACT_REGISTER, "host", 0, 0, "a", NULL, NULL));
-	bindox_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 
@@ -203,17 +203,17 @@ START_TEST(test_bad_file)
 					  "</bindox-policy>\n");
 	g_autofree char *v30 = write_rule(vendor, "30-c.xml", "vendor.c*");
 
-	assert_load_fails(BINDOX_POLICY_ERROR_USER, a20, 2, 28, "unknown user \"nobody-here\"");
+	assert_load_fails(POLICY_ERROR_USER, a20, 2, 28, "unknown user \"nobody-here\"");
 	/* With that fixed, the next bad file. */
 	g_free(write_rule(admin, "20-b.xml", "admin.b"));
-	assert_load_fails(BINDOX_POLICY_ERROR_WILDCARD, v30, 1, 50, "bad wildcard \"vendor.c*\"");
+	assert_load_fails(POLICY_ERROR_WILDCARD, v30, 1, 50, "bad wildcard \"vendor.c*\"");
 	/* An empty file. */
 	g_free(write_rule(vendor, "30-c.xml", "vendor.c"));
 	g_free(write_file(admin, "40-empty.xml", ""));
 	{
 		g_autofree char *empty = g_build_filename(admin, "40-empty.xml", NULL);
 
-		assert_load_fails(BINDOX_POLICY_ERROR_SYNTAX, empty, 1, 1, "the file is empty");
+		assert_load_fails(POLICY_ERROR_SYNTAX, empty, 1, 1, "the file is empty");
 	}
 }
 END_TEST
@@ -222,19 +222,19 @@ START_TEST(test_io_errors)
 {
 	g_autofree char *link = g_build_filename(admin, "10-dangling.xml", NULL);
 	g_autofree char *not_dir = write_file(tmp_root, "file", "x");
-	BindoxPolicyErrorLocation where = { 0 };
+	PolicyErrorLocation where = { 0 };
 	g_autoptr(GError) error = NULL;
 
 	/* A dangling link cannot be read. */
 	ck_assert_int_eq(symlink("/nonexistent/bindox.xml", link), 0);
-	assert_load_fails(BINDOX_POLICY_ERROR_IO, link, 0, 0,
+	assert_load_fails(POLICY_ERROR_IO, link, 0, 0,
 			  "cannot read: No such file or directory");
 
 	/* A folder that is not one. */
-	ck_assert_ptr_null(bindox_policy_load_dirs(not_dir, NULL, &test_resolver, &where, &error));
-	test_assert_failed(error, &where, BINDOX_POLICY_ERROR_IO, not_dir, 0, 0,
+	ck_assert_ptr_null(policy_load_dirs(not_dir, NULL, &test_resolver, &where, &error));
+	test_assert_failed(error, &where, POLICY_ERROR_IO, not_dir, 0, 0,
 			   "cannot open the folder: Not a directory");
-	bindox_policy_error_location_clear(&where);
+	policy_error_location_clear(&where);
 }
 END_TEST
 
@@ -245,9 +245,9 @@ START_TEST(test_file_too_large)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, (off_t)BINDOX_POLICY_MAX_FILE_SIZE + 4096), 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)POLICY_MAX_FILE_SIZE + 4096), 0);
 	close(fd);
-	assert_load_fails(BINDOX_POLICY_ERROR_LIMIT, path, 0, 0, "the file is larger than");
+	assert_load_fails(POLICY_ERROR_LIMIT, path, 0, 0, "the file is larger than");
 }
 END_TEST
 
@@ -265,7 +265,7 @@ START_TEST(test_rule_limit_across_files)
 	g_free(write_file(vendor, "10-first.xml", xml->str));
 	second = write_file(admin, "20-second.xml", xml->str);
 	/* 25536 rules of the second file fit; the next, on line 25538, does not. */
-	assert_load_fails(BINDOX_POLICY_ERROR_LIMIT, second, 25538, 1, "too many rules");
+	assert_load_fails(POLICY_ERROR_LIMIT, second, 25538, 1, "too many rules");
 	g_string_free(xml, TRUE);
 }
 END_TEST

@@ -109,7 +109,7 @@ END_TEST
 
 START_TEST(test_check_default)
 {
-	BindoxPolicyRequest req = {
+	PolicyRequest req = {
 		.action = BINDOX_POLICY_ACT_REGISTER,
 		.domain = "host",
 		.uid = 1000,
@@ -134,11 +134,11 @@ END_TEST
 
 START_TEST(test_actions)
 {
-	ck_assert_uint_eq(ruleset_action_from_string("register"), BINDOX_POLICY_ACT_REGISTER);
-	ck_assert_uint_eq(ruleset_action_from_string("lookup"), BINDOX_POLICY_ACT_LOOKUP);
-	ck_assert_uint_eq(ruleset_action_from_string("call"), BINDOX_POLICY_ACT_CALL);
-	ck_assert_uint_eq(ruleset_action_from_string("Call"), 0);
-	ck_assert_uint_eq(ruleset_action_from_string(""), 0);
+	ck_assert_uint_eq(policy_action_from_name("register"), BINDOX_POLICY_ACT_REGISTER);
+	ck_assert_uint_eq(policy_action_from_name("lookup"), BINDOX_POLICY_ACT_LOOKUP);
+	ck_assert_uint_eq(policy_action_from_name("call"), BINDOX_POLICY_ACT_CALL);
+	ck_assert_uint_eq(policy_action_from_name("Call"), 0);
+	ck_assert_uint_eq(policy_action_from_name(""), 0);
 }
 END_TEST
 

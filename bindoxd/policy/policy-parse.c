@@ -37,7 +37,7 @@ typedef struct {
 
 typedef struct {
 	PolicyBuilder *builder;
-	const BindoxPolicyResolver *resolver;
+	const PolicyResolver *resolver;
 	const char *file;
 	const char *text;
 	size_t len;
@@ -73,14 +73,14 @@ static const uint32_t rule_actions[] = {
 };
 
 G_GNUC_PRINTF(5, 6)
-static void parser_fail(Parser *p, GError **error, size_t offset, BindoxPolicyErrorCode code,
+static void parser_fail(Parser *p, GError **error, size_t offset, PolicyErrorCode code,
 			const char *format, ...)
 {
 	va_list ap;
 
 	p->error_offset = offset;
 	va_start(ap, format);
-	g_propagate_error(error, g_error_new_valist(BINDOX_POLICY_ERROR, code, format, ap));
+	g_propagate_error(error, g_error_new_valist(POLICY_ERROR, code, format, ap));
 	va_end(ap);
 }
 
@@ -104,12 +104,12 @@ static bool collect_attrs(Parser *p, const char *element, const char **names, co
 		for (j = 0; allowed[j] && strcmp(allowed[j], names[i]) != 0; j++)
 			;
 		if (!allowed[j]) {
-			parser_fail(p, error, attr_offset(p, i, false), BINDOX_POLICY_ERROR_ATTRIBUTE,
+			parser_fail(p, error, attr_offset(p, i, false), POLICY_ERROR_ATTRIBUTE,
 				    "unknown attribute \"%s\" in <%s>", names[i], element);
 			return false;
 		}
 		if (attrs->value[j]) {
-			parser_fail(p, error, attr_offset(p, i, false), BINDOX_POLICY_ERROR_ATTRIBUTE,
+			parser_fail(p, error, attr_offset(p, i, false), POLICY_ERROR_ATTRIBUTE,
 				    "duplicate attribute \"%s\" in <%s>", names[i], element);
 			return false;
 		}
@@ -149,7 +149,7 @@ static bool parse_domain(Parser *p, const char *what, const char *value, size_t 
 		return true;
 	}
 	if (!name_is_valid(value)) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 			    "invalid %s \"%s\": a domain name (1 to %u characters of "
 			    "[A-Za-z0-9._-]) or \"*\"", what, value, BINDOX_NAME_MAX);
 		return false;
@@ -173,7 +173,7 @@ static bool parse_id(Parser *p, const char *what, const char *value, size_t offs
 	if (strcmp(value, "*") == 0)
 		return true;
 	if (value[0] == '\0') {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 			    "empty %s: a name, a number or \"*\"", what);
 		return false;
 	}
@@ -181,7 +181,7 @@ static bool parse_id(Parser *p, const char *what, const char *value, size_t offs
 		for (c = value; *c && n < UINT32_MAX; c++)
 			n = n * 10 + (uint64_t)(*c - '0');
 		if (n >= UINT32_MAX) {
-			parser_fail(p, error, offset, BINDOX_POLICY_ERROR_ATTRIBUTE,
+			parser_fail(p, error, offset, POLICY_ERROR_ATTRIBUTE,
 				    "%s id %s is out of range (0 to %u)", what, value,
 				    UINT32_MAX - 1);
 			return false;
@@ -191,7 +191,7 @@ static bool parse_id(Parser *p, const char *what, const char *value, size_t offs
 		return true;
 	}
 	if (!resolve || !resolve(value, id, p->resolver->data)) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_USER,
+		parser_fail(p, error, offset, POLICY_ERROR_USER,
 			    "unknown %s \"%s\" (names are looked up on the host; "
 			    "give a number for ids of container users)", what, value);
 		return false;
@@ -209,7 +209,7 @@ static bool parse_pattern(Parser *p, const char *value, size_t offset, char **se
 
 	*prefix = false;
 	if (len == 0) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_WILDCARD, "empty service pattern");
+		parser_fail(p, error, offset, POLICY_ERROR_WILDCARD, "empty service pattern");
 		return false;
 	}
 	if (strcmp(value, "*") == 0) {
@@ -218,20 +218,20 @@ static bool parse_pattern(Parser *p, const char *value, size_t offset, char **se
 		return true;
 	}
 	if (strcmp(value, ".*") == 0) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_WILDCARD,
+		parser_fail(p, error, offset, POLICY_ERROR_WILDCARD,
 			    "bad wildcard \".*\": the prefix before \".*\" is empty "
 			    "(\"*\" matches every name)");
 		return false;
 	}
 	if (star && (star != value + len - 1 || len < 2 || value[len - 2] != '.')) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_WILDCARD,
+		parser_fail(p, error, offset, POLICY_ERROR_WILDCARD,
 			    "bad wildcard \"%s\": a pattern is an exact name, a prefix "
 			    "ending in \".*\", or \"*\"", value);
 		return false;
 	}
 	*service = g_strndup(value, star ? len - 1 : len);
 	if (!name_is_valid(*service)) {
-		parser_fail(p, error, offset, BINDOX_POLICY_ERROR_WILDCARD,
+		parser_fail(p, error, offset, POLICY_ERROR_WILDCARD,
 			    "invalid service pattern \"%s\": names are 1 to %u characters "
 			    "of [A-Za-z0-9._-]", value, BINDOX_NAME_MAX);
 		g_clear_pointer(service, g_free);
@@ -257,7 +257,7 @@ static bool start_policy(Parser *p, const char **names, const char **values, GEr
 	if (!collect_attrs(p, "policy", names, values, policy_attrs, &a, error))
 		return false;
 	if (!a.value[POLICY_DOMAIN]) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ATTRIBUTE,
 			    "<policy> needs a domain attribute (a domain name or \"*\")");
 		return false;
 	}
@@ -290,10 +290,10 @@ static bool add_rule(Parser *p, PolicyRuleSpec *spec, GError **error)
 	int r = policy_builder_add_rule(p->builder, spec);
 
 	if (r == -E2BIG)
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_LIMIT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_LIMIT,
 			    "too many rules: at most %u in all files", BINDOX_POLICY_MAX_RULES);
 	else if (r < 0)
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_LIMIT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_LIMIT,
 			    "the names in the rules exceed %u bytes in all files",
 			    BINDOX_POLICY_MAX_STRINGS);
 	return r == 0;
@@ -347,7 +347,7 @@ static bool start_rule(Parser *p, const char *element, const char **names, const
 	if (!collect_attrs(p, element, names, values, rule_attrs, &a, error))
 		return false;
 	if (!a.value[RULE_REGISTER] && !a.value[RULE_LOOKUP] && !a.value[RULE_CALL]) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ATTRIBUTE,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ATTRIBUTE,
 			    "<%s> needs at least one of register, lookup and call", element);
 		return false;
 	}
@@ -359,7 +359,7 @@ static bool start_rule(Parser *p, const char *element, const char **names, const
 	if (a.value[RULE_PEER_DOMAIN]) {
 		if (a.value[RULE_REGISTER]) {
 			parser_fail(p, error, attr_offset(p, a.index[RULE_PEER_DOMAIN], false),
-				    BINDOX_POLICY_ERROR_ATTRIBUTE,
+				    POLICY_ERROR_ATTRIBUTE,
 				    "peer-domain applies to lookup and call, not to register "
 				    "(services are registered in their owner's domain)");
 			goto out;
@@ -398,18 +398,18 @@ static bool check_placement(Parser *p, const char *element, GError **error)
 		     strcmp(element, "allow") == 0 || strcmp(element, "deny") == 0;
 
 	if (p->level == LEVEL_DOCUMENT && p->seen_root) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "a second root element <%s>: a file holds one <bindox-policy>",
 			    element);
 		return false;
 	}
 	if (!known) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "unknown element <%s>", element);
 		return false;
 	}
 	if (p->level == LEVEL_RULE) {
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "<%s> is not allowed here: <allow> and <deny> are empty elements",
 			    element);
 		return false;
@@ -422,7 +422,7 @@ static bool check_placement(Parser *p, const char *element, GError **error)
 			[LEVEL_POLICY] = "<policy> holds <allow> and <deny> elements only",
 		};
 
-		parser_fail(p, error, p->tag, BINDOX_POLICY_ERROR_ELEMENT,
+		parser_fail(p, error, p->tag, POLICY_ERROR_ELEMENT,
 			    "<%s> is not allowed here: %s", element, where[p->level]);
 		return false;
 	}
@@ -480,7 +480,7 @@ static void on_text(GMarkupParseContext *ctx, const char *text, gsize len, gpoin
 	if (i == len)
 		return;
 	parser_fail(p, error, policy_source_find_text(p->text, p->len, p->cursor),
-		    BINDOX_POLICY_ERROR_ELEMENT,
+		    POLICY_ERROR_ELEMENT,
 		    "text is not allowed in <%s> (only elements and comments)",
 		    g_markup_parse_context_get_element(ctx));
 }
@@ -493,8 +493,8 @@ static const GMarkupParser parser_callbacks = {
 
 /* Fails with @code at @offset of the document. */
 G_GNUC_PRINTF(6, 7)
-static bool document_fail(Parser *p, BindoxPolicyErrorLocation *where, GError **error,
-			  size_t offset, BindoxPolicyErrorCode code, const char *format, ...)
+static bool document_fail(Parser *p, PolicyErrorLocation *where, GError **error,
+			  size_t offset, PolicyErrorCode code, const char *format, ...)
 {
 	va_list ap;
 
@@ -507,7 +507,7 @@ static bool document_fail(Parser *p, BindoxPolicyErrorLocation *where, GError **
 }
 
 /* Runs GMarkup; on failure reports the error at its place. */
-static bool parse_markup(Parser *p, BindoxPolicyErrorLocation *where, GError **error)
+static bool parse_markup(Parser *p, PolicyErrorLocation *where, GError **error)
 {
 	GMarkupParseContext *ctx;
 	g_autoptr(GError) e = NULL;
@@ -522,22 +522,22 @@ static bool parse_markup(Parser *p, BindoxPolicyErrorLocation *where, GError **e
 	if (ok)
 		return true;
 
-	if (e->domain == BINDOX_POLICY_ERROR)
+	if (e->domain == POLICY_ERROR)
 		return document_fail(p, where, error, p->error_offset, e->code, "%s", e->message);
 	if (g_error_matches(e, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY))
-		return document_fail(p, where, error, offset, BINDOX_POLICY_ERROR_SYNTAX,
+		return document_fail(p, where, error, offset, POLICY_ERROR_SYNTAX,
 				     "the file is empty (it needs a <bindox-policy> element)");
-	return document_fail(p, where, error, offset, BINDOX_POLICY_ERROR_SYNTAX,
+	return document_fail(p, where, error, offset, POLICY_ERROR_SYNTAX,
 			     "XML syntax: %s", policy_source_markup_message(e));
 }
 
 bool policy_parse_document(PolicyBuilder *b, const char *file, const char *text, size_t len,
-			   const BindoxPolicyResolver *resolver,
-			   BindoxPolicyErrorLocation *where, GError **error)
+			   const PolicyResolver *resolver,
+			   PolicyErrorLocation *where, GError **error)
 {
 	Parser p = {
 		.builder = b,
-		.resolver = resolver ? resolver : bindox_policy_system_resolver(),
+		.resolver = resolver ? resolver : policy_system_resolver(),
 		.file = file,
 		.text = text,
 		.len = len,
@@ -548,9 +548,9 @@ bool policy_parse_document(PolicyBuilder *b, const char *file, const char *text,
 
 	if (len == 0)
 		p.text = "";
-	if (len > BINDOX_POLICY_MAX_FILE_SIZE) {
-		policy_error_set(error, where, BINDOX_POLICY_ERROR_LIMIT, file, 0, 0,
-				 "the file is larger than %u bytes", BINDOX_POLICY_MAX_FILE_SIZE);
+	if (len > POLICY_MAX_FILE_SIZE) {
+		policy_error_set(error, where, POLICY_ERROR_LIMIT, file, 0, 0,
+				 "the file is larger than %u bytes", POLICY_MAX_FILE_SIZE);
 		return false;
 	}
 	/* A UTF-8 byte order mark is allowed; columns count from after it. */
@@ -559,7 +559,7 @@ bool policy_parse_document(PolicyBuilder *b, const char *file, const char *text,
 		p.len -= 3;
 	}
 	if (!g_utf8_validate_len(p.text, p.len, &end)) {
-		document_fail(&p, where, error, (size_t)(end - p.text), BINDOX_POLICY_ERROR_SYNTAX,
+		document_fail(&p, where, error, (size_t)(end - p.text), POLICY_ERROR_SYNTAX,
 			      *end ? "invalid UTF-8" : "a NUL byte");
 		return false;
 	}
@@ -567,7 +567,7 @@ bool policy_parse_document(PolicyBuilder *b, const char *file, const char *text,
 	if (!parse_markup(&p, where, error))
 		goto out;
 	if (!p.seen_root) {
-		document_fail(&p, where, error, p.len, BINDOX_POLICY_ERROR_SYNTAX,
+		document_fail(&p, where, error, p.len, POLICY_ERROR_SYNTAX,
 			      "the file has no <bindox-policy> element");
 		goto out;
 	}

@@ -13,7 +13,7 @@ struct PolicyBuilder {
 	GArray *rules;		/* struct bindox_policy_rule */
 	GString *strings;	/* the blob */
 	GHashTable *offsets;	/* string -> offset + 1 in the blob */
-	GArray *origins;	/* BindoxPolicyOrigin */
+	GArray *origins;	/* PolicyOrigin */
 	GPtrArray *files;	/* char *, NULL-terminated when finished */
 };
 
@@ -24,13 +24,13 @@ PolicyBuilder *policy_builder_new(void)
 	b->rules = g_array_new(FALSE, TRUE, sizeof(struct bindox_policy_rule));
 	b->strings = g_string_new(NULL);
 	b->offsets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	b->origins = g_array_new(FALSE, TRUE, sizeof(BindoxPolicyOrigin));
+	b->origins = g_array_new(FALSE, TRUE, sizeof(PolicyOrigin));
 	b->files = g_ptr_array_new_with_free_func(g_free);
 	return b;
 }
 
 /* The files they name belong to the files array. */
-static void origins_free_texts(BindoxPolicyOrigin *origins, size_t n)
+static void origins_free_texts(PolicyOrigin *origins, size_t n)
 {
 	size_t i;
 
@@ -45,7 +45,7 @@ void policy_builder_free(PolicyBuilder *b)
 	g_array_free(b->rules, TRUE);
 	g_string_free(b->strings, TRUE);
 	g_hash_table_destroy(b->offsets);
-	origins_free_texts((BindoxPolicyOrigin *)(void *)b->origins->data, b->origins->len);
+	origins_free_texts((PolicyOrigin *)(void *)b->origins->data, b->origins->len);
 	g_array_free(b->origins, TRUE);
 	g_ptr_array_free(b->files, TRUE);
 	g_free(b);
@@ -62,7 +62,7 @@ const char *policy_builder_add_file(PolicyBuilder *b, const char *file)
 uint32_t policy_builder_add_origin(PolicyBuilder *b, const char *file, unsigned int line,
 				   unsigned int column, const char *text)
 {
-	BindoxPolicyOrigin origin = {
+	PolicyOrigin origin = {
 		.file = (char *)file,
 		.line = line,
 		.column = column,
@@ -127,16 +127,16 @@ int policy_builder_add_rule(PolicyBuilder *b, const PolicyRuleSpec *spec)
 	return 0;
 }
 
-BindoxPolicy *policy_builder_finish(PolicyBuilder *b)
+Policy *policy_builder_finish(PolicyBuilder *b)
 {
-	BindoxPolicy *p = g_new0(BindoxPolicy, 1);
+	Policy *p = g_new0(Policy, 1);
 
 	p->n_rules = b->rules->len;
 	p->rules = (struct bindox_policy_rule *)(void *)g_array_free(b->rules, p->n_rules == 0);
 	p->strings_size = b->strings->len;
 	p->strings = g_string_free(b->strings, p->strings_size == 0);
 	p->n_origins = b->origins->len;
-	p->origins = (BindoxPolicyOrigin *)(void *)g_array_free(b->origins, p->n_origins == 0);
+	p->origins = (PolicyOrigin *)(void *)g_array_free(b->origins, p->n_origins == 0);
 	g_ptr_array_add(b->files, NULL);
 	p->files = (char **)g_ptr_array_free(b->files, FALSE);
 	g_hash_table_destroy(b->offsets);
@@ -144,7 +144,7 @@ BindoxPolicy *policy_builder_finish(PolicyBuilder *b)
 	return p;
 }
 
-void bindox_policy_free(BindoxPolicy *p)
+void policy_free(Policy *p)
 {
 	if (!p)
 		return;

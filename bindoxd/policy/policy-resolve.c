@@ -62,9 +62,9 @@ static bool resolve_group(const char *name, uint32_t *id, void *data)
 	return resolve(lookup_group, _SC_GETGR_R_SIZE_MAX, name, id);
 }
 
-const BindoxPolicyResolver *bindox_policy_system_resolver(void)
+const PolicyResolver *policy_system_resolver(void)
 {
-	static const BindoxPolicyResolver resolver = {
+	static const PolicyResolver resolver = {
 		.user = resolve_user,
 		.group = resolve_group,
 	};

@@ -23,17 +23,17 @@
 #define BINDOX_POLICY_ADMIN_DIR "/etc/bindox/policy.d"
 #endif
 
-/* A policy file larger than this is refused (BINDOX_POLICY_ERROR_LIMIT). */
-#define BINDOX_POLICY_MAX_FILE_SIZE (64U * 1024U * 1024U)
+/* A policy file larger than this is refused (POLICY_ERROR_LIMIT). */
+#define POLICY_MAX_FILE_SIZE (64U * 1024U * 1024U)
 
 /* Where a rule came from, and what its XML said (for CheckAccess). */
 typedef struct {
-	char *file;		/* path of the XML file; points into BindoxPolicy.files */
+	char *file;		/* path of the XML file; points into Policy.files */
 	unsigned int line;	/* 1-based, of the <allow>/<deny> element's "<" */
 	unsigned int column;	/* 1-based, in characters */
 	char *text;		/* the rule as XML, e.g.
 				 * <policy domain="a"> <allow register="vendor.camera.*"/> */
-} BindoxPolicyOrigin;
+} PolicyOrigin;
 
 /* A compiled policy: rules in evaluation order, strings, origins. */
 typedef struct {
@@ -41,24 +41,24 @@ typedef struct {
 	size_t n_rules;
 	char *strings;		/* the blob the rules' offsets point into (NULL when empty) */
 	size_t strings_size;
-	BindoxPolicyOrigin *origins;	/* n_origins entries; rules[i].source indexes it */
+	PolicyOrigin *origins;	/* n_origins entries; rules[i].source indexes it */
 	size_t n_origins;
 	char **files;		/* the files read, in order, NULL-terminated */
-} BindoxPolicy;
+} Policy;
 
 /* Error domain for policy errors; codes below. */
-#define BINDOX_POLICY_ERROR (bindox_policy_error_quark())
-GQuark bindox_policy_error_quark(void);
+#define POLICY_ERROR (policy_error_quark())
+GQuark policy_error_quark(void);
 
 typedef enum {
-	BINDOX_POLICY_ERROR_IO,		/* a file or folder could not be read */
-	BINDOX_POLICY_ERROR_SYNTAX,	/* not well-formed XML, or empty */
-	BINDOX_POLICY_ERROR_ELEMENT,	/* unknown or misplaced element, text content */
-	BINDOX_POLICY_ERROR_ATTRIBUTE,	/* unknown, missing, duplicate or bad attribute */
-	BINDOX_POLICY_ERROR_WILDCARD,	/* a bad service pattern */
-	BINDOX_POLICY_ERROR_USER,	/* unknown user or group name */
-	BINDOX_POLICY_ERROR_LIMIT,	/* too many rules or too large */
-} BindoxPolicyErrorCode;
+	POLICY_ERROR_IO,		/* a file or folder could not be read */
+	POLICY_ERROR_SYNTAX,	/* not well-formed XML, or empty */
+	POLICY_ERROR_ELEMENT,	/* unknown or misplaced element, text content */
+	POLICY_ERROR_ATTRIBUTE,	/* unknown, missing, duplicate or bad attribute */
+	POLICY_ERROR_WILDCARD,	/* a bad service pattern */
+	POLICY_ERROR_USER,	/* unknown user or group name */
+	POLICY_ERROR_LIMIT,	/* too many rules or too large */
+} PolicyErrorCode;
 
 /*
  * Errors carry their place: the GError message starts with
@@ -71,7 +71,7 @@ typedef struct {
 	char *file;
 	unsigned int line;
 	unsigned int column;
-} BindoxPolicyErrorLocation;
+} PolicyErrorLocation;
 
 /*
  * Resolves user and group names; tests inject their own. Decimal numbers
@@ -82,19 +82,19 @@ typedef struct {
 	bool (*user)(const char *name, uint32_t *id, void *data);
 	bool (*group)(const char *name, uint32_t *id, void *data);
 	void *data;
-} BindoxPolicyResolver;
+} PolicyResolver;
 
 /* The system's resolver: getpwnam_r/getgrnam_r, i.e. the host's databases. */
-const BindoxPolicyResolver *bindox_policy_system_resolver(void);
+const PolicyResolver *policy_system_resolver(void);
 
 /*
  * Parse and compile one document. @file names it in errors. On failure
  * returns NULL, sets @error and, if @where is not NULL, fills it (free with
- * bindox_policy_error_location_clear()).
+ * policy_error_location_clear()).
  */
-BindoxPolicy *bindox_policy_compile_string(const char *file, const char *text, size_t len,
-					   const BindoxPolicyResolver *resolver,
-					   BindoxPolicyErrorLocation *where, GError **error);
+Policy *policy_compile_string(const char *file, const char *text, size_t len,
+					   const PolicyResolver *resolver,
+					   PolicyErrorLocation *where, GError **error);
 
 /*
  * Read every *.xml of @vendor_dir and @admin_dir (either may be NULL or
@@ -106,12 +106,12 @@ BindoxPolicy *bindox_policy_compile_string(const char *file, const char *text, s
  * name. One bad file fails the whole load. No files at all gives an empty
  * table (the built-in default).
  */
-BindoxPolicy *bindox_policy_load_dirs(const char *vendor_dir, const char *admin_dir,
-				      const BindoxPolicyResolver *resolver,
-				      BindoxPolicyErrorLocation *where, GError **error);
+Policy *policy_load_dirs(const char *vendor_dir, const char *admin_dir,
+				      const PolicyResolver *resolver,
+				      PolicyErrorLocation *where, GError **error);
 
-void bindox_policy_free(BindoxPolicy *p);
-void bindox_policy_error_location_clear(BindoxPolicyErrorLocation *where);
+void policy_free(Policy *p);
+void policy_error_location_clear(PolicyErrorLocation *where);
 
 /* A request, as the driver sees it. Domain names, not ids. */
 typedef struct {
@@ -122,7 +122,7 @@ typedef struct {
 	const char *service;	/* service name */
 	const char *peer_domain; /* owner's domain; NULL: same as domain.
 				  * Ignored for register (the peer is the subject). */
-} BindoxPolicyRequest;
+} PolicyRequest;
 
 /*
  * Evaluate like the driver (the rules from the last to the first, the first
@@ -133,14 +133,20 @@ typedef struct {
  * -1 when the built-in default decided. @p NULL is the empty policy. An
  * @action that is not exactly one BINDOX_POLICY_ACT_* bit is denied (-1).
  */
-bool bindox_policy_check(const BindoxPolicy *p, const BindoxPolicyRequest *req, long *rule_out);
+bool policy_check(const Policy *p, const PolicyRequest *req, long *rule_out);
+
+/* "register", "lookup", "call" -> one BINDOX_POLICY_ACT_* bit; 0 if unknown. */
+uint32_t policy_action_from_name(const char *name);
+
+/* The name of one BINDOX_POLICY_ACT_* bit; NULL for anything else. */
+const char *policy_action_name(uint32_t action);
 
 /*
  * What decided a verdict, for humans: "FILE:LINE:COLUMN: TEXT" for
  * @rule >= 0, a sentence about the built-in default for -1. Free with
  * g_free().
  */
-char *bindox_policy_describe_rule(const BindoxPolicy *p, long rule);
+char *policy_describe_rule(const Policy *p, long rule);
 
 /* The name of the host domain, as the driver reports it. */
 #define BINDOX_HOST_DOMAIN "host"

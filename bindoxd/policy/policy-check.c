@@ -2,14 +2,15 @@
 /*
  * The evaluator: the driver's decision, computed in bindoxd for CheckAccess
  * (semantics in <linux/bindox.h>: the last matching rule decides, else the
- * built-in default).
+ * built-in default). tests/policy-cases holds the cases both must agree on;
+ * a change here needs its case there, which runs against the driver too.
  */
 
 #include <string.h>
 #include "policy-private.h"
 
 /* The rule's string at @off/@len, compared with @len bytes of @s. */
-static bool blob_has(const BindoxPolicy *p, uint32_t off, uint32_t len, const char *s,
+static bool blob_has(const Policy *p, uint32_t off, uint32_t len, const char *s,
 		     size_t s_len)
 {
 	if (len != s_len || (size_t)off + len > p->strings_size)
@@ -17,8 +18,8 @@ static bool blob_has(const BindoxPolicy *p, uint32_t off, uint32_t len, const ch
 	return len == 0 || memcmp(p->strings + off, s, len) == 0;
 }
 
-static bool rule_matches(const BindoxPolicy *p, const struct bindox_policy_rule *r,
-			 const BindoxPolicyRequest *req, const char *peer)
+static bool rule_matches(const Policy *p, const struct bindox_policy_rule *r,
+			 const PolicyRequest *req, const char *peer)
 {
 	size_t service_len = strlen(req->service);
 
@@ -45,14 +46,24 @@ static bool rule_matches(const BindoxPolicy *p, const struct bindox_policy_rule 
 	return blob_has(p, r->peer_domain_off, r->peer_domain_len, peer, strlen(peer));
 }
 
-static bool builtin_default(const BindoxPolicyRequest *req, const char *peer)
+/*
+ * The driver asks whether the subject's domain is the host domain (id 0);
+ * bindoxd knows domains by name, and the driver gives the name "host" to
+ * that domain and refuses it for any other, so the two questions are one.
+ */
+static bool is_host_domain(const char *domain)
+{
+	return strcmp(domain, BINDOX_HOST_DOMAIN) == 0;
+}
+
+static bool builtin_default(const PolicyRequest *req, const char *peer)
 {
 	if (req->action == BINDOX_POLICY_ACT_REGISTER)
-		return req->uid == 0 && strcmp(req->domain, BINDOX_HOST_DOMAIN) == 0;
+		return req->uid == 0 && is_host_domain(req->domain);
 	return strcmp(peer, req->domain) == 0;
 }
 
-bool bindox_policy_check(const BindoxPolicy *p, const BindoxPolicyRequest *req, long *rule_out)
+bool policy_check(const Policy *p, const PolicyRequest *req, long *rule_out)
 {
 	const char *peer;
 	size_t i;
@@ -79,9 +90,33 @@ bool bindox_policy_check(const BindoxPolicy *p, const BindoxPolicyRequest *req, 
 	return builtin_default(req, peer);
 }
 
-char *bindox_policy_describe_rule(const BindoxPolicy *p, long rule)
+const char *policy_action_name(uint32_t action)
 {
-	const BindoxPolicyOrigin *o;
+	switch (action) {
+	case BINDOX_POLICY_ACT_REGISTER:
+		return "register";
+	case BINDOX_POLICY_ACT_LOOKUP:
+		return "lookup";
+	case BINDOX_POLICY_ACT_CALL:
+		return "call";
+	default:
+		return NULL;
+	}
+}
+
+uint32_t policy_action_from_name(const char *name)
+{
+	uint32_t action;
+
+	for (action = 1; action & BINDOX_POLICY_ACT_ALL; action <<= 1)
+		if (strcmp(name, policy_action_name(action)) == 0)
+			return action;
+	return 0;
+}
+
+char *policy_describe_rule(const Policy *p, long rule)
+{
+	const PolicyOrigin *o;
 
 	if (rule < 0)
 		return g_strdup("built-in default: only uid 0 in the host domain may register; "

@@ -5,28 +5,28 @@
 
 #include "policy-private.h"
 
-G_DEFINE_QUARK(bindox-policy-error-quark, bindox_policy_error)
+G_DEFINE_QUARK(bindox-policy-error-quark, policy_error)
 
-void policy_error_setv(GError **error, BindoxPolicyErrorLocation *where,
-		       BindoxPolicyErrorCode code, const char *file, unsigned int line,
+void policy_error_setv(GError **error, PolicyErrorLocation *where,
+		       PolicyErrorCode code, const char *file, unsigned int line,
 		       unsigned int column, const char *format, va_list ap)
 {
 	g_autofree char *message = g_strdup_vprintf(format, ap);
 
 	if (where) {
-		bindox_policy_error_location_clear(where);
+		policy_error_location_clear(where);
 		where->file = g_strdup(file);
 		where->line = line;
 		where->column = column;
 	}
 	if (line == 0)
-		g_set_error(error, BINDOX_POLICY_ERROR, code, "%s: %s", file, message);
+		g_set_error(error, POLICY_ERROR, code, "%s: %s", file, message);
 	else
-		g_set_error(error, BINDOX_POLICY_ERROR, code, "%s:%u:%u: %s", file, line, column,
+		g_set_error(error, POLICY_ERROR, code, "%s:%u:%u: %s", file, line, column,
 			    message);
 }
 
-void policy_error_set(GError **error, BindoxPolicyErrorLocation *where, BindoxPolicyErrorCode code,
+void policy_error_set(GError **error, PolicyErrorLocation *where, PolicyErrorCode code,
 		      const char *file, unsigned int line, unsigned int column,
 		      const char *format, ...)
 {
@@ -37,7 +37,7 @@ void policy_error_set(GError **error, BindoxPolicyErrorLocation *where, BindoxPo
 	va_end(ap);
 }
 
-void bindox_policy_error_location_clear(BindoxPolicyErrorLocation *where)
+void policy_error_location_clear(PolicyErrorLocation *where)
 {
 	if (!where)
 		return;

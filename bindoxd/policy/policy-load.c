@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include "policy-private.h"
 
-BindoxPolicy *bindox_policy_compile_string(const char *file, const char *text, size_t len,
-					   const BindoxPolicyResolver *resolver,
-					   BindoxPolicyErrorLocation *where, GError **error)
+Policy *policy_compile_string(const char *file, const char *text, size_t len,
+					   const PolicyResolver *resolver,
+					   PolicyErrorLocation *where, GError **error)
 {
 	PolicyBuilder *b = policy_builder_new();
 	const char *name = policy_builder_add_file(b, file);
@@ -46,7 +46,7 @@ static bool is_policy_file_name(const char *name)
  * /dev/null masks the name (path NULL). A missing folder holds no files.
  */
 static bool list_dir(GHashTable *files, const char *dir, bool admin,
-		     BindoxPolicyErrorLocation *where, GError **error)
+		     PolicyErrorLocation *where, GError **error)
 {
 	DIR *d = opendir(dir);
 	struct dirent *entry;
@@ -55,7 +55,7 @@ static bool list_dir(GHashTable *files, const char *dir, bool admin,
 	if (!d) {
 		if (errno == ENOENT)
 			return true;
-		policy_error_set(error, where, BINDOX_POLICY_ERROR_IO, dir, 0, 0,
+		policy_error_set(error, where, POLICY_ERROR_IO, dir, 0, 0,
 				 "cannot open the folder: %s", g_strerror(errno));
 		return false;
 	}
@@ -67,7 +67,7 @@ static bool list_dir(GHashTable *files, const char *dir, bool admin,
 			continue;
 		path = g_build_filename(dir, entry->d_name, NULL);
 		if (stat(path, &st) < 0) {
-			policy_error_set(error, where, BINDOX_POLICY_ERROR_IO, path, 0, 0,
+			policy_error_set(error, where, POLICY_ERROR_IO, path, 0, 0,
 					 "cannot read: %s", g_strerror(errno));
 			ok = false;
 		} else if (admin && policy_is_dev_null(&st)) {
@@ -77,7 +77,7 @@ static bool list_dir(GHashTable *files, const char *dir, bool admin,
 		}
 	}
 	if (ok && errno != 0) {
-		policy_error_set(error, where, BINDOX_POLICY_ERROR_IO, dir, 0, 0,
+		policy_error_set(error, where, POLICY_ERROR_IO, dir, 0, 0,
 				 "cannot read the folder: %s", g_strerror(errno));
 		ok = false;
 	}
@@ -85,26 +85,26 @@ static bool list_dir(GHashTable *files, const char *dir, bool admin,
 	return ok;
 }
 
-GByteArray *policy_read_file(const char *path, BindoxPolicyErrorLocation *where, GError **error)
+GByteArray *policy_read_file(const char *path, PolicyErrorLocation *where, GError **error)
 {
 	GByteArray *data;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
-		policy_error_set(error, where, BINDOX_POLICY_ERROR_IO, path, 0, 0,
+		policy_error_set(error, where, POLICY_ERROR_IO, path, 0, 0,
 				 "cannot read: %s", g_strerror(errno));
 		return NULL;
 	}
 	data = g_byte_array_new();
-	while (data->len <= BINDOX_POLICY_MAX_FILE_SIZE) {
+	while (data->len <= POLICY_MAX_FILE_SIZE) {
 		guint8 chunk[65536];
-		size_t want = MIN(sizeof(chunk), BINDOX_POLICY_MAX_FILE_SIZE + 1 - data->len);
+		size_t want = MIN(sizeof(chunk), POLICY_MAX_FILE_SIZE + 1 - data->len);
 		ssize_t n = read(fd, chunk, want);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			policy_error_set(error, where, BINDOX_POLICY_ERROR_IO, path, 0, 0,
+			policy_error_set(error, where, POLICY_ERROR_IO, path, 0, 0,
 					 "cannot read: %s", g_strerror(errno));
 			g_byte_array_unref(data);
 			data = NULL;
@@ -123,8 +123,8 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool load_file(PolicyBuilder *b, const char *path, const BindoxPolicyResolver *resolver,
-		      BindoxPolicyErrorLocation *where, GError **error)
+static bool load_file(PolicyBuilder *b, const char *path, const PolicyResolver *resolver,
+		      PolicyErrorLocation *where, GError **error)
 {
 	GByteArray *data = policy_read_file(path, where, error);
 	bool ok;
@@ -137,9 +137,9 @@ static bool load_file(PolicyBuilder *b, const char *path, const BindoxPolicyReso
 	return ok;
 }
 
-BindoxPolicy *bindox_policy_load_dirs(const char *vendor_dir, const char *admin_dir,
-				      const BindoxPolicyResolver *resolver,
-				      BindoxPolicyErrorLocation *where, GError **error)
+Policy *policy_load_dirs(const char *vendor_dir, const char *admin_dir,
+				      const PolicyResolver *resolver,
+				      PolicyErrorLocation *where, GError **error)
 {
 	g_autoptr(GHashTable) files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autofree gpointer *names = NULL;

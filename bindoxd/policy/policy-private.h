@@ -88,7 +88,7 @@ uint32_t policy_builder_add_origin(PolicyBuilder *b, const char *file, unsigned 
 int policy_builder_add_rule(PolicyBuilder *b, const PolicyRuleSpec *spec);
 
 /* Takes the builder apart into the finished policy. */
-BindoxPolicy *policy_builder_finish(PolicyBuilder *b);
+Policy *policy_builder_finish(PolicyBuilder *b);
 
 /* ---- policy-parse.c ---- */
 
@@ -97,8 +97,8 @@ BindoxPolicy *policy_builder_finish(PolicyBuilder *b);
  * policy_builder_add_file(). On failure fills @where and @error.
  */
 bool policy_parse_document(PolicyBuilder *b, const char *file, const char *text, size_t len,
-			   const BindoxPolicyResolver *resolver,
-			   BindoxPolicyErrorLocation *where, GError **error);
+			   const PolicyResolver *resolver,
+			   PolicyErrorLocation *where, GError **error);
 
 /* ---- policy-load.c: files, shared with the domain files (domain-config.c) ---- */
 
@@ -108,11 +108,11 @@ struct stat;
 bool policy_is_dev_null(const struct stat *st);
 
 /*
- * Reads at most BINDOX_POLICY_MAX_FILE_SIZE + 1 bytes: enough for the
+ * Reads at most POLICY_MAX_FILE_SIZE + 1 bytes: enough for the
  * parser to refuse a file that is too large. NULL with @error set when the
  * file cannot be read.
  */
-GByteArray *policy_read_file(const char *path, BindoxPolicyErrorLocation *where, GError **error);
+GByteArray *policy_read_file(const char *path, PolicyErrorLocation *where, GError **error);
 
 /* ---- policy-error.c ---- */
 
@@ -120,12 +120,12 @@ GByteArray *policy_read_file(const char *path, BindoxPolicyErrorLocation *where,
  * Sets @error to "FILE:LINE:COLUMN: message" ("FILE: message" when @line
  * is 0) and fills @where (if not NULL) with the same place.
  */
-void policy_error_set(GError **error, BindoxPolicyErrorLocation *where, BindoxPolicyErrorCode code,
+void policy_error_set(GError **error, PolicyErrorLocation *where, PolicyErrorCode code,
 		      const char *file, unsigned int line, unsigned int column,
 		      const char *format, ...) G_GNUC_PRINTF(7, 8);
 
-void policy_error_setv(GError **error, BindoxPolicyErrorLocation *where,
-		       BindoxPolicyErrorCode code, const char *file, unsigned int line,
+void policy_error_setv(GError **error, PolicyErrorLocation *where,
+		       PolicyErrorCode code, const char *file, unsigned int line,
 		       unsigned int column, const char *format, va_list ap) G_GNUC_PRINTF(7, 0);
 
 #endif /* BINDOXD_POLICY_PRIVATE_H */
