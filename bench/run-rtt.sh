@@ -2,19 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-rtt.sh [options] [-- RTT_ARGS...]: build (if needed) the module and
-# build/bench/rtt, boot the test VM (tests/vm/run-vm.sh) and run rtt there,
-# once per variant, in one boot. Prints the tables and writes the guest's
-# output to bench/results/rtt-latest.txt and the JSON results to
-# bench/results/rtt-latest-VARIANT.json.
+# ipcbench, boot the test VM (tests/vm/run-vm.sh) and run its round-trip
+# mode, "ipcbench rtt", there once per variant, in one boot. Prints the
+# tables and writes the JSON results to bench/results/rtt-latest-VARIANT.json;
+# the guest's whole output stays in bench/results/vm-last.tmp/output.log
+# (not committed).
 #
 #   --variants LIST   space- or comma-separated, in run order, from
 #                     "default" (no pinning) and "same-cpu" (--same-cpu);
 #                     default: "default same-cpu"
-#   --no-build        use the module and build/ as they are
+#   --no-build        use the module and the build directory as they are
 #   --build-dir DIR   meson build directory (default: build-bench, set up
-#                     if missing with -Dbuildtype=release -Dtests=false, so
-#                     that library and benchmark are optimized as they would
-#                     be in use, and the tests do not have to build)
+#                     if missing with -Dbuildtype=release -Dtests=false
+#                     -Dbench=enabled, as bench/run does, so that library and
+#                     benchmark are optimized as they would be in use)
 #   --timeout SECS    bound on the VM run (default: 1800)
 #   --module PATH     load this build of the module instead of
 #                     module/bindox.ko (e.g. an experimental copy)
@@ -23,8 +24,8 @@
 #   --diag            instead of the benchmark, diagnose: per method and
 #                     variant, perf stat (task-clock, context switches,
 #                     migrations), a perf record profile (cpu-clock) and
-#                     strace -c, in bench/results/rtt-diag-latest.txt
-#   RTT_ARGS          passed to every rtt run (e.g. --iterations 50000)
+#                     strace -c, printed (and kept in vm-last.tmp/output.log)
+#   RTT_ARGS          passed to every run (e.g. --iterations 50000)
 #
 # Inside the guest (used by this script):
 #   run-rtt.sh --guest {bench|diag} VARIANTS BUILD_DIR -- RTT_ARGS
@@ -42,7 +43,8 @@ die() {
 if [[ ${1:-} == --guest ]]; then
 	mode=$2
 	variants=$3
-	rtt=$4/bench/rtt
+	ipcbench=$4/bench/ipcbench/ipcbench
+	rtt=("$ipcbench" rtt)
 	shift 4
 	[[ ${1:-} == -- ]] && shift
 	out=${BINDOX_RESULTS:?not in the test VM}
@@ -53,8 +55,8 @@ if [[ ${1:-} == --guest ]]; then
 		for v in $variants; do
 			extra=()
 			[[ $v == same-cpu ]] && extra=(--same-cpu)
-			echo "=== rtt variant: $v ($rtt ${extra[*]} $*) ==="
-			"$rtt" "${extra[@]}" --json "$out/rtt-$v.json" "$@" || rc=1
+			echo "=== rtt variant: $v (ipcbench rtt ${extra[*]} $*) ==="
+			"${rtt[@]}" "${extra[@]}" --json "$out/rtt-$v.json" "$@" || rc=1
 			echo
 		done
 		exit "$rc"
@@ -68,7 +70,7 @@ if [[ ${1:-} == --guest ]]; then
 		for m in bindox uds pipe; do
 			echo "=== perf stat, $m, $v: $n timed + $w warm-up round trips ==="
 			perf stat -x, -e task-clock,context-switches,cpu-migrations \
-				-o "$out/stat-$v-$m.csv" -- "$rtt" "${extra[@]}" --methods "$m" \
+				-o "$out/stat-$v-$m.csv" -- "${rtt[@]}" "${extra[@]}" --methods "$m" \
 				--iterations "$n" --warmup "$w" --rounds 1 "$@" | grep -E "^$m " || rc=1
 			awk -F, -v rt=$((n + w)) '$3 != "" && $1 ~ /^[0-9.]+$/ {
 				printf "  %-17s %14.1f  = %9.3f per round trip%s\n", $3, $1, $1 / rt,
@@ -80,16 +82,16 @@ if [[ ${1:-} == --guest ]]; then
 	for m in bindox uds pipe; do
 		echo "=== perf record -e cpu-clock -a, $m, same-cpu: top kernel+user symbols ==="
 		perf record -q -e cpu-clock -F 4000 -a -o "/tmp/perf-$m.data" -- \
-			"$rtt" --same-cpu --methods "$m" --iterations "$n" --warmup "$w" --rounds 1 "$@" \
+			"${rtt[@]}" --same-cpu --methods "$m" --iterations "$n" --warmup "$w" --rounds 1 "$@" \
 			>/dev/null || rc=1
 		perf report -q -i "/tmp/perf-$m.data" --no-children --percentage relative \
 			--sort dso,sym --stdio \
-			--comm rtt 2>/dev/null | grep -v '^$' | head -n 45 || true
+			--comm ipcbench 2>/dev/null | grep -v '^$' | head -n 45 || true
 		echo
 	done
 	for m in bindox uds pipe; do
 		echo "=== strace -f -c, $m, 2000 round trips (setup included) ==="
-		strace -f -c -o "$out/strace-$m.txt" "$rtt" --methods "$m" --iterations 2000 \
+		strace -f -c -o "$out/strace-$m.txt" "${rtt[@]}" --methods "$m" --iterations 2000 \
 			--warmup 0 >/dev/null || rc=1
 		head -n 14 "$out/strace-$m.txt"
 		echo
@@ -114,7 +116,7 @@ while [[ $# -gt 0 ]]; do
 	--append) append=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--diag) mode=diag; shift ;;
-	-h | --help) sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '4,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (rtt's own options go after --)" ;;
 	esac
@@ -133,11 +135,12 @@ if [[ $build -eq 1 ]]; then
 	# Both are incremental: nothing is rebuilt when nothing changed.
 	make -s -C "/lib/modules/$kver/build" M="$repo/module" modules
 	if [[ ! -d $build_dir/meson-info ]]; then
-		meson setup -Dbuildtype=release -Dtests=false "$build_dir"
+		meson setup -Dbuildtype=release -Dtests=false -Dbench=enabled "$build_dir"
 	fi
-	ninja -C "$build_dir" bench/rtt
+	ninja -C "$build_dir" bench/ipcbench/ipcbench
 fi
-[[ -x $build_dir/bench/rtt ]] || die "$build_dir/bench/rtt missing (build it, or drop --no-build)"
+[[ -x $build_dir/bench/ipcbench/ipcbench ]] ||
+	die "$build_dir/bench/ipcbench/ipcbench missing (build it, or drop --no-build)"
 module=${module:-$repo/module/bindox.ko}
 [[ -f $module ]] || die "$module missing"
 case $build_dir in
@@ -155,29 +158,16 @@ vm_args=(--timeout "$timeout" --out "$vm_out" --module "$module")
 "$repo/tests/vm/run-vm.sh" "${vm_args[@]}" -- \
 	"$bench_dir/run-rtt.sh" --guest "$mode" "$variants" "$guest_build" -- "$@" || rc=$?
 
-if [[ $mode == diag ]]; then
-	txt=$results/rtt-diag-latest.txt
-else
-	txt=$results/rtt-latest.txt
-fi
 if [[ -s $vm_out/output.log ]]; then
-	{
-		echo "# bench/run-rtt.sh${append:+ --append \"$append\"}${module:+ --module $module}$([[ $mode == diag ]] && echo " --diag") --variants \"$variants\"${*:+ -- $*}"
-		echo "# host: $(uname -r), guest: $kver, QEMU TCG, 2 vCPUs; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		echo "# commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)," \
-			"build: $build_dir ($(meson introspect --buildoptions "$build_dir" 2>/dev/null |
-				python3 -c 'import json, sys; print(" ".join(o["name"] + "=" + str(o["value"]) for o in json.load(sys.stdin) if o["name"] in ("buildtype", "optimization")))' 2>/dev/null || echo "?"))"
-		echo "# (module/, lib/, tests/ may hold uncommitted work of others)"
-		echo "# vm checks: $(tr '\n' ' ' 2>/dev/null <"$vm_out/checks" || echo none)"
-		echo
-		cat "$vm_out/output.log"
-	} >"$txt"
-	for v in $variants; do
-		if [[ -f $vm_out/rtt-$v.json ]]; then
-			cp "$vm_out/rtt-$v.json" "$results/rtt-latest-$v.json"
-		fi
-	done
-	echo "run-rtt: results in $txt"
+	if [[ $mode == bench ]]; then
+		for v in $variants; do
+			if [[ -f $vm_out/rtt-$v.json ]]; then
+				cp "$vm_out/rtt-$v.json" "$results/rtt-latest-$v.json"
+				echo "run-rtt: $results/rtt-latest-$v.json"
+			fi
+		done
+	fi
+	echo "run-rtt: the guest's output is in $vm_out/output.log"
 else
 	echo "run-rtt: no output from the guest; see $vm_out" >&2
 	[[ $rc -ne 0 ]] || rc=1

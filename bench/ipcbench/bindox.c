@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * bindox: a call per exchange. The server registers a service with a
- * Coordinator (bench-coord.h, forked by prepare() unless one runs); the
+ * Coordinator (bindox-setup.h, started by prepare() unless one runs); the
  * client in its container looks it up through the bind-mounted device and
  * calls it: one BINDOX_IOC_CALL per exchange on the client, one
  * BINDOX_IOC_REPLY_RECV on the server.
@@ -15,19 +15,17 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <bindox/bindox.h>
 #ifdef HAVE_BINDOX_BUFFER
 #include <bindox/buffer.h>
 #endif
 
-#include "../bench-coord.h"
+#include "bindox-setup.h"
+#include "child.h"
 #include "method.h"
 #include "util.h"
 
@@ -64,15 +62,10 @@ static bool use_buffers(const MethodSide *s)
 
 static void bx_cleanup(MethodAux *aux)
 {
-	int status;
-
 	if (!aux)
 		return;
-	if (aux->coordinator > 0) {
-		/* It exits after the one LOOKUP; if the run failed before, end it. */
-		kill(aux->coordinator, SIGTERM);
-		(void)waitpid(aux->coordinator, &status, 0);
-	}
+	/* It exits after the one LOOKUP; if the run failed before, end it. */
+	(void)reap_child(&aux->coordinator, true);
 	free(aux);
 }
 
@@ -80,46 +73,18 @@ static int bx_prepare(const MethodParams *p, MethodAux **out)
 {
 	MethodAux *aux = calloc(1, sizeof(*aux));
 	char name[64];
-	int ready[2];
-	int32_t status;
 	int r;
 
 	if (!aux)
 		return -ENOMEM;
 	service_name(p, name, sizeof(name));
-	if (pipe2(ready, O_CLOEXEC) < 0) {
-		free(aux);
-		return -errno;
-	}
-	fflush(NULL);
-	aux->coordinator = fork();
-	if (aux->coordinator == 0) {
-		close(ready[0]);
-		_exit(bench_coordinator(p->bindox_device, name, ready[1]) < 0 ? 1 : 0);
-	}
-	close(ready[1]);
-	if (aux->coordinator < 0) {
-		r = -errno;
-		close(ready[0]);
+	r = bench_coordinator_start(p->bindox_device, name, &aux->coordinator);
+	if (r < 0) {
 		free(aux);
 		return r;
 	}
-	r = read_full(ready[0], &status, sizeof(status));
-	close(ready[0]);
-	if (r <= 0)
-		status = r < 0 ? r : -ECHILD;
-	if (status == -EBUSY) {
-		/* Another Coordinator runs (bindoxd): use that one. */
-		(void)waitpid(aux->coordinator, NULL, 0);
-		aux->coordinator = -1;
-		status = 0;
-	}
 	*out = aux;
-	if (status < 0) {
-		bx_cleanup(aux);
-		*out = NULL;
-	}
-	return status;
+	return 0;
 }
 
 /* ---- both sides ---- */
@@ -156,15 +121,7 @@ static int bx_side_new(const MethodParams *p, MethodSide **out)
 #endif
 	/* With buffers, a message carries just the buffer object. */
 	inline_bytes = use_buffers(s) ? sizeof(struct bindox_object) : s->size;
-	r = bindox_conn_open(p->bindox_device, &s->conn);
-	if (r >= 0)
-		r = bindox_msg_new(&s->out);
-	if (r >= 0)
-		r = bindox_msg_new(&s->in);
-	if (r >= 0)
-		r = bindox_msg_reserve(s->out, inline_bytes, 1);
-	if (r >= 0)
-		r = bindox_msg_reserve(s->in, inline_bytes, 1);
+	r = bindox_open_with_msgs(p->bindox_device, inline_bytes, 1, &s->conn, &s->out, &s->in);
 	if (r >= 0 && !use_buffers(s)) {
 		s->local = map_buffer(s->size);
 		if (!s->local)

@@ -6,7 +6,8 @@
  * both, samples their memory, collects their reports and writes one result
  * per run (results.h). Each exchange: the client writes its whole buffer and
  * passes it, the server checks it, writes the whole buffer and passes it
- * back, the client checks the reply (run.h). A benchmark, not a test.
+ * back, the client checks the reply (run.h). "ipcbench rtt" is the
+ * round-trip mode instead (rtt.h). A benchmark, not a test.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,14 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "child.h"
 #include "container.h"
 #include "method.h"
 #include "pss.h"
 #include "results.h"
+#include "rtt.h"
 #include "run.h"
 #include "util.h"
 
@@ -95,21 +97,6 @@ static int read_report(int fd, SideReport *rep, void *samples, size_t sample_siz
 	return r;
 }
 
-static int reap(pid_t *pid, bool force)
-{
-	int status;
-
-	if (*pid <= 0)
-		return 0;
-	if (force)
-		kill(*pid, SIGKILL);
-	while (waitpid(*pid, &status, 0) < 0)
-		if (errno != EINTR)
-			break;
-	*pid = -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
-}
-
 /* ---- the two sides' processes ---- */
 
 typedef struct ClientArg {
@@ -125,34 +112,9 @@ static int client_main(void *arg)
 	return run_client(a->spec, a->addr, a->ctl, a->go);
 }
 
-static pid_t start_server(const RunSpec *spec, const char *cgroup, int *ctl)
+static int server_main(void *arg, int ctl)
 {
-	int p[2];
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		close(p[0]);
-		close(p[1]);
-		return err;
-	}
-	if (pid == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-			_exit(1);
-		close(p[0]);
-		if (cgroup && cgroup_join(cgroup) < 0)
-			_exit(1);
-		/* exit(), not _exit(): libraries deregister (iceoryx's runtime). */
-		exit(run_server(spec, p[1]) < 0 ? 1 : 0);
-	}
-	close(p[1]);
-	*ctl = p[0];
-	return pid;
+	return run_server(arg, ctl);
 }
 
 /* The client, in a container unless --no-container; *@keeper: see container.h. */
@@ -237,8 +199,8 @@ static int run_sides(Run *run)
 	uint8_t go = 1;
 	int r;
 
-	run->server = start_server(&run->spec, run->have_cgroup ? run->cgroup : NULL,
-				   &run->server_ctl);
+	run->server = spawn_child(server_main, &run->spec, run->have_cgroup ? run->cgroup : NULL,
+				  &run->server_ctl);
 	if (run->server < 0)
 		return run_fail(run, "fork server", run->server), -1;
 	r = read_deadline(run->server_ctl, &sready, sizeof(sready), deadline);
@@ -343,13 +305,13 @@ static void run_one(const Options *opt, const Method *m, uint64_t size, const ch
 		(void)pss_sampler_stop(run.sampler, NULL);
 	close_fd(&run.go);
 	/* Children that failed may still wait for each other: end them. */
-	if (reap(&run.keeper, failed) < 0 && !failed)
+	if (reap_child(&run.keeper, failed) < 0 && !failed)
 		run_fail(&run, "client exit status", ECHILD);
 	if (opt->container)
-		(void)reap(&run.client, failed);	/* already gone with its keeper */
-	else if (reap(&run.client, failed) < 0 && !failed)
+		(void)reap_child(&run.client, failed);	/* already gone with its keeper */
+	else if (reap_child(&run.client, failed) < 0 && !failed)
 		run_fail(&run, "client exit status", ECHILD);
-	if (reap(&run.server, failed) < 0 && !failed)
+	if (reap_child(&run.server, failed) < 0 && !failed)
 		run_fail(&run, "server exit status", ECHILD);
 	close_fd(&run.client_ctl);
 	close_fd(&run.server_ctl);
@@ -374,19 +336,6 @@ static const Method *method_by_name(const char *name)
 		if (strcmp(methods[i]->name, name) == 0)
 			return methods[i];
 	return NULL;
-}
-
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 /* 64, 4K, 128M, 1G (powers of 1024). */
@@ -446,6 +395,7 @@ static void usage(FILE *f, const char *argv0)
 
 	fprintf(f,
 		"Usage: %s [options]\n"
+		"       %s rtt [options]   64-byte round trips (see: %s rtt --help)\n"
 		"The paper's benchmark: client (in a container) and server exchange a buffer\n"
 		"that each writes whole before passing it; one result per size and method.\n\n"
 		"  --workload NAME     label of the results: paper (default) or small\n"
@@ -461,7 +411,7 @@ static void usage(FILE *f, const char *argv0)
 		"  --no-container      run the client without namespaces (debugging)\n"
 		"  --list              list the methods of this build and how they pass data\n"
 		"  -h, --help          this text\n\nMethods:",
-		argv0, DEFAULT_PSS_INTERVAL_MS, DEFAULT_RUN_TIMEOUT_S);
+		argv0, argv0, argv0, DEFAULT_PSS_INTERVAL_MS, DEFAULT_RUN_TIMEOUT_S);
 	for (i = 0; methods[i]; i++)
 		fprintf(f, " %s", methods[i]->name);
 	fprintf(f, "\n");
@@ -577,6 +527,8 @@ int main(int argc, char **argv)
 	Options opt;
 	int failed = 0;
 
+	if (argc > 1 && strcmp(argv[1], "rtt") == 0)
+		return rtt_main(argc - 1, argv + 1);
 	if (options_parse(argc, argv, &opt) < 0) {
 		usage(stderr, argv[0]);
 		return 2;

@@ -8,31 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_u64(const void *a, const void *b)
+#include "json.h"
+#include "stats.h"
+
+/* ns to ms */
+static double ms(double ns)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of @n >= 1 sorted samples (ns), in ms. */
-static double pct_ms(const uint64_t *sorted, uint64_t n, unsigned int pct)
-{
-	uint64_t rank = (pct * n + 99) / 100;
-
-	if (rank < 1)
-		rank = 1;
-	return (double)sorted[rank - 1] / 1e6;
-}
-
-static double mean_ms(const uint64_t *v, uint64_t n)
-{
-	double sum = 0;
-	uint64_t i;
-
-	for (i = 0; i < n; i++)
-		sum += (double)v[i];
-	return sum / (double)n / 1e6;
+	return ns / 1e6;
 }
 
 int result_compute(RunResult *res, const uint64_t (*client)[2], const uint64_t *server_write,
@@ -41,6 +23,7 @@ int result_compute(RunResult *res, const uint64_t (*client)[2], const uint64_t *
 	uint64_t *iter = calloc(n, sizeof(*iter)), *xfer = calloc(n, sizeof(*xfer));
 	uint64_t *cw = calloc(n, sizeof(*cw)), *sw = calloc(n, sizeof(*sw));
 	uint64_t *both = calloc(n, sizeof(*both));
+	Summary s_iter, s_xfer, s_cw, s_sw, s_both;
 	uint64_t i;
 	int r = -ENOMEM;
 
@@ -59,22 +42,22 @@ int result_compute(RunResult *res, const uint64_t (*client)[2], const uint64_t *
 		both[i] = writes;
 		xfer[i] = iter[i] > writes ? iter[i] - writes : 0;
 	}
-	res->iter_mean_ms = mean_ms(iter, n);
-	res->transfer_mean_ms = mean_ms(xfer, n);
-	qsort(iter, n, sizeof(*iter), cmp_u64);
-	qsort(xfer, n, sizeof(*xfer), cmp_u64);
-	qsort(cw, n, sizeof(*cw), cmp_u64);
-	qsort(sw, n, sizeof(*sw), cmp_u64);
-	qsort(both, n, sizeof(*both), cmp_u64);
-	res->iter_p50_ms = pct_ms(iter, n, 50);
-	res->iter_p99_ms = pct_ms(iter, n, 99);
-	res->iter_min_ms = (double)iter[0] / 1e6;
-	res->iter_max_ms = (double)iter[n - 1] / 1e6;
-	res->transfer_p50_ms = pct_ms(xfer, n, 50);
-	res->transfer_p99_ms = pct_ms(xfer, n, 99);
-	res->client_write_p50_ms = pct_ms(cw, n, 50);
-	res->server_write_p50_ms = pct_ms(sw, n, 50);
-	res->writes_p50_ms = pct_ms(both, n, 50);
+	(void)summarize(iter, n, &s_iter);
+	(void)summarize(xfer, n, &s_xfer);
+	(void)summarize(cw, n, &s_cw);
+	(void)summarize(sw, n, &s_sw);
+	(void)summarize(both, n, &s_both);
+	res->iter_mean_ms = ms(s_iter.mean);
+	res->iter_p50_ms = ms((double)s_iter.p50);
+	res->iter_p99_ms = ms((double)s_iter.p99);
+	res->iter_min_ms = ms((double)s_iter.min);
+	res->iter_max_ms = ms((double)s_iter.max);
+	res->transfer_mean_ms = ms(s_xfer.mean);
+	res->transfer_p50_ms = ms((double)s_xfer.p50);
+	res->transfer_p99_ms = ms((double)s_xfer.p99);
+	res->client_write_p50_ms = ms((double)s_cw.p50);
+	res->server_write_p50_ms = ms((double)s_sw.p50);
+	res->writes_p50_ms = ms((double)s_both.p50);
 	res->client_cpu_s = (double)(crep->cpu_user_ns + crep->cpu_sys_ns) / 1e9;
 	res->server_cpu_s = (double)(srep->cpu_user_ns + srep->cpu_sys_ns) / 1e9;
 	res->client_minflt = crep->minor_faults;
@@ -133,57 +116,57 @@ void result_print(FILE *f, const RunResult *res)
 	fflush(f);
 }
 
-/* @s as a JSON string (the texts here are ours: escape quotes and backslashes). */
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void result_write_json(FILE *f, const RunResult *res)
 {
+	JsonWriter w;
 	uint64_t peak;
 
-	fprintf(f, "{\"workload\": ");
-	json_str(f, res->workload);
-	fprintf(f, ", \"method\": ");
-	json_str(f, res->method);
-	fprintf(f, ", \"size_bytes\": %" PRIu64 ", \"iterations\": %" PRIu64
-		", \"warmup\": %" PRIu64 ", \"how\": ", res->size, res->iterations, res->warmup);
-	json_str(f, res->how);
+	json_start(&w, f, 0);
+	json_object_begin(&w, NULL);
+	json_string(&w, "workload", res->workload);
+	json_string(&w, "method", res->method);
+	json_u64(&w, "size_bytes", res->size);
+	json_u64(&w, "iterations", res->iterations);
+	json_u64(&w, "warmup", res->warmup);
+	json_string(&w, "how", res->how);
 	if (res->error[0]) {
-		fprintf(f, ", \"error\": ");
-		json_str(f, res->error);
-		fprintf(f, "}\n");
-		fflush(f);
+		json_string(&w, "error", res->error);
+		json_object_end(&w);
+		(void)json_finish(&w);
 		return;
 	}
 	/* The cgroup sees kernel-side memory too; PSS is the fallback. */
 	peak = res->cgroup_peak >= 0 ? (uint64_t)res->cgroup_peak : res->pss_peak;
-	fprintf(f,
-		", \"iter_ms\": {\"mean\": %.4f, \"p50\": %.4f, \"p99\": %.4f, \"min\": %.4f, "
-		"\"max\": %.4f}, \"transfer_ms\": {\"p50\": %.4f, \"mean\": %.4f, \"p99\": %.4f}, "
-		"\"writes_ms\": {\"client_p50\": %.4f, \"server_p50\": %.4f, \"sum_p50\": %.4f}, "
-		"\"cpu_s\": %.4f, \"client_cpu_s\": %.4f, \"server_cpu_s\": %.4f, "
-		"\"minor_faults\": %" PRIu64 ", \"client_minor_faults\": %" PRIu64
-		", \"server_minor_faults\": %" PRIu64 ", \"major_faults\": %" PRIu64
-		", \"peak_mem_bytes\": %" PRIu64 ", \"peak_mem_source\": \"%s\", "
-		"\"pss_peak_bytes\": %" PRIu64 ", \"pss_samples\": %" PRIu64,
-		res->iter_mean_ms, res->iter_p50_ms, res->iter_p99_ms, res->iter_min_ms,
-		res->iter_max_ms, res->transfer_p50_ms, res->transfer_mean_ms, res->transfer_p99_ms,
-		res->client_write_p50_ms, res->server_write_p50_ms, res->writes_p50_ms,
-		res->client_cpu_s + res->server_cpu_s, res->client_cpu_s, res->server_cpu_s,
-		res->client_minflt + res->server_minflt, res->client_minflt, res->server_minflt,
-		res->majflt, peak, res->cgroup_peak >= 0 ? "cgroup memory.peak" : "pss",
-		res->pss_peak, res->pss_samples);
+	json_object_begin(&w, "iter_ms");
+	json_double(&w, "mean", res->iter_mean_ms, 4);
+	json_double(&w, "p50", res->iter_p50_ms, 4);
+	json_double(&w, "p99", res->iter_p99_ms, 4);
+	json_double(&w, "min", res->iter_min_ms, 4);
+	json_double(&w, "max", res->iter_max_ms, 4);
+	json_object_end(&w);
+	json_object_begin(&w, "transfer_ms");
+	json_double(&w, "p50", res->transfer_p50_ms, 4);
+	json_double(&w, "mean", res->transfer_mean_ms, 4);
+	json_double(&w, "p99", res->transfer_p99_ms, 4);
+	json_object_end(&w);
+	json_object_begin(&w, "writes_ms");
+	json_double(&w, "client_p50", res->client_write_p50_ms, 4);
+	json_double(&w, "server_p50", res->server_write_p50_ms, 4);
+	json_double(&w, "sum_p50", res->writes_p50_ms, 4);
+	json_object_end(&w);
+	json_double(&w, "cpu_s", res->client_cpu_s + res->server_cpu_s, 4);
+	json_double(&w, "client_cpu_s", res->client_cpu_s, 4);
+	json_double(&w, "server_cpu_s", res->server_cpu_s, 4);
+	json_u64(&w, "minor_faults", res->client_minflt + res->server_minflt);
+	json_u64(&w, "client_minor_faults", res->client_minflt);
+	json_u64(&w, "server_minor_faults", res->server_minflt);
+	json_u64(&w, "major_faults", res->majflt);
+	json_u64(&w, "peak_mem_bytes", peak);
+	json_string(&w, "peak_mem_source", res->cgroup_peak >= 0 ? "cgroup memory.peak" : "pss");
+	json_u64(&w, "pss_peak_bytes", res->pss_peak);
+	json_u64(&w, "pss_samples", res->pss_samples);
 	if (res->cgroup_peak >= 0)
-		fprintf(f, ", \"cgroup_peak_bytes\": %" PRId64, res->cgroup_peak);
-	fprintf(f, "}\n");
-	fflush(f);
+		json_i64(&w, "cgroup_peak_bytes", res->cgroup_peak);
+	json_object_end(&w);
+	(void)json_finish(&w);
 }

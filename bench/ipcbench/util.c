@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -23,13 +24,15 @@ int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int read_full(int fd, void *buf, size_t n)
+int read_full_counted(int fd, void *buf, size_t n, uint64_t *syscalls)
 {
 	size_t got = 0;
 
 	while (got < n) {
 		ssize_t r = read(fd, (uint8_t *)buf + got, n - got);
 
+		if (syscalls)
+			(*syscalls)++;
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -42,13 +45,15 @@ int read_full(int fd, void *buf, size_t n)
 	return 1;
 }
 
-int write_full(int fd, const void *buf, size_t n)
+int write_full_counted(int fd, const void *buf, size_t n, uint64_t *syscalls)
 {
 	size_t done = 0;
 
 	while (done < n) {
 		ssize_t r = write(fd, (const uint8_t *)buf + done, n - done);
 
+		if (syscalls)
+			(*syscalls)++;
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -64,6 +69,19 @@ void close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 void *map_buffer(size_t size)

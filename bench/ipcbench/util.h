@@ -10,10 +10,26 @@
 
 int64_t now_ns(void);
 
-/* Exactly @n bytes; read_full returns 1 when done, 0 at end of file first. */
-int read_full(int fd, void *buf, size_t n);
-int write_full(int fd, const void *buf, size_t n);
+/*
+ * Exactly @n bytes; read_full returns 1 when done, 0 at end of file first.
+ * The _counted forms add the read()/write() calls they made to *@syscalls.
+ */
+int read_full_counted(int fd, void *buf, size_t n, uint64_t *syscalls);
+int write_full_counted(int fd, const void *buf, size_t n, uint64_t *syscalls);
+
+static inline int read_full(int fd, void *buf, size_t n)
+{
+	return read_full_counted(fd, buf, n, NULL);
+}
+
+static inline int write_full(int fd, const void *buf, size_t n)
+{
+	return write_full_counted(fd, buf, n, NULL);
+}
 void close_fd(int *fd);
+
+/* A decimal number in [@min, @max] into *@out; -EINVAL otherwise. */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* Anonymous private memory, populated (faulted in) now; free with unmap_buffer. */
 void *map_buffer(size_t size);
