@@ -13,19 +13,61 @@
 /* Setup steps must not hang a benchmark. */
 #define SETUP_TIMEOUT_NS (30LL * 1000 * 1000 * 1000)
 
+/* What the Coordinator knows: the one service and whether it was looked up. */
+typedef struct BenchCoord {
+	BindoxConn *conn;
+	const char *service_name;
+	uint32_t service;	/* our handle to the server's node */
+	bool looked_up;
+} BenchCoord;
+
+static int bench_coord_register(void *userdata, const BindoxMsg *request, const char *name,
+				uint32_t handle)
+{
+	BenchCoord *bc = userdata;
+
+	if (strcmp(name, bc->service_name) != 0 || bc->service != 0) {
+		(void)bindox_handle_release(bc->conn, handle);
+		return -EPERM;
+	}
+	bc->service = handle;
+	return 0;
+}
+
+static int bench_coord_lookup(void *userdata, const BindoxMsg *request, const char *name,
+			      uint32_t *handle)
+{
+	BenchCoord *bc = userdata;
+
+	bc->looked_up = true;
+	if (strcmp(name, bc->service_name) != 0 || bc->service == 0)
+		return -ENOENT;
+	*handle = bc->service;
+	return 0;
+}
+
+static int bench_coord_unregister(void *userdata, const BindoxMsg *request, const char *name)
+{
+	return -EPERM;
+}
+
+static const BindoxCoordOps bench_coord_ops = {
+	.register_service = bench_coord_register,
+	.lookup_service = bench_coord_lookup,
+	.unregister_service = bench_coord_unregister,
+};
+
 int bench_coordinator(const char *device, const char *service_name, int ctl)
 {
+	BenchCoord bc = { .service_name = service_name };
 	int32_t ready;
-	BindoxConn *conn = NULL;
 	BindoxMsg *req = NULL, *reply = NULL, *extra = NULL;
-	char name[BINDOX_NAME_BUF_SIZE];
-	uint32_t service = 0;	/* our handle to the server's node */
-	bool looked_up = false, pending = false;
+	bool pending = false;
 	int r;
 
-	r = bindox_conn_open(device, &conn);
+	r = bindox_conn_open(device, &bc.conn);
 	if (r >= 0)
-		r = bindox_conn_become_coordinator(conn);
+		r = bindox_conn_become_coordinator(bc.conn);
 	if (r >= 0)
 		r = bindox_msg_new(&req);
 	if (r >= 0)
@@ -38,10 +80,7 @@ int bench_coordinator(const char *device, const char *service_name, int ctl)
 	if (write(ctl, &ready, sizeof(ready)) != sizeof(ready) && r >= 0)
 		r = -EPIPE;
 
-	while (r >= 0 && !looked_up) {
-		uint32_t op, handle = 0;
-		int status = 0;
-
+	while (r >= 0 && !bc.looked_up) {
 		if (pending) {
 			/* bindox_reply() received the next message into @extra. */
 			BindoxMsg *t = req;
@@ -50,48 +89,21 @@ int bench_coordinator(const char *device, const char *service_name, int ctl)
 			extra = t;
 			pending = false;
 		} else {
-			r = bindox_recv(conn, req, SETUP_TIMEOUT_NS);
+			r = bindox_recv(bc.conn, req, SETUP_TIMEOUT_NS);
 			if (r < 0)
 				break;
 		}
 		if (bindox_msg_get_type(req) != BINDOX_MSG_CALL)
 			continue;	/* a death notification or a one-way message */
-		if (bindox_coord_request_parse(req, &op, name, sizeof(name), &handle) < 0) {
-			status = -EBADMSG;
-			op = 0;
-		}
-		switch (op) {
-		case BINDOX_COORD_REGISTER:
-			if (strcmp(name, service_name) != 0 || service != 0) {
-				status = -EPERM;
-				(void)bindox_handle_release(conn, handle);
-			} else {
-				service = handle;
-			}
-			break;
-		case BINDOX_COORD_LOOKUP:
-			looked_up = true;
-			if (strcmp(name, service_name) != 0 || service == 0)
-				status = -ENOENT;
-			break;
-		case BINDOX_COORD_UNREGISTER:
-			status = -EPERM;
-			break;
-		default:
-			break;
-		}
-		if (op == BINDOX_COORD_LOOKUP && status == 0)
-			r = bindox_coord_reply_build_handle(reply, service);
-		else
-			r = bindox_coord_reply_build(reply, status);
+		r = bindox_coord_answer(bc.conn, req, reply, &bench_coord_ops, &bc);
 		if (r < 0)
 			break;
-		r = bindox_reply(conn, bindox_msg_get_id(req), reply, extra);
+		r = bindox_reply(bc.conn, bindox_msg_get_id(req), reply, extra);
 		pending = r == 1;
 	}
 	bindox_msg_free(extra);
 	bindox_msg_free(reply);
 	bindox_msg_free(req);
-	bindox_conn_close(conn);
+	bindox_conn_close(bc.conn);
 	return r < 0 ? r : 0;
 }
