@@ -20,9 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bindox/bindox.h>
-#ifdef HAVE_BINDOX_BUFFER
 #include <bindox/buffer.h>
-#endif
 
 #include "bindox-setup.h"
 #include "child.h"
@@ -43,9 +41,7 @@ struct MethodSide {
 	BindoxMsg *out, *in;		/* client: request, reply; server: reply, request */
 	size_t size;
 	uint8_t *local;			/* inline messages: this side's buffer */
-#ifdef HAVE_BINDOX_BUFFER
 	BindoxBuffer *buf;		/* buffer messages: the buffer this side holds */
-#endif
 };
 
 static void service_name(const MethodParams *p, char *name, size_t size)
@@ -93,10 +89,8 @@ static void bx_close(MethodSide *s)
 {
 	if (!s)
 		return;
-#ifdef HAVE_BINDOX_BUFFER
 	if (s->buf)
 		bindox_buffer_release(s->buf);
-#endif
 	bindox_msg_free(s->out);
 	bindox_msg_free(s->in);
 	bindox_conn_close(s->conn);
@@ -113,12 +107,6 @@ static int bx_side_new(const MethodParams *p, MethodSide **out)
 	if (!s)
 		return -ENOMEM;
 	s->size = p->size;
-#ifndef HAVE_BINDOX_BUFFER
-	if (use_buffers(s)) {
-		free(s);
-		return -EMSGSIZE;
-	}
-#endif
 	/* With buffers, a message carries just the buffer object. */
 	inline_bytes = use_buffers(s) ? sizeof(struct bindox_object) : s->size;
 	r = bindox_open_with_msgs(p->bindox_device, inline_bytes, 1, &s->conn, &s->out, &s->in);
@@ -139,10 +127,8 @@ static int bx_side_new(const MethodParams *p, MethodSide **out)
 static int bx_build(MethodSide *s)
 {
 	bindox_msg_reset(s->out);
-#ifdef HAVE_BINDOX_BUFFER
 	if (use_buffers(s))
 		return bindox_msg_append_buffer(s->out, s->buf, BINDOX_BUFFER_MOVE);
-#endif
 	return bindox_msg_append_bytes(s->out, s->local, s->size);
 }
 
@@ -155,7 +141,6 @@ static const void *bx_take(MethodSide *s)
 	const void *data;
 	size_t size;
 
-#ifdef HAVE_BINDOX_BUFFER
 	if (use_buffers(s)) {
 		BindoxBuffer *b = NULL;
 
@@ -168,17 +153,14 @@ static const void *bx_take(MethodSide *s)
 			return NULL;
 		return bindox_buffer_data(b);
 	}
-#endif
 	data = bindox_msg_get_data(s->in, &size);
 	return size == s->size ? data : NULL;
 }
 
 static void *bx_buffer(MethodSide *s)
 {
-#ifdef HAVE_BINDOX_BUFFER
 	if (use_buffers(s))
 		return s->buf ? bindox_buffer_data(s->buf) : NULL;
-#endif
 	return s->local;
 }
 
@@ -259,14 +241,12 @@ static int bx_connect(const MethodParams *p, const char *addr, MethodSide **out)
 	if (r < 0)
 		return r;
 	r = bindox_service_lookup(s->conn, addr, &s->handle, LOOKUP_TIMEOUT_NS);
-#ifdef HAVE_BINDOX_BUFFER
 	if (r >= 0 && use_buffers(s)) {
 		r = bindox_buffer_alloc(s->conn, s->size, &s->buf);
 		/* Map it in now, as the other methods populate their buffers. */
 		if (r >= 0)
 			memset(bindox_buffer_data(s->buf), 0, s->size);
 	}
-#endif
 	if (r < 0) {
 		bx_close(s);
 		return r;
@@ -303,14 +283,8 @@ static int bx_finish(MethodSide *s)
 
 const Method method_bindox = {
 	.name = "bindox",
-#ifdef HAVE_BINDOX_BUFFER
 	.how = "one call per exchange; up to 256 KiB inline (copied by the driver), "
 	       "larger messages as a Mapping Delivery buffer moved each way (no copy)",
-#else
-	.how = "one call per exchange, the message inline (copied by the driver); this "
-	       "build has no Mapping Delivery buffers (bindox/buffer.h missing)",
-	.max_size = INLINE_MAX,
-#endif
 	.prepare = bx_prepare,
 	.cleanup = bx_cleanup,
 	.listen = bx_listen,
