@@ -82,6 +82,9 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct bindox_buffer_alloc;
+struct bindox_buffer_info;
+struct bindox_buffer_map_args;
 struct bindox_object;
 struct bindox_proc;
 struct bindox_txn;
@@ -159,7 +162,7 @@ struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
 				  pgoff_t index);
 int bindox_buffer_seal(struct bindox_buffer *buffer);
 
-/* buffer_table.c: holds and the buffer ioctls */
+/* buffer_table.c: holds */
 void bindox_buffer_table_init(struct bindox_buffer_table *table);
 void bindox_buffer_table_release(struct bindox_proc *proc);
 struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
@@ -173,12 +176,16 @@ void bindox_hold_free(struct kref *kref);
 bool bindox_hold_may_read(const struct bindox_hold *hold);
 bool bindox_hold_may_write(const struct bindox_hold *hold,
 			   const struct bindox_buffer *buffer);
-long bindox_buffer_ioctl(struct bindox_proc *proc, unsigned int cmd,
-			 void __user *uarg);
+int bindox_hold_release(struct bindox_proc *proc, u32 id);
+int bindox_hold_alloc(struct bindox_proc *proc,
+		      struct bindox_buffer_alloc *args);
+int bindox_hold_info(struct bindox_proc *proc, struct bindox_buffer_info *args);
 
 /* buffer_map.c: mmap and page faults */
 int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma);
-long bindox_buffer_map_ioctl(struct file *file, void __user *uarg);
+int bindox_buffer_map(struct file *file, struct bindox_buffer_map_args *args);
+int bindox_buffer_map_reuse(struct bindox_proc *proc,
+			    const struct bindox_buffer_map_args *args);
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 unsigned long bindox_buffer_get_unmapped_area(struct file *file,
 					      unsigned long addr,
