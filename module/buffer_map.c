@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/bindox.h>
 #include "buffer.h"
+#include "hold.h"
 #include "compat.h"
 #include "proc.h"
 

@@ -6,6 +6,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/bindox.h>
 #include "buffer.h"
+#include "hold.h"
 #include "proc.h"
 #include "txn.h"
 

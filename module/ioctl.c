@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/bindox.h>
 #include "buffer.h"
+#include "hold.h"
 #include "coordinator.h"
 #include "domain.h"
 #include "handle.h"

@@ -38,6 +38,7 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include "buffer.h"
+#include "hold.h"
 
 struct bindox_domain;
 struct bindox_user;
