@@ -312,6 +312,7 @@ static vm_fault_t bindox_buffer_fill_pmd(struct vm_area_struct *vma,
 	pud_t *pud;
 	pmd_t *pmd;
 
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
 	pgd = pgd_offset(vma->vm_mm, start);
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
 		return VM_FAULT_FALLBACK;

@@ -171,6 +171,7 @@ int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
 	struct bindox_buffer_xfer *xfer = &txn->bufs[index];
 	struct bindox_hold *hold;
 
+	lockdep_assert_held(&proc->lock);
 	hold = bindox_hold_add(proc, xfer->buffer, BINDOX_HOLD_PENDING);
 	if (IS_ERR(hold))
 		return PTR_ERR(hold);

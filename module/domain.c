@@ -237,6 +237,7 @@ static int bindox_domain_config_check(const struct bindox_domain_config *cfg,
 {
 	const struct bindox_domain_limits *l = &cfg->limits;
 
+	lockdep_assert_held(&bindox_domains_lock);
 	*uid = make_kuid(&init_user_ns, cfg->uid);
 	*gid = make_kgid(&init_user_ns, cfg->gid);
 	if (!uid_valid(*uid) || !gid_valid(*gid) || cfg->flags ||
@@ -293,6 +294,7 @@ static struct bindox_domain *bindox_domain_create(u32 id, const char *name,
 {
 	struct bindox_domain *d;
 
+	lockdep_assert_held(&bindox_domains_lock);
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return ERR_PTR(-ENOMEM);

@@ -256,6 +256,7 @@ static int bindox_proc_account(struct bindox_proc *proc,
 	unsigned long n, v, count, bytes;
 	int err;
 
+	lockdep_assert_held(&proc->lock);
 	BUILD_BUG_ON(BITS_PER_LONG < 64);
 	/* A count that a failed requeue left lower stays at 0. */
 	n = xa_to_value(xa_load(&proc->todo_by_sender, uid));

@@ -239,6 +239,7 @@ static void bindox_transfer_take_death(struct bindox_proc *proc,
 	struct bindox_death *death = container_of(work, struct bindox_death,
 						  work);
 
+	lockdep_assert_held(&proc->lock);
 	bindox_proc_dequeue(proc, work);
 	msg->type = BINDOX_MSG_DEATH;
 	msg->flags = 0;
@@ -276,6 +277,7 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	u64 id = 0;
 	int err;
 
+	lockdep_assert_held(&proc->lock);
 	*taken = NULL;
 	for (;;) {
 		work = list_first_entry_or_null(&proc->todo,
