@@ -187,6 +187,7 @@ static void bindox_proc_kill(struct bindox_proc *proc)
 	list_for_each_entry_safe(node, ntmp, &nodes, reap_entry) {
 		list_del_init(&node->reap_entry);
 		bindox_node_kill(node);
+		bindox_death_fire(node);
 		bindox_node_unref(node);
 		cond_resched();
 	}
