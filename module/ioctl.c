@@ -386,6 +386,7 @@ static int bindox_ioctl_domain_add(struct bindox_domain_config __user *uarg)
 static int bindox_ioctl_domain_remove(struct bindox_domain_remove __user *uarg)
 {
 	struct bindox_domain_remove args;
+	struct bindox_domain *d;
 
 	BUILD_BUG_ON(sizeof(args) != 40 ||
 		     _IOC_SIZE(BINDOX_CTL_DOMAIN_REMOVE) != 40);
@@ -394,8 +395,14 @@ static int bindox_ioctl_domain_remove(struct bindox_domain_remove __user *uarg)
 	if ((args.flags & ~BINDOX_DOMAIN_FORCE) || args.reserved ||
 	    strnlen(args.name, sizeof(args.name)) == sizeof(args.name))
 		return -EINVAL;
-	return bindox_domain_remove(args.name,
-				    args.flags & BINDOX_DOMAIN_FORCE);
+	d = bindox_domain_remove(args.name, args.flags & BINDOX_DOMAIN_FORCE);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	/* No file can open it any more: end the ones that did. */
+	if (args.flags & BINDOX_DOMAIN_FORCE)
+		bindox_procs_kill_domain(d);
+	bindox_domain_unref(d);		/* the list's reference */
+	return 0;
 }
 
 static int bindox_ioctl_domain_update(struct bindox_domain_config __user *uarg)
