@@ -97,7 +97,7 @@ struct bindox_buffer {
 #define BINDOX_BUFFER_SEALED_CLEAN 1	/* and no writer is left: revoked */
 
 /* One buffer object of a message. */
-struct bindox_buffer_xfer {
+struct bindox_msg_buffer {
 	struct bindox_buffer *buffer;	/* ref */
 	struct bindox_hold *from;	/* ref: MOVE: the sender's hold */
 	struct bindox_hold *to;		/* the receiver's hold while delivered */
@@ -129,22 +129,22 @@ unsigned long bindox_buffer_get_unmapped_area(struct file *file,
 #define bindox_buffer_get_unmapped_area NULL
 #endif
 
-/* buffer_xfer.c: buffers in messages */
-int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
-			      struct bindox_proc *sender,
-			      const struct bindox_object *obj);
-int bindox_buffer_xfer_revoke(struct bindox_txn *txn);
-void bindox_buffer_xfer_commit(struct bindox_txn *txn,
-			       struct bindox_proc *sender);
-void bindox_buffer_xfer_uncommit(struct bindox_txn *txn,
-				 struct bindox_proc *sender);
-int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
-				 struct bindox_proc *proc,
-				 struct bindox_object *obj);
-void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
-				    struct bindox_proc *proc);
-void bindox_buffer_xfer_publish(struct bindox_txn *txn);
-void bindox_buffer_xfer_free(struct bindox_txn *txn);
+/* msg_buffer.c: buffers in messages */
+int bindox_msg_buffer_attach(struct bindox_txn *txn, u32 index,
+			     struct bindox_proc *sender,
+			     const struct bindox_object *obj);
+int bindox_msg_buffer_revoke(struct bindox_txn *txn);
+void bindox_msg_buffer_commit(struct bindox_txn *txn,
+			      struct bindox_proc *sender);
+void bindox_msg_buffer_uncommit(struct bindox_txn *txn,
+				struct bindox_proc *sender);
+int bindox_msg_buffer_translate(struct bindox_txn *txn, u32 index,
+				struct bindox_proc *proc,
+				struct bindox_object *obj);
+void bindox_msg_buffer_untranslate(struct bindox_txn *txn, u32 index,
+				   struct bindox_proc *proc);
+void bindox_msg_buffer_publish(struct bindox_txn *txn);
+void bindox_msg_buffer_free(struct bindox_txn *txn);
 
 static inline struct bindox_buffer *
 bindox_buffer_ref(struct bindox_buffer *buffer)

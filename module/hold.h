@@ -21,7 +21,7 @@
  * turns ACTIVE again when the message is freed (as it does when a reply's
  * caller gave up before the reply reached it). The receiver gets a new
  * hold when the message is delivered: PENDING while the message is copied
- * out, ACTIVE once that succeeded (bindox_buffer_xfer_publish()). A copy
+ * out, ACTIVE once that succeeded (bindox_msg_buffer_publish()). A copy
  * that fails removes the PENDING hold again and the message goes back to
  * the queue; since nothing can look a PENDING hold up, map or send it, no
  * thread of the receiver ever used that id, and the next delivery's hold

@@ -79,7 +79,7 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		bindox_txn_unref(txn);
 		goto fail;
 	}
-	bindox_buffer_xfer_commit(txn, proc);
+	bindox_msg_buffer_commit(txn, proc);
 	return txn;
 fail:
 	bindox_txn_unref(txn);
@@ -153,7 +153,7 @@ static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
 	if (err)
 		bindox_txn_untranslate(reply, proc);
 	else
-		bindox_buffer_xfer_publish(reply);
+		bindox_msg_buffer_publish(reply);
 	mutex_unlock(&proc->lock);
 	return err;
 }
@@ -362,7 +362,7 @@ static int bindox_transfer_publish(struct bindox_proc *proc,
 		bindox_transfer_refuse(txn, -BINDOX_EDEADPEER);
 		return -ENODEV;
 	}
-	bindox_buffer_xfer_publish(txn);
+	bindox_msg_buffer_publish(txn);
 	/* Fills the slot take reserved: no allocation, cannot fail. */
 	if (!(txn->flags & BINDOX_TF_ONEWAY))
 		xa_store(&proc->inflight, lower_32_bits(txn->id), txn,
@@ -520,10 +520,10 @@ int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 	if (verdict)
 		reply = bindox_txn_unref(reply);
 	else
-		bindox_buffer_xfer_commit(reply, proc);
+		bindox_msg_buffer_commit(reply, proc);
 	if (!bindox_txn_complete(call, reply, verdict) && reply) {
 		/* The caller gave up: what the reply moved comes back. */
-		bindox_buffer_xfer_uncommit(reply, proc);
+		bindox_msg_buffer_uncommit(reply, proc);
 		bindox_txn_unref(reply);
 	}
 	bindox_txn_unref(call);		/* the in-flight table's reference */
