@@ -43,6 +43,10 @@ static struct bindox_txn *bindox_txn_alloc(u32 flags, u32 inline_size)
 	return txn;
 }
 
+/*
+ * The payload is copied here, not in the ioctl layer: its sizes are only
+ * known, and its memory only allocated, once the message exists.
+ */
 static int bindox_txn_copy_in(struct bindox_txn *txn,
 			      const struct bindox_payload *payload)
 {
@@ -343,7 +347,9 @@ bool bindox_txn_fits(const struct bindox_txn *txn,
  * @type:	enum bindox_message_type
  * @cookie:	the cookie to report
  *
- * Credentials are translated into the current task's namespaces.
+ * Credentials are translated into the current task's namespaces. The
+ * payload goes to the buffers @msg names from here, as only the message
+ * knows it.
  *
  * Return: 0 or -EFAULT.
  */
