@@ -28,14 +28,14 @@
  * carried as an object of a txn, which takes it from the sender's hold and
  * gives the receiver a new one.
  *
- * Files, from the top: main.c; file.c and control.c (the devices); ioctl.c
- * (the ioctl layer: arguments, validation, who may do what); transfer.c and
- * proc.c (a proc's life); txn.c; handle.c and msg_buffer.c; coordinator.c,
- * queue.c (a proc's incoming queue) and hold.c; node.c, policy.c,
- * buffer.c and buffer_map.c; domain.c, user.c and stats.c. A file calls
- * only files below it, and says why where it cannot (domain.c installs
- * file.c's file operations). Dropping a reference (*_unref()) may run the
- * free function of any object; that is not a call up.
+ * Files, from the top: main.c; file.c and control.c (the devices);
+ * ioctl.c (the ioctl layer: arguments, validation, who may do what);
+ * transfer.c and proc.c (a proc's life); txn.c; handle.c, msg_buffer.c
+ * and buffer_map.c; coordinator.c and hold.c; node.c, queue.c (a proc's
+ * incoming queue) and buffer.c; domain.c, policy.c, user.c and stats.c. A
+ * file calls only files below it, and says why where it cannot (domain.c
+ * installs file.c's file operations). Dropping a reference (*_unref())
+ * may run the free function of any object; that is not a call up.
  *
  * Every object is reference counted; a pointer stored in another object holds
  * a reference, except death->proc (the death lives inside the proc's handle
