@@ -20,6 +20,23 @@
  * id for a buffer, in the proc's buffer table; each mapping of a buffer holds
  * its hold.
  *
+ * Three words for nearby ideas: a *txn* (txn.c) is one message as an
+ * object, built from the sender's payload, translated for the receiver
+ * and copied out to it; a *transfer* (transfer.c) is what moves txns
+ * between procs: a call, a one-way message, a receive, a reply; a
+ * *message buffer* (msg_buffer.c, &struct bindox_msg_buffer) is a buffer
+ * carried as an object of a txn, which takes it from the sender's hold and
+ * gives the receiver a new one.
+ *
+ * Files, from the top: main.c; file.c and control.c (the devices);
+ * ioctl.c (the ioctl layer: arguments, validation, who may do what);
+ * transfer.c and proc.c (a proc's life); txn.c; handle.c, msg_buffer.c
+ * and buffer_map.c; coordinator.c and hold.c; node.c, queue.c (a proc's
+ * incoming queue) and buffer.c; domain.c, policy.c, user.c and stats.c. A
+ * file calls only files below it, and says why where it cannot (domain.c
+ * installs file.c's file operations). Dropping a reference (*_unref())
+ * may run the free function of any object; that is not a call up.
+ *
  * Every object is reference counted; a pointer stored in another object holds
  * a reference, except death->proc (the death lives inside the proc's handle
  * table and dies with it).
@@ -52,6 +69,40 @@
  * only read a hold's state and the buffer's flags, both atomic), and
  * sealing and revoking run with no other bindox lock held, so these locks
  * never nest with the ones above.
+ */
+
+/**
+ * DOC: The life of a call
+ *
+ * The client: bindox_call() (lib/src/call.c) fills a struct
+ * bindox_call_args and makes the BINDOX_IOC_CALL ioctl. bindox_ioctl()
+ * hands it to bindox_ioctl_call(), which copies it in, checks it and the
+ * domain's calls limit, and calls bindox_transfer_call().
+ * bindox_transfer_start() resolves the handle (bindox_handle_node()) and
+ * asks policy (bindox_handle_may_call()); bindox_txn_build() copies the
+ * payload in and takes its objects (bindox_msg_buffer_attach() for
+ * buffers); a call to handle 0 is checked by
+ * bindox_coordinator_check_request(); bindox_proc_enqueue() queues it at
+ * the node's owner and wakes a receiver; bindox_msg_buffer_commit() moves
+ * the buffers. The caller sleeps on txn->wait.
+ *
+ * The server: bindox_reply_recv() (lib/src/recv.c) makes the
+ * BINDOX_IOC_REPLY_RECV ioctl; bindox_ioctl_reply_recv() calls
+ * bindox_transfer_receive(): bindox_transfer_take() takes the call off the
+ * queue (bindox_proc_dequeue()), reserves its id and gives the receiver
+ * its objects (bindox_txn_translate()); bindox_txn_copy_out() copies it to
+ * the server, and bindox_transfer_publish() makes the id answerable. The
+ * server's next bindox_reply_recv() carries the answer:
+ * bindox_ioctl_reply_recv() calls bindox_transfer_reply(), which builds
+ * the reply (bindox_txn_build()), lets the driver check a Coordinator's
+ * answer (bindox_coordinator_check_reply()), commits its buffers and ends
+ * the call with bindox_txn_complete(), a sync wakeup of the caller.
+ *
+ * The client again: bindox_transfer_call() wakes and
+ * bindox_transfer_deliver_reply() translates the reply, copies it out
+ * (bindox_txn_copy_out()) and publishes its buffer ids; back in
+ * bindox_ioctl_call() the domain's call count drops, and bindox_call()
+ * hands the reply to its caller (bindox_msg_payload_finish()).
  */
 
 #include <linux/types.h>

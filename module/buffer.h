@@ -18,28 +18,8 @@
  * mappings point at the page frames directly. Since it cannot move, it is
  * not allocated from movable memory.
  *
- * A *hold* is a proc's claim on a buffer: an id in the proc's buffer table
- * (&struct bindox_buffer_table) and the right to map the buffer. Ids are
- * per proc, like handles. A hold is PENDING (delivered in a message that
- * is still being copied out to the receiver: invisible, no access; see
- * below), ACTIVE (may map; may write if the buffer is not sealed), SENDING
- * (being moved in a message that is not yet queued: no access), MOVED
- * (moved away: no access, only the id is left until the proc releases it)
- * or RELEASED (out of the table).
- *
- * Invariant: a buffer that is not sealed has exactly one ACTIVE or SENDING
- * hold, and only that hold may write. Sending with BINDOX_BUF_MOVE turns the
- * sender's hold SENDING while the message is built; once it is queued (or a
- * reply is handed over) the hold is MOVED, and if that never happens it
- * turns ACTIVE again when the message is freed (as it does when a reply's
- * caller gave up before the reply reached it). The receiver gets a new
- * hold when the message is delivered: PENDING while the message is copied
- * out, ACTIVE once that succeeded (bindox_buffer_xfer_publish()). A copy
- * that fails removes the PENDING hold again and the message goes back to
- * the queue; since nothing can look a PENDING hold up, map or send it, no
- * thread of the receiver ever used that id, and the next delivery's hold
- * is again the only one. Sending with BINDOX_BUF_SHARE seals the buffer
- * for good; holds never gain the right to write.
+ * A *hold* is a proc's claim on a buffer, an id in its buffer table
+ * (hold.h).
  *
  * Access is checked in three places: bindox_buffer_mmap() (the hold must be
  * ACTIVE, a writable mapping needs the right to write, a read-only mapping
@@ -82,6 +62,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct bindox_buffer_map_args;
+struct bindox_hold;
 struct bindox_object;
 struct bindox_proc;
 struct bindox_txn;
@@ -92,7 +74,6 @@ struct vm_area_struct;
 /* Quotas, module parameters. */
 extern unsigned long bindox_max_proc_buffer_bytes;
 extern unsigned long bindox_max_domain_buffer_bytes;
-extern unsigned int bindox_max_buffers;
 extern unsigned int bindox_max_buffer_maps;
 
 struct bindox_buffer {
@@ -115,34 +96,8 @@ struct bindox_buffer {
 #define BINDOX_BUFFER_SEALED	0	/* nobody may write any more */
 #define BINDOX_BUFFER_SEALED_CLEAN 1	/* and no writer is left: revoked */
 
-enum bindox_hold_state {
-	BINDOX_HOLD_PENDING,
-	BINDOX_HOLD_ACTIVE,
-	BINDOX_HOLD_SENDING,
-	BINDOX_HOLD_MOVED,
-	BINDOX_HOLD_RELEASED,
-};
-
-struct bindox_hold {
-	struct kref kref;
-	/* ref while in the table and not MOVED; under the proc's lock */
-	struct bindox_buffer *buffer;
-	u64 size;			/* the buffer's, for BINDOX_IOC_BUFFER_INFO */
-	u32 id;
-	atomic_t state;			/* enum bindox_hold_state */
-};
-
-/* A proc's buffer table, embedded in struct bindox_proc. */
-struct bindox_buffer_table {
-	struct xarray holds;		/* id -> hold; under proc->lock */
-	u32 n_holds;
-	u32 next_id;
-	atomic64_t bytes;		/* bytes of live buffers it allocated */
-	atomic_t maps;			/* VMAs of buffer mappings it made */
-};
-
 /* One buffer object of a message. */
-struct bindox_buffer_xfer {
+struct bindox_msg_buffer {
 	struct bindox_buffer *buffer;	/* ref */
 	struct bindox_hold *from;	/* ref: MOVE: the sender's hold */
 	struct bindox_hold *to;		/* the receiver's hold while delivered */
@@ -159,26 +114,11 @@ struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
 				  pgoff_t index);
 int bindox_buffer_seal(struct bindox_buffer *buffer);
 
-/* buffer_table.c: holds and the buffer ioctls */
-void bindox_buffer_table_init(struct bindox_buffer_table *table);
-void bindox_buffer_table_release(struct bindox_proc *proc);
-struct bindox_hold *bindox_hold_add(struct bindox_proc *proc,
-				    struct bindox_buffer *buffer,
-				    enum bindox_hold_state state);
-struct bindox_buffer *bindox_hold_remove(struct bindox_proc *proc,
-					 struct bindox_hold *hold,
-					 bool *was_active);
-struct bindox_hold *bindox_hold_lookup(struct bindox_proc *proc, u32 id);
-void bindox_hold_free(struct kref *kref);
-bool bindox_hold_may_read(const struct bindox_hold *hold);
-bool bindox_hold_may_write(const struct bindox_hold *hold,
-			   const struct bindox_buffer *buffer);
-long bindox_buffer_ioctl(struct bindox_proc *proc, unsigned int cmd,
-			 void __user *uarg);
-
 /* buffer_map.c: mmap and page faults */
 int bindox_buffer_mmap(struct file *file, struct vm_area_struct *vma);
-long bindox_buffer_map_ioctl(struct file *file, void __user *uarg);
+int bindox_buffer_map(struct file *file, struct bindox_buffer_map_args *args);
+int bindox_buffer_map_reuse(struct bindox_proc *proc,
+			    const struct bindox_buffer_map_args *args);
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 unsigned long bindox_buffer_get_unmapped_area(struct file *file,
 					      unsigned long addr,
@@ -189,22 +129,22 @@ unsigned long bindox_buffer_get_unmapped_area(struct file *file,
 #define bindox_buffer_get_unmapped_area NULL
 #endif
 
-/* buffer_xfer.c: buffers in messages */
-int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
-			      struct bindox_proc *sender,
-			      const struct bindox_object *obj);
-int bindox_buffer_xfer_revoke(struct bindox_txn *txn);
-void bindox_buffer_xfer_commit(struct bindox_txn *txn,
-			       struct bindox_proc *sender);
-void bindox_buffer_xfer_uncommit(struct bindox_txn *txn,
-				 struct bindox_proc *sender);
-int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
-				 struct bindox_proc *proc,
-				 struct bindox_object *obj);
-void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
-				    struct bindox_proc *proc);
-void bindox_buffer_xfer_publish(struct bindox_txn *txn);
-void bindox_buffer_xfer_free(struct bindox_txn *txn);
+/* msg_buffer.c: buffers in messages */
+int bindox_msg_buffer_attach(struct bindox_txn *txn, u32 index,
+			     struct bindox_proc *sender,
+			     const struct bindox_object *obj);
+int bindox_msg_buffer_revoke(struct bindox_txn *txn);
+void bindox_msg_buffer_commit(struct bindox_txn *txn,
+			      struct bindox_proc *sender);
+void bindox_msg_buffer_uncommit(struct bindox_txn *txn,
+				struct bindox_proc *sender);
+int bindox_msg_buffer_translate(struct bindox_txn *txn, u32 index,
+				struct bindox_proc *proc,
+				struct bindox_object *obj);
+void bindox_msg_buffer_untranslate(struct bindox_txn *txn, u32 index,
+				   struct bindox_proc *proc);
+void bindox_msg_buffer_publish(struct bindox_txn *txn);
+void bindox_msg_buffer_free(struct bindox_txn *txn);
 
 static inline struct bindox_buffer *
 bindox_buffer_ref(struct bindox_buffer *buffer)
@@ -219,20 +159,6 @@ bindox_buffer_unref(struct bindox_buffer *buffer)
 {
 	if (buffer)
 		kref_put(&buffer->kref, bindox_buffer_free);
-	return NULL;
-}
-
-static inline struct bindox_hold *bindox_hold_ref(struct bindox_hold *hold)
-{
-	if (hold)
-		kref_get(&hold->kref);
-	return hold;
-}
-
-static inline struct bindox_hold *bindox_hold_unref(struct bindox_hold *hold)
-{
-	if (hold)
-		kref_put(&hold->kref, bindox_hold_free);
 	return NULL;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/bindox.h>
 #include "buffer.h"
+#include "hold.h"
 #include "compat.h"
 #include "proc.h"
 
@@ -311,6 +312,7 @@ static vm_fault_t bindox_buffer_fill_pmd(struct vm_area_struct *vma,
 	pud_t *pud;
 	pmd_t *pmd;
 
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
 	pgd = pgd_offset(vma->vm_mm, start);
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
 		return VM_FAULT_FALLBACK;
@@ -392,16 +394,24 @@ out:
 	return err;
 }
 
-/*
- * BINDOX_MAP_REUSE: give the mapping at @args->addr to hold @args->id of
- * @proc, if it maps the same buffer whole, alone, with the same protection,
- * through a hold that gives no access any more. The swap is made with
- * mmap_lock held for writing, so that no fault sees it half done.
+/**
+ * bindox_buffer_map_reuse() - BINDOX_MAP_REUSE: map again where it was
+ * @proc:	the caller's proc
+ * @args:	the ioctl's argument, checked by the ioctl layer
+ *
+ * Gives the mapping at @args->addr to hold @args->id of @proc, if it maps
+ * the same buffer whole, alone, with the same protection
+ * (BINDOX_MAP_WRITE), through a hold that gives no access any more. The
+ * swap is made with mmap_lock held for writing, so that no fault sees it
+ * half done. Then every page table entry of the mapping is filled.
+ *
+ * Return: 0; -EINVAL without such a mapping or id; -EACCES without the
+ * rights; -EINTR; the errors of filling.
  */
-static int bindox_buffer_reuse(struct bindox_proc *proc,
-			       const struct bindox_buffer_map_args *args,
-			       bool write)
+int bindox_buffer_map_reuse(struct bindox_proc *proc,
+			    const struct bindox_buffer_map_args *args)
 {
+	bool write = args->flags & BINDOX_MAP_WRITE;
 	struct mm_struct *mm = current->mm;
 	struct bindox_buffer *buffer = NULL;
 	struct bindox_buffer_map *map;
@@ -456,45 +466,34 @@ out:
 }
 
 /**
- * bindox_buffer_map_ioctl() - BINDOX_IOC_BUFFER_MAP: map and fill
+ * bindox_buffer_map() - BINDOX_IOC_BUFFER_MAP without BINDOX_MAP_REUSE
  * @file:	the device file
- * @uarg:	struct bindox_buffer_map_args in user memory
+ * @args:	the ioctl's argument, checked by the ioctl layer; @args->addr
+ *		is set to the mapping's address
  *
  * mmap(2) of the buffer, as bindox_buffer_mmap() checks it, then every page
- * table entry of the mapping, so that its user takes no page faults. On
- * failure the mapping is undone (if another thread of the caller replaced
- * it meanwhile, that thread's mapping would go: the caller's own doing).
+ * table entry of the mapping, so that its user takes no page faults. If
+ * filling fails the mapping is undone (if another thread of the caller
+ * replaced it meanwhile, that thread's mapping would go: the caller's own
+ * doing), except on -EAGAIN.
  *
- * Return: 0; the errors of mmap(2); -EINVAL for bad flags, a nonzero addr
- * or (BINDOX_MAP_REUSE) no mapping to reuse; -EACCES if the rights went
- * while filling; -EINTR; -EFAULT.
+ * Return: 0; the errors of mmap(2); -EACCES if the rights went while
+ * filling; -EINTR; -EFAULT.
  */
-long bindox_buffer_map_ioctl(struct file *file, void __user *uarg)
+int bindox_buffer_map(struct file *file, struct bindox_buffer_map_args *args)
 {
-	struct bindox_buffer_map_args args;
 	unsigned long addr, prot = PROT_READ;
 	int err;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if ((args.flags & ~(BINDOX_MAP_WRITE | BINDOX_MAP_REUSE)) ||
-	    (args.addr && !(args.flags & BINDOX_MAP_REUSE)) || !args.size ||
-	    args.size > TASK_SIZE || args.addr > TASK_SIZE)
-		return -EINVAL;
-	if (args.flags & BINDOX_MAP_WRITE)
+	if (args->flags & BINDOX_MAP_WRITE)
 		prot |= PROT_WRITE;
-	if (args.flags & BINDOX_MAP_REUSE)
-		return bindox_buffer_reuse(file->private_data, &args,
-					   prot & PROT_WRITE);
-	addr = vm_mmap(file, 0, args.size, prot, MAP_SHARED,
-		       (unsigned long)args.id << PAGE_SHIFT);
+	addr = vm_mmap(file, 0, args->size, prot, MAP_SHARED,
+		       (unsigned long)args->id << PAGE_SHIFT);
 	if (IS_ERR_VALUE(addr))
 		return (long)addr;
 	err = bindox_buffer_fill(addr, prot & PROT_WRITE);
-	args.addr = addr;
-	if (!err && copy_to_user(uarg, &args, sizeof(args)))
-		err = -EFAULT;
+	args->addr = addr;
 	if (err && err != -EAGAIN)
-		vm_munmap(addr, args.size);
+		vm_munmap(addr, args->size);
 	return err;
 }

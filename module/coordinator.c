@@ -2,7 +2,6 @@
 /*
  * The Coordinator slot and the form of requests sent to it.
  */
-#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -40,21 +39,16 @@ static void bindox_coordinator_publish(struct bindox_node *node)
 }
 
 /**
- * bindox_coordinator_claim() - BINDOX_IOC_SET_COORDINATOR
- * @proc:	the claimant
- * @file:	its file, whose opener's credentials are checked too
+ * bindox_coordinator_claim() - make @proc the Coordinator
+ * @proc:	the claimant, whose right to claim the ioctl layer checked
  *
- * Return: 0; -EPERM without CAP_SYS_ADMIN in the initial user namespace or
- * outside the host domain; -EBUSY if there is a Coordinator; -EEXIST if the
- * proc already uses cookie 0 for a node; -ENOMEM.
+ * Return: 0; -EBUSY if there is a Coordinator; -EEXIST if the proc already
+ * uses cookie 0 for a node; -ENOMEM.
  */
-int bindox_coordinator_claim(struct bindox_proc *proc, struct file *file)
+int bindox_coordinator_claim(struct bindox_proc *proc)
 {
 	struct bindox_node *node;
 
-	if (!proc->domain->is_host || !capable(CAP_SYS_ADMIN) ||
-	    !file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
 	if (!bindox_coordinator_reserve())
 		return -EBUSY;
 
@@ -117,28 +111,6 @@ bool bindox_coordinator_owned_by(struct bindox_proc *proc)
 	owned = bindox_coordinator && bindox_coordinator->owner == proc;
 	spin_unlock(&bindox_coordinator_lock);
 	return owned;
-}
-
-/**
- * bindox_name_chars_valid() - whether a string has only name characters
- * @name:	the string (not NUL-terminated)
- * @len:	its length (0 is valid)
- *
- * Return: true if every byte is one of [A-Za-z0-9._-].
- */
-bool bindox_name_chars_valid(const char *name, u32 len)
-{
-	u32 i;
-
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		/* Plain ASCII ranges: isalnum() also accepts Latin-1. */
-		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
-			return false;
-	}
-	return true;
 }
 
 static bool bindox_name_valid(const char *name, u32 len)

@@ -14,14 +14,13 @@
  * UAPI header, whose form the driver checks before delivering them.
  */
 
-#include <linux/fs.h>
 #include <linux/types.h>
 
 struct bindox_node;
 struct bindox_proc;
 struct bindox_txn;
 
-int bindox_coordinator_claim(struct bindox_proc *proc, struct file *file);
+int bindox_coordinator_claim(struct bindox_proc *proc);
 void bindox_coordinator_drop(struct bindox_proc *proc);
 struct bindox_node *bindox_coordinator_node(void);
 bool bindox_coordinator_owned_by(struct bindox_proc *proc);
@@ -29,6 +28,5 @@ int bindox_coordinator_check_request(const struct bindox_txn *txn,
 				     struct bindox_proc *sender);
 int bindox_coordinator_check_reply(struct bindox_txn *call,
 				   const struct bindox_txn *reply);
-bool bindox_name_chars_valid(const char *name, u32 len);
 
 #endif /* __BINDOX_COORDINATOR_H */

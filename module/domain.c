@@ -13,7 +13,6 @@
 #include "compat.h"
 #include "domain.h"
 #include "file.h"
-#include "proc.h"
 
 unsigned int bindox_max_domain_connections = 4096;
 module_param_named(max_domain_connections, bindox_max_domain_connections,
@@ -237,6 +236,7 @@ static int bindox_domain_config_check(const struct bindox_domain_config *cfg,
 {
 	const struct bindox_domain_limits *l = &cfg->limits;
 
+	lockdep_assert_held(&bindox_domains_lock);
 	*uid = make_kuid(&init_user_ns, cfg->uid);
 	*gid = make_kgid(&init_user_ns, cfg->gid);
 	if (!uid_valid(*uid) || !gid_valid(*gid) || cfg->flags ||
@@ -293,6 +293,7 @@ static struct bindox_domain *bindox_domain_create(u32 id, const char *name,
 {
 	struct bindox_domain *d;
 
+	lockdep_assert_held(&bindox_domains_lock);
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
@@ -304,6 +305,7 @@ static struct bindox_domain *bindox_domain_create(u32 id, const char *name,
 	d->dev.class = &bindox_class;
 	d->dev.type = &bindox_domain_type;
 	d->dev.devt = MKDEV(MAJOR(bindox_devt), id);
+	/* The device's file operations, from above: a domain installs them. */
 	cdev_init(&d->cdev, &bindox_fops);
 	d->cdev.owner = THIS_MODULE;
 	return d;
@@ -376,20 +378,24 @@ static void bindox_domain_unpublish(struct bindox_domain *d)
 }
 
 /**
- * bindox_domain_remove() - BINDOX_CTL_DOMAIN_REMOVE
+ * bindox_domain_remove() - BINDOX_CTL_DOMAIN_REMOVE: take a domain away
  * @name:	the domain's name
- * @force:	end its open files rather than refuse
+ * @force:	remove it even while files of it are open
  *
- * Return: 0; -ENOENT, -EINVAL for "host" or a bad name, -EBUSY while a file
- * of it is open and @force is not set.
+ * No file can open the domain afterwards; with @force the caller then ends
+ * the ones that did (bindox_procs_kill_domain()).
+ *
+ * Return: the domain, with the list's reference for the caller to drop;
+ * or -ENOENT, -EINVAL for "host" or a bad name, -EBUSY while a file of it
+ * is open and @force is not set.
  */
-int bindox_domain_remove(const char *name, bool force)
+struct bindox_domain *bindox_domain_remove(const char *name, bool force)
 {
 	struct bindox_domain *d;
 	int err = 0;
 
 	if (!strcmp(name, "host"))
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	mutex_lock(&bindox_domains_lock);
 	d = bindox_domain_find(name);
 	if (!d)
@@ -399,13 +405,7 @@ int bindox_domain_remove(const char *name, bool force)
 	else
 		bindox_domain_unpublish(d);
 	mutex_unlock(&bindox_domains_lock);
-	if (err)
-		return err;
-	/* No file can open it any more: end the ones that did. */
-	if (force)
-		bindox_procs_kill_domain(d);
-	put_device(&d->dev);		/* the list's reference */
-	return 0;
+	return err ? ERR_PTR(err) : d;
 }
 
 /**

@@ -69,7 +69,7 @@ extern unsigned int bindox_max_domain_oneway_bytes;
 int bindox_domains_init(void);
 void bindox_domains_exit(void);
 struct bindox_domain *bindox_domain_add(const struct bindox_domain_config *cfg);
-int bindox_domain_remove(const char *name, bool force);
+struct bindox_domain *bindox_domain_remove(const char *name, bool force);
 int bindox_domain_update(const struct bindox_domain_config *cfg);
 int bindox_domain_info(struct bindox_domain_config *cfg);
 int bindox_domain_open(struct bindox_domain *domain);

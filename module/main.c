@@ -10,6 +10,7 @@
 #include "control.h"
 #include "domain.h"
 #include "policy.h"
+#include "proc.h"
 #include "stats.h"
 
 unsigned int bindox_max_handles = 65536;
@@ -37,7 +38,7 @@ static int __init bindox_init(void)
 	err = bindox_buffers_init();
 	if (err)
 		return err;
-	bindox_debugfs_init();
+	bindox_debugfs_init(bindox_procs_dump);
 	err = bindox_domains_init();
 	if (err)
 		goto debugfs;

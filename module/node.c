@@ -7,7 +7,6 @@
 #include <uapi/linux/bindox.h>
 #include "bindox.h"
 #include "domain.h"
-#include "handle.h"
 #include "node.h"
 #include "policy.h"
 #include "proc.h"
@@ -128,15 +127,17 @@ void bindox_node_free(struct kref *kref)
 }
 
 /**
- * bindox_node_kill() - the owner died: mark the node dead, tell watchers
+ * bindox_node_kill() - the owner died: mark the node dead
  * @node:	the node, already out of its owner's tree
+ *
+ * Its watchers are told by the caller (bindox_death_fire()), which knows
+ * the subscriptions; a node only lists them.
  */
 void bindox_node_kill(struct bindox_node *node)
 {
 	spin_lock(&node->lock);
 	node->dead = true;
 	spin_unlock(&node->lock);
-	bindox_death_fire(node);
 }
 
 /**

@@ -10,12 +10,9 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <uapi/linux/bindox.h>
-#include "coordinator.h"
 #include "domain.h"
 #include "policy.h"
-#include "proc.h"
 
 struct bindox_policy {
 	struct bindox_policy_rule *rules;
@@ -45,6 +42,31 @@ static void bindox_policy_free(struct bindox_policy *p)
 	kvfree(p->rules);
 	kvfree(p->strings);
 	kfree(p);
+}
+
+/**
+ * bindox_name_chars_valid() - whether a string has only name characters
+ * @name:	the string (not NUL-terminated)
+ * @len:	its length (0 is valid)
+ *
+ * The rule for service and domain names in rules and in requests to the
+ * Coordinator.
+ *
+ * Return: true if every byte is one of [A-Za-z0-9._-].
+ */
+bool bindox_name_chars_valid(const char *name, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		/* Plain ASCII ranges: isalnum() also accepts Latin-1. */
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
+			return false;
+	}
+	return true;
 }
 
 /* Whether [off, off + len) lies inside the blob and holds a valid name. */
@@ -80,68 +102,43 @@ static int bindox_policy_rule_check(const struct bindox_policy *p,
 	return 0;
 }
 
-/* Copy a table in from user memory and check every rule. */
-static struct bindox_policy *bindox_policy_copy_in(const struct bindox_policy_load *args)
-{
-	struct bindox_policy *p;
-	u32 i;
-	int err;
-
-	if (args->rule_count > BINDOX_POLICY_MAX_RULES ||
-	    args->strings_size > BINDOX_POLICY_MAX_STRINGS)
-		return ERR_PTR(-E2BIG);
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return ERR_PTR(-ENOMEM);
-	p->n_rules = args->rule_count;
-	p->strings_size = args->strings_size;
-	err = -ENOMEM;
-	p->rules = kvmalloc_array(p->n_rules ? p->n_rules : 1,
-				  sizeof(*p->rules), GFP_KERNEL_ACCOUNT);
-	p->strings = kvmalloc(p->strings_size ? p->strings_size : 1,
-			      GFP_KERNEL_ACCOUNT);
-	if (!p->rules || !p->strings)
-		goto fail;
-	err = -EFAULT;
-	if (copy_from_user(p->rules, u64_to_user_ptr(args->rules_ptr),
-			   array_size(p->n_rules, sizeof(*p->rules))) ||
-	    copy_from_user(p->strings, u64_to_user_ptr(args->strings_ptr),
-			   p->strings_size))
-		goto fail;
-	for (i = 0; i < p->n_rules; i++) {
-		err = bindox_policy_rule_check(p, &p->rules[i]);
-		if (err)
-			goto fail;
-	}
-	return p;
-fail:
-	bindox_policy_free(p);
-	return ERR_PTR(err);
-}
-
 /**
- * bindox_policy_load() - BINDOX_IOC_POLICY_LOAD
- * @proc:	the caller, which must be the Coordinator
- * @uarg:	struct bindox_policy_load in user memory
+ * bindox_policy_replace() - check a table and put it in force
+ * @rules:	the rules, kvmalloc()ed; the function takes them over
+ * @n_rules:	their number, at most BINDOX_POLICY_MAX_RULES
+ * @strings:	the string blob, kvmalloc()ed; taken over as well
+ * @strings_size: its size, at most BINDOX_POLICY_MAX_STRINGS
  *
- * Return: 0 with the new generation written back; -EPERM for anyone but
- * the Coordinator; -E2BIG, -EINVAL, -EFAULT, -ENOMEM with the old table
+ * Who may load a table is the ioctl layer's question (the Coordinator).
+ *
+ * Return: the new generation, or -EINVAL or -ENOMEM with the old table
  * still in force.
  */
-int bindox_policy_load(struct bindox_proc *proc,
-		       struct bindox_policy_load __user *uarg)
+s64 bindox_policy_replace(struct bindox_policy_rule *rules, u32 n_rules,
+			  char *strings, u32 strings_size)
 {
-	struct bindox_policy_load args;
 	struct bindox_policy *p, *old;
+	u32 i;
+	int err;
 	u64 gen;
 
-	if (!bindox_coordinator_owned_by(proc))
-		return -EPERM;
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	p = bindox_policy_copy_in(&args);
-	if (IS_ERR(p))
-		return PTR_ERR(p);
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p) {
+		kvfree(rules);
+		kvfree(strings);
+		return -ENOMEM;
+	}
+	p->rules = rules;
+	p->n_rules = n_rules;
+	p->strings = strings;
+	p->strings_size = strings_size;
+	for (i = 0; i < p->n_rules; i++) {
+		err = bindox_policy_rule_check(p, &p->rules[i]);
+		if (err) {
+			bindox_policy_free(p);
+			return err;
+		}
+	}
 
 	mutex_lock(&bindox_policy_lock);
 	old = rcu_replace_pointer(bindox_policy, p,
@@ -150,7 +147,7 @@ int bindox_policy_load(struct bindox_proc *proc,
 	mutex_unlock(&bindox_policy_lock);
 	synchronize_rcu();
 	bindox_policy_free(old);
-	return put_user(gen, &uarg->generation) ? -EFAULT : 0;
+	return gen;
 }
 
 static bool bindox_policy_str_eq(const struct bindox_policy *p, u32 off,

@@ -19,8 +19,7 @@
 #include <linux/uidgid.h>
 
 struct bindox_domain;
-struct bindox_policy_load;
-struct bindox_proc;
+struct bindox_policy_rule;
 
 /**
  * struct bindox_policy_request - what is asked, and by whom
@@ -42,8 +41,9 @@ struct bindox_policy_request {
 	const struct bindox_domain *peer;
 };
 
-int bindox_policy_load(struct bindox_proc *proc,
-		       struct bindox_policy_load __user *uarg);
+s64 bindox_policy_replace(struct bindox_policy_rule *rules, u32 n_rules,
+			  char *strings, u32 strings_size);
+bool bindox_name_chars_valid(const char *name, u32 len);
 bool bindox_policy_allows(const struct bindox_policy_request *req);
 u64 bindox_policy_generation(void);
 void bindox_policy_exit(void);

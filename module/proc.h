@@ -38,6 +38,7 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include "buffer.h"
+#include "hold.h"
 
 struct bindox_domain;
 struct bindox_user;
@@ -84,13 +85,15 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 void bindox_proc_free(struct kref *kref);
 void bindox_proc_release(struct bindox_proc *proc);
 void bindox_procs_kill_domain(struct bindox_domain *domain);
+struct seq_file;
+void bindox_procs_dump(struct seq_file *m);
+
+/* queue.c: the incoming queue */
 int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 			bool sync);
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work);
 void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work);
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout);
-struct seq_file;
-void bindox_procs_dump(struct seq_file *m);
 
 static inline struct bindox_proc *bindox_proc_ref(struct bindox_proc *proc)
 {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Live-object counters and the debugfs files that show them.
+ * Live-object counters and the debugfs files that show them and the
+ * objects.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
-#include "proc.h"
 #include "stats.h"
 
 atomic_t bindox_stats[BINDOX_STAT_COUNT];
@@ -21,6 +21,7 @@ static const char * const bindox_stat_names[BINDOX_STAT_COUNT] = {
 };
 
 static struct dentry *bindox_debugfs_dir;
+static void (*bindox_debugfs_dump)(struct seq_file *m);
 
 static int counters_show(struct seq_file *m, void *unused)
 {
@@ -37,18 +38,22 @@ DEFINE_SHOW_ATTRIBUTE(counters);
 
 static int state_show(struct seq_file *m, void *unused)
 {
-	bindox_procs_dump(m);
+	bindox_debugfs_dump(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(state);
 
 /**
  * bindox_debugfs_init() - create /sys/kernel/debug/bindox/
+ * @dump:	writes the "state" file: every object, from the level that
+ *		knows them all (bindox_procs_dump()), so that the counters
+ *		need not reach up to it
  *
  * debugfs is optional: failures are ignored, as debugfs wants.
  */
-void bindox_debugfs_init(void)
+void bindox_debugfs_init(void (*dump)(struct seq_file *m))
 {
+	bindox_debugfs_dump = dump;
 	bindox_debugfs_dir = debugfs_create_dir("bindox", NULL);
 	debugfs_create_file("counters", 0400, bindox_debugfs_dir, NULL,
 			    &counters_fops);

@@ -13,6 +13,8 @@
 
 #include <linux/atomic.h>
 
+struct seq_file;
+
 enum bindox_stat {
 	BINDOX_STAT_PROCS,
 	BINDOX_STAT_NODES,
@@ -38,7 +40,7 @@ static inline void bindox_stat_dec(enum bindox_stat s)
 	atomic_dec(&bindox_stats[s]);
 }
 
-void bindox_debugfs_init(void);
+void bindox_debugfs_init(void (*dump)(struct seq_file *m));
 void bindox_debugfs_exit(void);
 
 #endif /* __BINDOX_STATS_H */

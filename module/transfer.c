@@ -79,7 +79,7 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		bindox_txn_unref(txn);
 		goto fail;
 	}
-	bindox_buffer_xfer_commit(txn, proc);
+	bindox_msg_buffer_commit(txn, proc);
 	return txn;
 fail:
 	bindox_txn_unref(txn);
@@ -128,7 +128,11 @@ static bool bindox_transfer_done(struct bindox_txn *txn)
 	return smp_load_acquire(&txn->state) == BINDOX_TXN_DONE;
 }
 
-/* Hand the reply of a finished call to the calling proc. */
+/*
+ * Hand the reply of a finished call to the calling proc. The copy-out is
+ * here, not in the ioctl layer, because its failure must take back the
+ * handles and buffer ids the reply gave.
+ */
 static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
 					 struct bindox_txn *reply,
 					 struct bindox_message *msg,
@@ -149,15 +153,18 @@ static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
 	if (err)
 		bindox_txn_untranslate(reply, proc);
 	else
-		bindox_buffer_xfer_publish(reply);
+		bindox_msg_buffer_publish(reply);
 	mutex_unlock(&proc->lock);
 	return err;
 }
 
 /**
- * bindox_transfer_call() - BINDOX_IOC_CALL: send a call, wait for its reply
+ * bindox_transfer_call() - send a call, wait for its reply
  * @proc:	the caller's proc
- * @uargs:	struct bindox_call_args in user memory
+ * @tx:		the call, checked by the ioctl layer
+ * @reply:	the caller's room for the reply, in and out
+ * @ureply:	where @reply goes in user memory
+ * @timeout_ns:	how long to wait, < 0 for ever
  *
  * A signal or the timeout ends the wait with -EINTR or -ETIMEDOUT; the call
  * is then abandoned (a later reply is dropped) and never restarted, since
@@ -166,29 +173,18 @@ static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
  * Return: 0 with the reply copied out, or a negative errno.
  */
 int bindox_transfer_call(struct bindox_proc *proc,
-			 struct bindox_call_args __user *uargs)
+			 const struct bindox_transaction *tx,
+			 struct bindox_message *reply,
+			 struct bindox_message __user *ureply, s64 timeout_ns)
 {
-	struct bindox_call_args args;
+	long timeout = bindox_timeout_jiffies(timeout_ns);
 	struct bindox_txn *txn;
-	long timeout, left;
+	long left;
 	int err;
 
-	if (copy_from_user(&args, uargs, sizeof(args)))
-		return -EFAULT;
-	if (args.tx.flags || args.reply.reserved)
-		return -EINVAL;
-	timeout = bindox_timeout_jiffies(args.timeout_ns);
-	if (atomic_inc_return(&proc->domain->calls) >
-	    bindox_domain_limit(proc->domain, BINDOX_LIMIT_CALLS)) {
-		atomic_dec(&proc->domain->calls);
-		return -EAGAIN;
-	}
-
-	txn = bindox_transfer_start(proc, &args.tx, &args.reply.payload);
-	if (IS_ERR(txn)) {
-		atomic_dec(&proc->domain->calls);
+	txn = bindox_transfer_start(proc, tx, &reply->payload);
+	if (IS_ERR(txn))
 		return PTR_ERR(txn);
-	}
 	/* Killing this proc fails the calls it made (proc->calls). */
 	mutex_lock(&proc->lock);
 	if (proc->dead)
@@ -206,36 +202,29 @@ int bindox_transfer_call(struct bindox_proc *proc,
 	}
 	err = txn->error;
 	if (!err)
-		err = bindox_transfer_deliver_reply(proc, txn->reply,
-						    &args.reply, &uargs->reply);
+		err = bindox_transfer_deliver_reply(proc, txn->reply, reply,
+						    ureply);
 out:
 	mutex_lock(&proc->lock);
 	list_del_init(&txn->call_entry);
 	mutex_unlock(&proc->lock);
-	atomic_dec(&proc->domain->calls);
 	bindox_txn_unref(txn);
 	return err;
 }
 
 /**
- * bindox_transfer_send() - BINDOX_IOC_SEND: queue a one-way message
+ * bindox_transfer_send() - queue a one-way message
  * @proc:	the sender's proc
- * @utx:	struct bindox_transaction in user memory; flags must be
- *		BINDOX_TF_ONEWAY
+ * @tx:		the message, checked by the ioctl layer (BINDOX_TF_ONEWAY)
  *
  * Return: 0 once queued, or a negative errno.
  */
 int bindox_transfer_send(struct bindox_proc *proc,
-			 struct bindox_transaction __user *utx)
+			 const struct bindox_transaction *tx)
 {
-	struct bindox_transaction tx;
 	struct bindox_txn *txn;
 
-	if (copy_from_user(&tx, utx, sizeof(tx)))
-		return -EFAULT;
-	if (tx.flags != BINDOX_TF_ONEWAY)
-		return -EINVAL;
-	txn = bindox_transfer_start(proc, &tx, NULL);
+	txn = bindox_transfer_start(proc, tx, NULL);
 	if (IS_ERR(txn))
 		return PTR_ERR(txn);
 	bindox_txn_unref(txn);
@@ -250,6 +239,7 @@ static void bindox_transfer_take_death(struct bindox_proc *proc,
 	struct bindox_death *death = container_of(work, struct bindox_death,
 						  work);
 
+	lockdep_assert_held(&proc->lock);
 	bindox_proc_dequeue(proc, work);
 	msg->type = BINDOX_MSG_DEATH;
 	msg->flags = 0;
@@ -287,6 +277,7 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	u64 id = 0;
 	int err;
 
+	lockdep_assert_held(&proc->lock);
 	*taken = NULL;
 	for (;;) {
 		work = list_first_entry_or_null(&proc->todo,
@@ -371,7 +362,7 @@ static int bindox_transfer_publish(struct bindox_proc *proc,
 		bindox_transfer_refuse(txn, -BINDOX_EDEADPEER);
 		return -ENODEV;
 	}
-	bindox_buffer_xfer_publish(txn);
+	bindox_msg_buffer_publish(txn);
 	/* Fills the slot take reserved: no allocation, cannot fail. */
 	if (!(txn->flags & BINDOX_TF_ONEWAY))
 		xa_store(&proc->inflight, lower_32_bits(txn->id), txn,
@@ -414,25 +405,31 @@ static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
 		wake_up_interruptible(&proc->wait);
 }
 
-/*
- * Receive the next message into @msg (a kernel copy of @umsg) and copy it
- * out. A message that does not fit stays queued (-EMSGSIZE, with the sizes
- * it needs written back); one that cannot be copied out goes back to the
- * head of the queue (-EFAULT); one whose objects cannot be given to the
+/**
+ * bindox_transfer_receive() - wait for the next message and copy it out
+ * @proc:	the receiving proc
+ * @msg:	a kernel copy of @umsg: the receiver's room, in and out
+ * @umsg:	where the message goes in user memory
+ * @timeout_ns:	how long to wait: 0 not at all, < 0 for ever
+ *
+ * A message that does not fit stays queued (-EMSGSIZE, with the sizes it
+ * needs written back); one that cannot be copied out goes back to the head
+ * of the queue (-EFAULT); one whose objects cannot be given to the
  * receiver is refused (bindox_transfer_refuse()). A death notification
- * that cannot be copied out is lost.
+ * that cannot be copied out is lost. The copy-out is done here, not by the
+ * ioctl layer, because its failure must put the message back.
+ *
+ * Return: 0 with a message, -EAGAIN (timeout 0) or -ETIMEDOUT with none,
+ * -EINTR on a signal, -EMSGSIZE, -EFAULT, -ENOSPC, -ENOMEM.
  */
-static int bindox_transfer_receive(struct bindox_proc *proc,
-				   struct bindox_message *msg,
-				   struct bindox_message __user *umsg,
-				   s64 timeout_ns)
+int bindox_transfer_receive(struct bindox_proc *proc,
+			    struct bindox_message *msg,
+			    struct bindox_message __user *umsg, s64 timeout_ns)
 {
 	long timeout = bindox_timeout_jiffies(timeout_ns);
 	struct bindox_txn *txn;
 	int err;
 
-	if (msg->reserved)
-		return -EINVAL;
 	for (;;) {
 		mutex_lock(&proc->lock);
 		err = bindox_transfer_take(proc, msg, &txn);
@@ -475,27 +472,17 @@ static int bindox_transfer_receive(struct bindox_proc *proc,
 }
 
 /**
- * bindox_transfer_recv() - BINDOX_IOC_RECV
- * @proc:	the receiving proc
- * @uargs:	struct bindox_recv_args in user memory
+ * bindox_transfer_reply() - answer a call
+ * @proc:	the server's proc, which received the call
+ * @id:		the call's id (struct bindox_message.id)
+ * @payload:	the reply, checked by the ioctl layer
  *
- * Return: 0 with a message, -EAGAIN (timeout 0) or -ETIMEDOUT with none,
- * -EINTR on a signal, -EMSGSIZE, -EFAULT, -EINVAL.
+ * Return: 0 once the reply is handed over (or dropped, if the caller gave
+ * up); -EINVAL for an unknown id; -EMSGSIZE over the caller's room; the
+ * errors of building a message.
  */
-int bindox_transfer_recv(struct bindox_proc *proc,
-			 struct bindox_recv_args __user *uargs)
-{
-	struct bindox_recv_args args;
-
-	if (copy_from_user(&args, uargs, sizeof(args)))
-		return -EFAULT;
-	return bindox_transfer_receive(proc, &args.msg, &uargs->msg,
-				       args.timeout_ns);
-}
-
-/* Answer call @id of @proc with @payload. */
-static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
-				 const struct bindox_payload *payload)
+int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
+			  const struct bindox_payload *payload)
 {
 	u32 slot = lower_32_bits(id);
 	struct bindox_txn *call, *reply;
@@ -533,46 +520,14 @@ static int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 	if (verdict)
 		reply = bindox_txn_unref(reply);
 	else
-		bindox_buffer_xfer_commit(reply, proc);
+		bindox_msg_buffer_commit(reply, proc);
 	if (!bindox_txn_complete(call, reply, verdict) && reply) {
 		/* The caller gave up: what the reply moved comes back. */
-		bindox_buffer_xfer_uncommit(reply, proc);
+		bindox_msg_buffer_uncommit(reply, proc);
 		bindox_txn_unref(reply);
 	}
 	bindox_txn_unref(call);		/* the in-flight table's reference */
 out:
 	bindox_txn_unref(call);
 	return err;
-}
-
-/**
- * bindox_transfer_reply_recv() - BINDOX_IOC_REPLY_RECV
- * @proc:	the server's proc
- * @uargs:	struct bindox_reply_recv_args in user memory
- *
- * Answers reply_id (if not 0) and then receives as BINDOX_IOC_RECV. Once
- * the reply is consumed reply_id is set to 0 in user memory, so a failed
- * receive still tells whether the answer went out.
- *
- * Return: an error of the reply (nothing received), or of the receive.
- */
-int bindox_transfer_reply_recv(struct bindox_proc *proc,
-			       struct bindox_reply_recv_args __user *uargs)
-{
-	struct bindox_reply_recv_args args;
-	int err;
-
-	if (copy_from_user(&args, uargs, sizeof(args)))
-		return -EFAULT;
-	if (args.reserved)
-		return -EINVAL;
-	if (args.reply_id) {
-		err = bindox_transfer_reply(proc, args.reply_id, &args.reply);
-		if (err)
-			return err;
-		if (put_user((u64)0, &uargs->reply_id))
-			return -EFAULT;
-	}
-	return bindox_transfer_receive(proc, &args.msg, &uargs->msg,
-				       args.timeout_ns);
 }

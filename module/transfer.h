@@ -5,10 +5,12 @@
 /**
  * DOC: Transfers
  *
- * The ioctls that move messages. A client's call is one ioctl: build, queue,
- * sleep until the reply, copy it out. A server's BINDOX_IOC_REPLY_RECV is one
- * ioctl too: answer the previous call, then wait for the next message. Both
- * wake their peer with a sync wakeup, since they are about to sleep.
+ * What the message ioctls do, once the ioctl layer (ioctl.c) has copied
+ * their arguments in and checked them. A client's call is one ioctl: build,
+ * queue, sleep until the reply, copy it out. A server's
+ * BINDOX_IOC_REPLY_RECV is one ioctl too: answer the previous call, then
+ * wait for the next message. Both wake their peer with a sync wakeup,
+ * since they are about to sleep.
  */
 
 #include <uapi/linux/bindox.h>
@@ -16,12 +18,15 @@
 struct bindox_proc;
 
 int bindox_transfer_call(struct bindox_proc *proc,
-			 struct bindox_call_args __user *uargs);
+			 const struct bindox_transaction *tx,
+			 struct bindox_message *reply,
+			 struct bindox_message __user *ureply, s64 timeout_ns);
 int bindox_transfer_send(struct bindox_proc *proc,
-			 struct bindox_transaction __user *utx);
-int bindox_transfer_recv(struct bindox_proc *proc,
-			 struct bindox_recv_args __user *uargs);
-int bindox_transfer_reply_recv(struct bindox_proc *proc,
-			       struct bindox_reply_recv_args __user *uargs);
+			 const struct bindox_transaction *tx);
+int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
+			  const struct bindox_payload *payload);
+int bindox_transfer_receive(struct bindox_proc *proc,
+			    struct bindox_message *msg,
+			    struct bindox_message __user *umsg, s64 timeout_ns);
 
 #endif /* __BINDOX_TRANSFER_H */

@@ -43,6 +43,10 @@ static struct bindox_txn *bindox_txn_alloc(u32 flags, u32 inline_size)
 	return txn;
 }
 
+/*
+ * The payload is copied here, not in the ioctl layer: its sizes are only
+ * known, and its memory only allocated, once the message exists.
+ */
 static int bindox_txn_copy_in(struct bindox_txn *txn,
 			      const struct bindox_payload *payload)
 {
@@ -106,7 +110,7 @@ static int bindox_txn_resolve(struct bindox_txn *txn,
 		min_offset = off + obj_size;
 		obj = txn->data + off;
 		if (obj->type == BINDOX_OBJ_BUFFER) {
-			err = bindox_buffer_xfer_attach(txn, i, sender, obj);
+			err = bindox_msg_buffer_attach(txn, i, sender, obj);
 			if (err)
 				break;
 			continue;
@@ -175,7 +179,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 	if (!err)
 		err = bindox_txn_resolve(txn, sender);
 	if (!err)
-		err = bindox_buffer_xfer_revoke(txn);
+		err = bindox_msg_buffer_revoke(txn);
 	if (err) {
 		bindox_txn_unref(txn);
 		return ERR_PTR(err);
@@ -198,7 +202,7 @@ void bindox_txn_free(struct kref *kref)
 
 	for (i = 0; i < txn->n_objs; i++)
 		bindox_node_unref(txn->objs[i]);
-	bindox_buffer_xfer_free(txn);
+	bindox_msg_buffer_free(txn);
 	kfree(txn->objs);
 	kvfree(txn->offsets);
 	if (txn->data != txn->inline_data)
@@ -258,7 +262,7 @@ static void bindox_txn_untranslate_first(struct bindox_txn *txn,
 		if (obj->type == BINDOX_OBJ_HANDLE)
 			bindox_handle_put_node(proc, txn->objs[i]);
 		else if (obj->type == BINDOX_OBJ_BUFFER)
-			bindox_buffer_xfer_untranslate(txn, i, proc);
+			bindox_msg_buffer_untranslate(txn, i, proc);
 	}
 }
 
@@ -288,7 +292,7 @@ int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc)
 		u32 id;
 
 		if (obj->type == BINDOX_OBJ_BUFFER) {
-			err = bindox_buffer_xfer_translate(txn, i, proc, obj);
+			err = bindox_msg_buffer_translate(txn, i, proc, obj);
 			if (err) {
 				bindox_txn_untranslate_first(txn, proc, i);
 				return err;
@@ -343,7 +347,9 @@ bool bindox_txn_fits(const struct bindox_txn *txn,
  * @type:	enum bindox_message_type
  * @cookie:	the cookie to report
  *
- * Credentials are translated into the current task's namespaces.
+ * Credentials are translated into the current task's namespaces. The
+ * payload goes to the buffers @msg names from here, as only the message
+ * knows it.
  *
  * Return: 0 or -EFAULT.
  */

@@ -34,7 +34,7 @@
 #include <uapi/linux/bindox.h>
 #include "proc.h"
 
-struct bindox_buffer_xfer;
+struct bindox_msg_buffer;
 struct bindox_node;
 
 enum bindox_txn_state {
@@ -67,7 +67,7 @@ struct bindox_txn {
 	u32 n_objs;
 	u64 *offsets;
 	struct bindox_node **objs;	/* one ref per node or handle object */
-	struct bindox_buffer_xfer *bufs; /* per object, NULL without buffers */
+	struct bindox_msg_buffer *bufs; /* per object, NULL without buffers */
 
 	/* calls only */
 	u32 reply_data_cap;

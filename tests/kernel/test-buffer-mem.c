@@ -18,7 +18,7 @@
 #include "bxt.h"
 #include "bxt-buffer.h"
 
-/* The module's defaults (module/buffer.c, user.c, buffer_table.c). */
+/* The module's defaults (module/buffer.c, user.c, hold.c). */
 #define DEFAULT_PROC_BYTES (4UL << 30)
 #define DEFAULT_USER_BYTES (8UL << 30)
 #define DEFAULT_DOMAIN_BYTES (16UL << 30)

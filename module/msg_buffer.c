@@ -6,28 +6,29 @@
 #include <linux/slab.h>
 #include <uapi/linux/bindox.h>
 #include "buffer.h"
+#include "hold.h"
 #include "proc.h"
 #include "txn.h"
 
 /**
- * bindox_buffer_xfer_attach() - take a BINDOX_OBJ_BUFFER into a message
+ * bindox_msg_buffer_attach() - take a BINDOX_OBJ_BUFFER into a message
  * @txn:	the message being built
  * @index:	the object's index
  * @sender:	the sender; its lock is held
  * @obj:	the object as the sender wrote it
  *
  * BINDOX_BUF_MOVE turns the sender's hold SENDING (no access from now on);
- * BINDOX_BUF_SHARE needs an ACTIVE hold. bindox_buffer_xfer_revoke()
+ * BINDOX_BUF_SHARE needs an ACTIVE hold. bindox_msg_buffer_revoke()
  * finishes the job once the lock is dropped.
  *
  * Return: 0; -EINVAL for bad flags, a reserved field set or an unknown or
  * moved id; -EBUSY if the id is being moved by another message; -ENOMEM.
  */
-int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
-			      struct bindox_proc *sender,
-			      const struct bindox_object *obj)
+int bindox_msg_buffer_attach(struct bindox_txn *txn, u32 index,
+			     struct bindox_proc *sender,
+			     const struct bindox_object *obj)
 {
-	struct bindox_buffer_xfer *xfer;
+	struct bindox_msg_buffer *mbuf;
 	struct bindox_hold *hold;
 	int state;
 
@@ -52,16 +53,16 @@ int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
 	if (state != BINDOX_HOLD_ACTIVE)
 		return state == BINDOX_HOLD_SENDING ? -EBUSY : -EINVAL;
 
-	xfer = &txn->bufs[index];
-	xfer->mode = obj->flags;
-	xfer->buffer = bindox_buffer_ref(hold->buffer);
+	mbuf = &txn->bufs[index];
+	mbuf->mode = obj->flags;
+	mbuf->buffer = bindox_buffer_ref(hold->buffer);
 	if (obj->flags == BINDOX_BUF_MOVE)
-		xfer->from = bindox_hold_ref(hold);
+		mbuf->from = bindox_hold_ref(hold);
 	return 0;
 }
 
 /**
- * bindox_buffer_xfer_revoke() - make the sender's loss of rights stick
+ * bindox_msg_buffer_revoke() - make the sender's loss of rights stick
  * @txn:	the message, its objects attached; no lock held
  *
  * A moved buffer loses the sender's mappings; a shared one is sealed and
@@ -70,18 +71,18 @@ int bindox_buffer_xfer_attach(struct bindox_txn *txn, u32 index,
  *
  * Return: 0 or -EBUSY.
  */
-int bindox_buffer_xfer_revoke(struct bindox_txn *txn)
+int bindox_msg_buffer_revoke(struct bindox_txn *txn)
 {
 	u32 i;
 	int err = 0;
 
 	for (i = 0; txn->bufs && i < txn->n_objs && !err; i++) {
-		struct bindox_buffer_xfer *xfer = &txn->bufs[i];
-		struct bindox_buffer *buffer = xfer->buffer;
+		struct bindox_msg_buffer *mbuf = &txn->bufs[i];
+		struct bindox_buffer *buffer = mbuf->buffer;
 
 		if (!buffer)
 			continue;
-		if (xfer->mode == BINDOX_BUF_MOVE)
+		if (mbuf->mode == BINDOX_BUF_MOVE)
 			err = bindox_buffer_revoke(buffer,
 						   !test_bit(BINDOX_BUFFER_SEALED_CLEAN,
 							     &buffer->flags));
@@ -92,15 +93,15 @@ int bindox_buffer_xfer_revoke(struct bindox_txn *txn)
 }
 
 /**
- * bindox_buffer_xfer_commit() - the message left: moves are final
+ * bindox_msg_buffer_commit() - the message left: moves are final
  * @txn:	a message just queued, or a reply just handed to its caller
  * @sender:	its sender; its lock is not held
  *
  * The sender's holds turn MOVED and let go of the memory; from now on the
  * buffers belong to the message, and to its receiver once delivered.
  */
-void bindox_buffer_xfer_commit(struct bindox_txn *txn,
-			       struct bindox_proc *sender)
+void bindox_msg_buffer_commit(struct bindox_txn *txn,
+			      struct bindox_proc *sender)
 {
 	u32 i;
 
@@ -122,8 +123,8 @@ void bindox_buffer_xfer_commit(struct bindox_txn *txn,
 }
 
 /**
- * bindox_buffer_xfer_uncommit() - a committed reply nobody took
- * @txn:	a reply bindox_buffer_xfer_commit() committed, never delivered
+ * bindox_msg_buffer_uncommit() - a committed reply nobody took
+ * @txn:	a reply bindox_msg_buffer_commit() committed, never delivered
  *		(its caller had given up)
  * @sender:	its sender; its lock is not held
  *
@@ -131,8 +132,8 @@ void bindox_buffer_xfer_commit(struct bindox_txn *txn,
  * MOVED holds, where the sender has not released them, get their buffers
  * back and turn ACTIVE again, as if the reply had never been sent.
  */
-void bindox_buffer_xfer_uncommit(struct bindox_txn *txn,
-				 struct bindox_proc *sender)
+void bindox_msg_buffer_uncommit(struct bindox_txn *txn,
+				struct bindox_proc *sender)
 {
 	u32 i;
 
@@ -151,7 +152,7 @@ void bindox_buffer_xfer_uncommit(struct bindox_txn *txn,
 }
 
 /**
- * bindox_buffer_xfer_translate() - give the receiver an id for a buffer
+ * bindox_msg_buffer_translate() - give the receiver an id for a buffer
  * @txn:	the message
  * @index:	index of a BINDOX_OBJ_BUFFER object
  * @proc:	the receiver; its lock is held
@@ -159,32 +160,33 @@ void bindox_buffer_xfer_uncommit(struct bindox_txn *txn,
  *
  * The object delivered carries the receiver's id, the mode it was sent
  * with, BINDOX_BUF_WRITABLE if the receiver may write, and the size. The
- * new hold is PENDING until bindox_buffer_xfer_publish().
+ * new hold is PENDING until bindox_msg_buffer_publish().
  *
  * Return: 0, or an error of bindox_hold_add().
  */
-int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
-				 struct bindox_proc *proc,
-				 struct bindox_object *obj)
+int bindox_msg_buffer_translate(struct bindox_txn *txn, u32 index,
+				struct bindox_proc *proc,
+				struct bindox_object *obj)
 {
-	struct bindox_buffer_xfer *xfer = &txn->bufs[index];
+	struct bindox_msg_buffer *mbuf = &txn->bufs[index];
 	struct bindox_hold *hold;
 
-	hold = bindox_hold_add(proc, xfer->buffer, BINDOX_HOLD_PENDING);
+	lockdep_assert_held(&proc->lock);
+	hold = bindox_hold_add(proc, mbuf->buffer, BINDOX_HOLD_PENDING);
 	if (IS_ERR(hold))
 		return PTR_ERR(hold);
-	xfer->to = bindox_hold_ref(hold);
+	mbuf->to = bindox_hold_ref(hold);
 	obj->value = hold->id;
-	obj->flags = xfer->mode;
+	obj->flags = mbuf->mode;
 	/* What the hold will allow once published. */
-	if (!test_bit(BINDOX_BUFFER_SEALED, &xfer->buffer->flags))
+	if (!test_bit(BINDOX_BUFFER_SEALED, &mbuf->buffer->flags))
 		obj->flags |= BINDOX_BUF_WRITABLE;
-	obj->size = xfer->buffer->size;
+	obj->size = mbuf->buffer->size;
 	return 0;
 }
 
 /**
- * bindox_buffer_xfer_untranslate() - undo bindox_buffer_xfer_translate()
+ * bindox_msg_buffer_untranslate() - undo bindox_msg_buffer_translate()
  * @txn:	the message, about to go back to the queue
  * @index:	the object's index
  * @proc:	the receiver; its lock is held
@@ -193,11 +195,11 @@ int bindox_buffer_xfer_translate(struct bindox_txn *txn, u32 index,
  * could look it up, so it is still in the table, unused and unmapped, and
  * there is nothing to revoke.
  */
-void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
-				    struct bindox_proc *proc)
+void bindox_msg_buffer_untranslate(struct bindox_txn *txn, u32 index,
+				   struct bindox_proc *proc)
 {
-	struct bindox_buffer_xfer *xfer = &txn->bufs[index];
-	struct bindox_hold *to = xfer->to;
+	struct bindox_msg_buffer *mbuf = &txn->bufs[index];
+	struct bindox_hold *to = mbuf->to;
 	bool was_active;
 
 	lockdep_assert_held(&proc->lock);
@@ -206,16 +208,16 @@ void bindox_buffer_xfer_untranslate(struct bindox_txn *txn, u32 index,
 	if (!WARN_ON_ONCE(atomic_read(&to->state) != BINDOX_HOLD_PENDING))
 		/* The message holds the buffer: never the last ref. */
 		bindox_buffer_unref(bindox_hold_remove(proc, to, &was_active));
-	xfer->to = bindox_hold_unref(to);
+	mbuf->to = bindox_hold_unref(to);
 }
 
 /**
- * bindox_buffer_xfer_publish() - the receiver has the message: ids go live
+ * bindox_msg_buffer_publish() - the receiver has the message: ids go live
  * @txn:	the message, translated and copied out to its receiver
  *
  * Turns the receiver's PENDING holds ACTIVE.
  */
-void bindox_buffer_xfer_publish(struct bindox_txn *txn)
+void bindox_msg_buffer_publish(struct bindox_txn *txn)
 {
 	u32 i;
 
@@ -229,25 +231,25 @@ void bindox_buffer_xfer_publish(struct bindox_txn *txn)
 }
 
 /**
- * bindox_buffer_xfer_free() - drop a message's buffers
+ * bindox_msg_buffer_free() - drop a message's buffers
  * @txn:	the message, being freed
  *
  * A move that was never committed gives the buffer back to its sender.
  */
-void bindox_buffer_xfer_free(struct bindox_txn *txn)
+void bindox_msg_buffer_free(struct bindox_txn *txn)
 {
 	u32 i;
 
 	for (i = 0; txn->bufs && i < txn->n_objs; i++) {
-		struct bindox_buffer_xfer *xfer = &txn->bufs[i];
+		struct bindox_msg_buffer *mbuf = &txn->bufs[i];
 
-		if (xfer->from) {
-			atomic_cmpxchg(&xfer->from->state, BINDOX_HOLD_SENDING,
+		if (mbuf->from) {
+			atomic_cmpxchg(&mbuf->from->state, BINDOX_HOLD_SENDING,
 				       BINDOX_HOLD_ACTIVE);
-			bindox_hold_unref(xfer->from);
+			bindox_hold_unref(mbuf->from);
 		}
-		bindox_hold_unref(xfer->to);
-		bindox_buffer_unref(xfer->buffer);
+		bindox_hold_unref(mbuf->to);
+		bindox_buffer_unref(mbuf->buffer);
 	}
 	kfree(txn->bufs);
 }

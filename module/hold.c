@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Holds: a proc's table of buffer ids, and the buffer ioctls.
+ * Holds: a proc's table of buffer ids.
  */
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <uapi/linux/bindox.h>
 #include "buffer.h"
+#include "hold.h"
 #include "proc.h"
 #include "stats.h"
 
@@ -154,11 +154,14 @@ void bindox_hold_free(struct kref *kref)
 	bindox_stat_dec(BINDOX_STAT_HOLDS);
 }
 
-/*
- * Remove id @id (0: the first one) from @proc's table and revoke what it
- * gave access to. Return: 0, or -EINVAL if there is no such id.
+/**
+ * bindox_hold_release() - drop an id and revoke what it gave access to
+ * @proc:	the proc
+ * @id:		the id, or 0 for the first one in the table
+ *
+ * Return: 0, or -EINVAL if there is no such id.
  */
-static int bindox_hold_release(struct bindox_proc *proc, u32 id)
+int bindox_hold_release(struct bindox_proc *proc, u32 id)
 {
 	struct bindox_buffer *buffer;
 	struct bindox_hold *hold;
@@ -194,100 +197,65 @@ void bindox_buffer_table_release(struct bindox_proc *proc)
 	xa_destroy(&proc->buffers.holds);
 }
 
-static int bindox_buffer_alloc_ioctl(struct bindox_proc *proc,
-				     struct bindox_buffer_alloc __user *uarg)
+/**
+ * bindox_hold_alloc() - a new buffer, and an id for it in @proc's table
+ * @proc:	the allocating proc
+ * @args:	in: the size, checked by the ioctl layer; out: the id, the
+ *		size rounded up and the offset to mmap(2) it at
+ *
+ * Return: 0, or a negative errno: -ENOSPC over bindox_max_buffers, the
+ * errors of bindox_buffer_new().
+ */
+int bindox_hold_alloc(struct bindox_proc *proc,
+		      struct bindox_buffer_alloc *args)
 {
-	struct bindox_buffer_alloc args;
 	struct bindox_buffer *buffer;
 	struct bindox_hold *hold;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.flags)
-		return -EINVAL;
 	/* Fail early, before the memory is allocated; checked again below. */
 	if (READ_ONCE(proc->buffers.n_holds) >= READ_ONCE(bindox_max_buffers))
 		return -ENOSPC;
-	buffer = bindox_buffer_new(proc, args.size);
+	buffer = bindox_buffer_new(proc, args->size);
 	if (IS_ERR(buffer))
 		return PTR_ERR(buffer);
 
 	mutex_lock(&proc->lock);
 	hold = bindox_hold_add(proc, buffer, BINDOX_HOLD_ACTIVE);
 	if (!IS_ERR(hold))
-		args.id = hold->id;
+		args->id = hold->id;
 	mutex_unlock(&proc->lock);
-	args.size = buffer->size;
+	args->size = buffer->size;
 	bindox_buffer_unref(buffer);
 	if (IS_ERR(hold))
 		return PTR_ERR(hold);
-
-	args.offset = (u64)args.id << PAGE_SHIFT;
-	if (copy_to_user(uarg, &args, sizeof(args))) {
-		bindox_hold_release(proc, args.id);
-		return -EFAULT;
-	}
+	args->offset = (u64)args->id << PAGE_SHIFT;
 	return 0;
 }
 
-static int bindox_buffer_info_ioctl(struct bindox_proc *proc,
-				    struct bindox_buffer_info __user *uarg)
+/**
+ * bindox_hold_info() - what an id of @proc's table gives
+ * @proc:	the proc
+ * @args:	in: the id; out: its flags, size and mmap(2) offset
+ *
+ * Return: 0, or -EINVAL if there is no such id.
+ */
+int bindox_hold_info(struct bindox_proc *proc, struct bindox_buffer_info *args)
 {
-	struct bindox_buffer_info args;
 	struct bindox_hold *hold;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
 	mutex_lock(&proc->lock);
-	hold = bindox_hold_lookup(proc, args.id);
+	hold = bindox_hold_lookup(proc, args->id);
 	if (hold) {
-		args.flags = 0;
+		args->flags = 0;
 		if (!hold->buffer)
-			args.flags |= BINDOX_BUF_MOVED;
+			args->flags |= BINDOX_BUF_MOVED;
 		else if (test_bit(BINDOX_BUFFER_SEALED, &hold->buffer->flags))
-			args.flags |= BINDOX_BUF_SEALED;
+			args->flags |= BINDOX_BUF_SEALED;
 		else if (bindox_hold_may_write(hold, hold->buffer))
-			args.flags |= BINDOX_BUF_WRITABLE;
-		args.size = hold->size;
-		args.offset = (u64)args.id << PAGE_SHIFT;
+			args->flags |= BINDOX_BUF_WRITABLE;
+		args->size = hold->size;
+		args->offset = (u64)args->id << PAGE_SHIFT;
 	}
 	mutex_unlock(&proc->lock);
-	if (!hold)
-		return -EINVAL;
-	return copy_to_user(uarg, &args, sizeof(args)) ? -EFAULT : 0;
-}
-
-static int bindox_buffer_release_ioctl(struct bindox_proc *proc,
-				       struct bindox_buffer_info __user *uarg)
-{
-	struct bindox_buffer_info args;
-
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (!args.id || args.flags || args.size || args.offset)
-		return -EINVAL;
-	return bindox_hold_release(proc, args.id);
-}
-
-/**
- * bindox_buffer_ioctl() - BINDOX_IOC_BUFFER_ALLOC, _RELEASE and _INFO
- * @proc:	the caller's proc
- * @cmd:	the ioctl
- * @uarg:	its argument in user memory
- *
- * Return: 0 or a negative errno (-EINVAL for an unknown id).
- */
-long bindox_buffer_ioctl(struct bindox_proc *proc, unsigned int cmd,
-			 void __user *uarg)
-{
-	switch (cmd) {
-	case BINDOX_IOC_BUFFER_ALLOC:
-		return bindox_buffer_alloc_ioctl(proc, uarg);
-	case BINDOX_IOC_BUFFER_RELEASE:
-		return bindox_buffer_release_ioctl(proc, uarg);
-	case BINDOX_IOC_BUFFER_INFO:
-		return bindox_buffer_info_ioctl(proc, uarg);
-	default:
-		return -ENOTTY;
-	}
+	return hold ? 0 : -EINVAL;
 }
