@@ -132,7 +132,7 @@ START_TEST(callers_give_up_while_target_closes)
 	char old_mode[32] = "";
 	bool have_mode;
 	BxtCoord *co;
-	int round, i, interrupted = 0, dead = 0, mixed = 0, delay_us = 0;
+	int round, i, r, interrupted = 0, dead = 0, mixed = 0, delay_us = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -157,7 +157,9 @@ START_TEST(callers_give_up_while_target_closes)
 			ck_assert_int_eq(pthread_create(&threads[i], NULL, caller_thread,
 							&callers[i]), 0);
 		}
-		BXT_OK(bxt_wait_queued(N_CALLERS, BXT_LONG_MS));
+		r = bxt_wait_queued(N_CALLERS, BXT_LONG_MS);
+		ck_assert_msg(r == 0, "round %d: %d calls queued, not %d (%s)", round,
+			      bxt_state_queued(), N_CALLERS, bxt_errname(r));
 		ck_assert_int_eq(pthread_create(&sig, NULL, signaller, &go), 0);
 		atomic_fetch_add(&go.arrived, 1);
 		while (atomic_load(&go.arrived) < 2)
