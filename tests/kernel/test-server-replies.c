@@ -5,11 +5,15 @@
  * than the caller's capacity: EMSGSIZE; a handle the server does not hold:
  * EINVAL), the caller gets the empty reply that <bindox/server.h> promises
  * instead of waiting for ever. Each refusal has its twin, the same call
- * answered in full, and the server keeps serving.
+ * answered in full, and the server keeps serving. And a server whose file
+ * the driver ends (its domain removed by force) stops and reports ENODEV.
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "bxt.h"
 
 #define COOKIE 0x5e4e7ULL
@@ -119,12 +123,56 @@ START_TEST(refused_replies_are_answered_empty)
 }
 END_TEST
 
+START_TEST(ended_file_stops_the_server)
+{
+	struct bindox_domain_config c;
+	struct bindox_domain_remove rm;
+	BindoxServer *server = NULL;
+	BindoxConn *conn = NULL;
+	static atomic_uint calls;
+	char path[64];
+	int ctl, i, r = -ENOENT;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "srvloop%d", (int)getpid());
+	c.mode = 0600;
+	ctl = open("/dev/bindox-control", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(ctl, 0);
+	BXT_OK(bxt_ioctl(ctl, BINDOX_CTL_DOMAIN_ADD, &c));
+	snprintf(path, sizeof(path), "/dev/bindox.d/%s", c.name);
+	for (i = 0; i < 200 && r == -ENOENT; i++) {
+		r = bindox_conn_open(path, &conn);
+		if (r == -ENOENT)
+			bxt_sleep_ms(10);
+	}
+	BXT_OK(r);
+	BXT_OK(bindox_server_new(conn, 2, handler, &calls, &server));
+	BXT_OK(bindox_server_start(server));
+
+	memset(&rm, 0, sizeof(rm));
+	snprintf(rm.name, sizeof(rm.name), "%s", c.name);
+	/* Without force, an open domain stays. */
+	BXT_ERR(bxt_ioctl(ctl, BINDOX_CTL_DOMAIN_REMOVE, &rm), EBUSY);
+	rm.flags = BINDOX_DOMAIN_FORCE;
+	BXT_OK(bxt_ioctl(ctl, BINDOX_CTL_DOMAIN_REMOVE, &rm));
+	bxt_sleep_ms(300);	/* the workers' poll: BINDOX_SERVER_POLL_NS */
+	BXT_ERR(bindox_server_stop(server), ENODEV);
+	BXT_OK(bindox_server_stop(server));
+
+	bindox_server_free(server);
+	bindox_conn_close(conn);
+	close(ctl);
+	bxt_assert_no_leaks();
+}
+END_TEST
+
 static Suite *server_replies_suite(void)
 {
 	Suite *s = suite_create("server-replies");
 	TCase *tc = bxt_tcase(s, "server");
 
 	tcase_add_test(tc, refused_replies_are_answered_empty);
+	tcase_add_test(tc, ended_file_stops_the_server);
 	return s;
 }
 
