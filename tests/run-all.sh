@@ -33,6 +33,11 @@
 # BINDOX_BUILD_DIR overrides the meson build directory (default: build).
 set -uo pipefail
 
+# Tests that would skip when a tool is missing (musl-gcc, -m32) fail
+# instead: install-deps.sh installs every tool, so here a skip is a test
+# that did not run.
+export BINDOX_REQUIRE_ALL=1
+
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo" || exit 1
 build=${BINDOX_BUILD_DIR:-$repo/build}
@@ -102,11 +107,17 @@ if [[ $userspace_ok -eq 1 ]]; then
 	meson test -C "$build" --print-errorlogs --no-suite kernel
 	# Count Check's individual checks where a test prints its summary
 	# line, else the test itself; a failing test counts at least once.
-	if counts=$(python3 - "$build/meson-logs/testlog.json" <<'PY'
-import json, re, sys
+	# Every tests/unit/test-NAME.c must have run as the test NAME, and
+	# the portability tests too: a test dropped from meson, or turned
+	# off by an option, is a test that did not run.
+	if counts=$(python3 - "$build/meson-logs/testlog.json" "$repo/tests/unit" <<'PY'
+import glob, json, os, re, sys
 summary = re.compile(r'^\d+%: Checks: (\d+), Failures: (\d+), Errors: (\d+)', re.M)
 ok_results = {'OK', 'EXPECTEDFAIL'}
 passed = failed = skipped = tests = 0
+expected = {'musl-build', 'uapi-m32'}
+expected |= {os.path.basename(p)[len('test-'):-len('.c')]
+             for p in glob.glob(os.path.join(sys.argv[2], 'test-*.c'))}
 try:
     lines = open(sys.argv[1]).read().splitlines()
 except OSError:
@@ -115,6 +126,7 @@ for line in lines:
     if not line.strip():
         continue
     t = json.loads(line)
+    expected.discard(t.get('name', '').rpartition(' / ')[2])
     tests += 1
     result = t.get('result', 'ERROR')
     if result == 'SKIP':
@@ -131,13 +143,14 @@ for line in lines:
         passed += 1
     else:
         failed += 1
-print(passed, failed, skipped, tests)
+print(passed, failed, skipped, tests, ','.join(sorted(expected)) or '-')
 PY
 	); then
-		read -r up uf us ut <<<"$counts"
+		read -r up uf us ut missing <<<"$counts"
 		echo "unit tests: $ut test(s), $up check(s) passed, $uf failed, $us test(s) skipped"
 		passed=$((passed + up))
 		failed=$((failed + uf))
+		[[ $missing == - ]] || fail "unit test(s) expected but not run by meson: $missing"
 		# A test skips when what it needs is missing (musl-gcc, -m32,
 		# groff, kernel-doc): install-deps.sh installs all of it, so
 		# here a skip is a test that did not run, and fails the run.

@@ -8,7 +8,9 @@
 #
 # SRCDIR defaults to the repository this script is in, OUTDIR to a fresh
 # temporary directory. Results: OUTDIR/libbindox.so.1.0.0, OUTDIR/libbindox.a,
-# OUTDIR/musl-smoke. Exits 77 (meson's "skipped") if musl-gcc is missing.
+# OUTDIR/musl-smoke. Exits 77 (meson's "skipped") if musl-gcc is missing,
+# 1 (failed) then with BINDOX_REQUIRE_ALL=1, as tests/run-all.sh sets: CI
+# installs musl-tools, and a test that could not run must not pass there.
 #
 # musl-gcc sees only musl's headers; the kernel's UAPI headers come from a
 # directory with symlinks to exactly linux/, asm/ and asm-generic/ of the
@@ -21,6 +23,10 @@ outdir=${2:-$(mktemp -d "${TMPDIR:-/tmp}/bindox-musl.XXXXXX")}
 musl_cc=${MUSL_CC:-musl-gcc}
 
 if ! command -v "$musl_cc" >/dev/null 2>&1; then
+	if [ "${BINDOX_REQUIRE_ALL:-0}" = 1 ]; then
+		echo "build-musl: $musl_cc not found (apt-get install musl-tools); BINDOX_REQUIRE_ALL=1: failing"
+		exit 1
+	fi
 	echo "build-musl: $musl_cc not found (apt-get install musl-tools); skipping"
 	exit 77
 fi

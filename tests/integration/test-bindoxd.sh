@@ -155,6 +155,15 @@ PY
 
 policy_generation() { coord_property PolicyGeneration | awk '{ print $2 }'; }
 
+# user_policy RULE...: a policy file for uid $user in the host domain, one
+# rule a line from line 4 on (checks name rules by file and line).
+user_policy() {
+	printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' '<bindox-policy>' \
+		"  <policy domain=\"host\" user=\"$user\">"
+	printf '    %s\n' "$@"
+	printf '%s\n' '  </policy>' '</bindox-policy>'
+}
+
 cleanup() {
 	local pid
 	for pid in "${pids[@]}"; do
@@ -336,15 +345,8 @@ expect "read-open-to-users" '^it\.echo ' "${as_other[@]}" "$bindoxctl" list
 generation0=$(policy_generation)
 expect_policy "reload-empty-policy" '^policy loaded, generation [0-9]+$' ctl reload
 
-cat >"$tmp/policy.d/10-itest.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<bindox-policy>
-  <policy domain="host" user="$user">
-    <allow register="it.user.*"/>
-    <deny lookup="it.camera.front"/>
-  </policy>
-</bindox-policy>
-EOF
+user_policy '<allow register="it.user.*"/>' '<deny lookup="it.camera.front"/>' \
+	>"$tmp/policy.d/10-itest.xml"
 expect_policy "reload-allow-deny" '^policy loaded, generation [0-9]+$' ctl reload
 generation1=$(policy_generation)
 if [[ -n $generation1 && -n $generation0 && $generation1 -gt $generation0 ]]; then
@@ -357,22 +359,19 @@ check_policy "signal-policy-generation-changed" signal_has PropertiesChanged \
 	'"PolicyGeneration"' "uint64 $generation1"
 expect_policy "policy-allows-user-register" '^registered it\.user\.a$' \
 	"${as_user[@]}" "$server" --plain --exit it.user.a
+expect_policy "policy-user-register-outside-eacces" '^error it\.other\.a EACCES$' \
+	"${as_user[@]}" "$server" --plain --exit it.other.a
 expect_policy "checkaccess-names-rule" '^bs true ".*10-itest\.xml:4:[0-9]+: ' \
 	coord_call CheckAccess suuss host "$user" "$user" register it.user.a
 expect_policy "policy-denies-lookup" '^error EACCES$' \
 	"${as_user[@]}" "$client" lookup it.camera.front
 expect "policy-root-still-looks-up" '^ok$' "$client" lookup it.camera.front
+expect_policy "policy-user-looks-up-other-name" '^ok$' "${as_user[@]}" "$client" lookup it.echo
 
-cat >"$tmp/policy.d/20-revoke.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<bindox-policy>
-  <policy domain="host" user="$user">
-    <deny call="it.echo"/>
-  </policy>
-</bindox-policy>
-EOF
+user_policy '<deny call="it.echo"/>' >"$tmp/policy.d/20-revoke.xml"
 expect_policy "reload-revoke" '^policy loaded, generation [0-9]+$' ctl reload
 expect_policy "revoked-on-held-handle" '^error (EACCES|EPERM)$' hold_call after
+expect "revoke-root-still-calls" '^reply it\.echo: twin$' "$client" call it.echo twin
 
 # A registration the policy no longer allows is removed.
 user_server_pid=
@@ -382,6 +381,7 @@ if start_server user_server_pid user "${as_user[@]}" "$server" --ready "$run/use
 	if wait_until 20 signal_seen ServiceRemoved it.user.kept \
 		/org/bindox/Coordinator1/service/it_2euser_2ekept revoked; then
 		pass "registration-revoked"
+		expect "revoke-keeps-allowed-registrations" "^it\\.echo +host +$server_pid " ctl list
 	else
 		fail_policy "registration-revoked" "no ServiceRemoved(revoked) for it.user.kept"
 	fi
@@ -394,7 +394,10 @@ wait "$user_server_pid" 2>/dev/null
 # ---- an invalid file leaves the policy in force ----
 
 generation_before=$(policy_generation)
-verdict_before=$(coord_call CheckAccess suuss host "$user" "$user" call it.echo 2>&1)
+# The verdict of the policy in force: the deny of 20-revoke.xml, line 4.
+verdict_revoked='^bs false ".*20-revoke\.xml:4:[0-9]+: '
+expect_policy "invalid-file-verdict-before" "$verdict_revoked" \
+	coord_call CheckAccess suuss host "$user" "$user" call it.echo
 cat >"$tmp/policy.d/30-bad.xml" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
 <bindox-policy>
@@ -413,23 +416,36 @@ if [[ $(policy_generation) == "$generation_before" ]]; then
 else
 	fail "invalid-file-generation-unchanged" "$generation_before -> $(policy_generation)"
 fi
-verdict_after=$(coord_call CheckAccess suuss host "$user" "$user" call it.echo 2>&1)
-if [[ $verdict_after == "$verdict_before" ]]; then
-	pass "invalid-file-old-policy-in-force"
-else
-	fail "invalid-file-old-policy-in-force" "'$verdict_before' became '$verdict_after'"
-fi
+expect_policy "invalid-file-old-policy-in-force" "$verdict_revoked" \
+	coord_call CheckAccess suuss host "$user" "$user" call it.echo
 expect_policy "invalid-file-old-policy-enforced" '^error (EACCES|EPERM)$' hold_call still
+expect "invalid-file-root-still-calls" '^reply it\.echo: still$' "$client" call it.echo still
 
-# inotify: removing the bad file reloads by itself.
-reload_count() { grep -c 'policy reload (files changed)' "$tmp/bindoxd.log"; }
-reloads_above() { [[ $(reload_count) -gt $1 ]]; }
-reloads=$(reload_count)
+# inotify: a file that did not exist before, with a name and a rule of its
+# own, comes into force without a reload request, and goes with its removal.
 rm "$tmp/policy.d/30-bad.xml"
-if wait_until 30 reloads_above "$reloads"; then
-	pass "inotify-reload"
+fresh=it.inotify.$$.$RANDOM
+fresh_file=$tmp/policy.d/40-inotify-$$-$RANDOM.xml
+verdict_default='^bs false "built-in default'
+verdict_fresh="^bs true \".*${fresh_file##*/}:4:[0-9]+: "
+verdict_is() {
+	coord_call CheckAccess suuss host "$user" "$user" register "$fresh" 2>&1 | grep -Eq -- "$1"
+}
+expect "inotify-before-write" "$verdict_default" \
+	coord_call CheckAccess suuss host "$user" "$user" register "$fresh"
+user_policy "<allow register=\"$fresh\"/>" >"$fresh_file.tmp"
+mv "$fresh_file.tmp" "$fresh_file"
+if wait_until 30 verdict_is "$verdict_fresh"; then
+	pass "inotify-reload-new-file"
 else
-	fail "inotify-reload" "no reload logged after a file was removed"
+	fail_policy "inotify-reload-new-file" "no verdict from ${fresh_file##*/}: $(coord_call \
+		CheckAccess suuss host "$user" "$user" register "$fresh" 2>&1)"
+fi
+rm "$fresh_file"
+if wait_until 30 verdict_is "$verdict_default"; then
+	pass "inotify-reload-removed-file"
+else
+	fail_policy "inotify-reload-removed-file" "${fresh_file##*/} still in force"
 fi
 kill -HUP "$bindoxd_pid"
 if wait_until 30 grep -q 'policy reload (SIGHUP)' "$tmp/bindoxd.log"; then

@@ -131,5 +131,8 @@ void bxt_echo_stop_ck(BxtEcho *e)
 	ck_assert_msg(bxt_join(e->thread, BXT_LONG_MS, NULL) == 0, "echo server hangs");
 	err = atomic_load(&e->error);
 	ck_assert_msg(err == 0, "echo server failed: %s", bxt_errname(err));
+	ck_assert_msg(atomic_load(&e->reply_errors) == 0,
+		      "the driver refused %u of the echo server's replies",
+		      atomic_load(&e->reply_errors));
 	pthread_mutex_destroy(&e->lock);
 }

@@ -267,7 +267,12 @@ typedef struct BxtEcho {
 } BxtEcho;
 
 void bxt_echo_start_ck(BxtEcho *e, int fd);
-/* Stop (within ~100 ms) and join; asserts the loop hit no error. */
+/*
+ * Stop (within ~100 ms) and join; asserts the loop hit no error and that
+ * the driver refused none of its replies (the server then answers with an
+ * empty reply, which a caller could take for an echo). A test that
+ * provokes refusals checks reply_errors itself and sets it to 0.
+ */
 void bxt_echo_stop_ck(BxtEcho *e);
 
 /* ---- children and threads (bxt-child.c) ---- */

@@ -220,7 +220,7 @@ static void register_as(const char *world, uid_t uid, gid_t gid, const char *nam
 START_TEST(register_default_and_rules)
 {
 	BxtCoord *co = bxt_coord_start_ck();
-	char world[64], mine[64], other[64], denied[64];
+	char world[64], mine[64], mine2[64], other[64], denied[64];
 	struct bindox_policy_rule *r;
 	int root = bxt_open_ck();
 	Table t = { 0 };
@@ -228,6 +228,8 @@ START_TEST(register_default_and_rules)
 	bxt_world_node_ck(world);
 	bxt_unique_name(mine, sizeof(mine), "svc");
 	memcpy(mine, "u1000", 5);	/* "u1000<pid>-..." */
+	bxt_unique_name(mine2, sizeof(mine2), "svc");
+	memcpy(mine2, "u1000", 5);
 	bxt_unique_name(other, sizeof(other), "svc");
 	bxt_unique_name(denied, sizeof(denied), "svc");
 	memcpy(denied, "u1000", 5);
@@ -248,7 +250,9 @@ START_TEST(register_default_and_rules)
 	load_ck(co, &t);
 	register_as(world, 1000, 1000, mine, 0);
 	register_as(world, 1000, 1000, denied, -EACCES);
-	register_as(world, 1001, 1000, other, -EACCES);
+	/* The uid alone decides: a name the rule covers, uid 1001, then 1000. */
+	register_as(world, 1001, 1000, mine2, -EACCES);
+	register_as(world, 1000, 1000, mine2, 0);
 	/* A rule for another domain does not apply here. */
 	memset(&t, 0, sizeof(t));
 	r = table_rule(&t, BINDOX_POLICY_ACT_REGISTER,

@@ -14,7 +14,9 @@
  * To make the window wide enough it switches the scheduler to full
  * preemption (/sys/kernel/debug/sched/preempt, CONFIG_PREEMPT_DYNAMIC) and
  * puts the closing thread and the callers on one CPU, the signaller on the
- * other.
+ * other. The signaller's start is steered round by round towards the
+ * moment of the release, and the test fails unless some round saw both
+ * outcomes: callers interrupted and callers failed by the release.
  */
 
 #include <errno.h>
@@ -28,6 +30,7 @@
 #define PREEMPT_FILE "/sys/kernel/debug/sched/preempt"
 #define N_CALLERS 100
 #define N_ROUNDS 20
+#define MAX_DELAY_US 200000
 
 static void on_signal(int sig)
 {
@@ -130,7 +133,7 @@ START_TEST(callers_give_up_while_target_closes)
 	char old_mode[32] = "";
 	bool have_mode;
 	BxtCoord *co;
-	int round, i, interrupted = 0, dead = 0;
+	int round, i, r, interrupted = 0, dead = 0, mixed = 0, delay_us = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -144,7 +147,8 @@ START_TEST(callers_give_up_while_target_closes)
 
 	co = bxt_coord_start_ck();
 	for (round = 0; round < N_ROUNDS; round++) {
-		Go go = { .delay_us = (round % 5) * 50 };
+		Go go = { .delay_us = delay_us };
+		int round_interrupted = 0;
 		pthread_t sig;
 		int srv = bxt_open_ck(), cli = bxt_open_ck();
 		uint32_t h = bxt_link_ck(srv, 1, cli);
@@ -154,7 +158,9 @@ START_TEST(callers_give_up_while_target_closes)
 			ck_assert_int_eq(pthread_create(&threads[i], NULL, caller_thread,
 							&callers[i]), 0);
 		}
-		BXT_OK(bxt_wait_queued(N_CALLERS, BXT_LONG_MS));
+		r = bxt_wait_queued(N_CALLERS, BXT_LONG_MS);
+		ck_assert_msg(r == 0, "round %d: %d calls queued, not %d (%s)", round,
+			      bxt_state_queued(), N_CALLERS, bxt_errname(r));
 		ck_assert_int_eq(pthread_create(&sig, NULL, signaller, &go), 0);
 		atomic_fetch_add(&go.arrived, 1);
 		while (atomic_load(&go.arrived) < 2)
@@ -174,19 +180,29 @@ START_TEST(callers_give_up_while_target_closes)
 				      callers[i].result == -BINDOX_EDEADPEER,
 				      "round %d: caller %d: %s", round, i,
 				      bxt_errname(callers[i].result));
-			if (callers[i].result == -EINTR)
-				interrupted++;
-			else
-				dead++;
+			round_interrupted += callers[i].result == -EINTR;
 		}
+		interrupted += round_interrupted;
+		dead += N_CALLERS - round_interrupted;
+		/* Both outcomes in one release: the two paths met on its queue. */
+		mixed += round_interrupted > 0 && round_interrupted < N_CALLERS;
+		/*
+		 * Steer the signals towards the release: later when they came
+		 * first to every caller, earlier when the release beat them all.
+		 */
+		if (round_interrupted == N_CALLERS && delay_us < MAX_DELAY_US)
+			delay_us = delay_us ? delay_us * 2 : 50;
+		else if (round_interrupted == 0)
+			delay_us /= 2;
 		close(cli);
 	}
 	bxt_coord_stop(co);
 	if (have_mode)
 		ck_assert(preempt_set(old_mode));
-	printf("%d calls interrupted, %d failed with BINDOX_EDEADPEER\n", interrupted, dead);
-	/* Without both outcomes the two paths never met: no race was run. */
-	ck_assert_msg(interrupted > 0 && dead > 0, "one outcome only: %d interrupted, %d dead",
+	printf("%d calls interrupted, %d failed with BINDOX_EDEADPEER, %d of %d rounds saw both\n",
+	       interrupted, dead, mixed, N_ROUNDS);
+	/* Without a round that had both outcomes the two paths never met. */
+	ck_assert_msg(mixed > 0, "no round with both outcomes: %d interrupted, %d dead",
 		      interrupted, dead);
 	bxt_assert_no_leaks();
 }

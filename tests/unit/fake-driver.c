@@ -71,6 +71,7 @@ typedef struct FakeCall {
 
 struct FakeProc {
 	bool used;
+	bool dead;	/* killed: every ioctl fails with ENODEV */
 	int fd;
 	int32_t pid;
 	uint32_t euid, egid, domain;
@@ -176,6 +177,75 @@ static FakeNode *fake_handle_node(FakeProc *p, uint64_t handle)
 	return p->handles[handle].node;
 }
 
+/* The limits (E2BIG) and pointers (EFAULT) of a payload, as txn_build. */
+static int fake_payload_check(const struct bindox_payload *pl)
+{
+	if (pl->data_size > BINDOX_MAX_DATA_SIZE || pl->offsets_count > BINDOX_MAX_OBJECTS)
+		return -E2BIG;
+	if ((pl->data_size && !pl->data_ptr) || (pl->offsets_count && !pl->offsets_ptr))
+		return -EFAULT;
+	return 0;
+}
+
+static bool fake_name_valid(const uint8_t *name, uint32_t len)
+{
+	uint32_t i;
+
+	if (len < 1 || len > BINDOX_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '.' || name[i] == '_' ||
+		      name[i] == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * A message to the Coordinator must have the form the UAPI header gives
+ * (module/coordinator.c, bindox_coordinator_check_request()): a call, never
+ * one-way, with a request header, a valid name and, for REGISTER only,
+ * exactly one node object right after the name. -EINVAL otherwise.
+ */
+static int fake_coordinator_check(const struct bindox_transaction *tx)
+{
+	const struct bindox_payload *pl = &tx->payload;
+	const uint8_t *data = (const uint8_t *)(uintptr_t)pl->data_ptr;
+	struct bindox_coord_request req;
+	struct bindox_object obj;
+	uint64_t at;
+	uint32_t name_end;
+	int r;
+
+	r = fake_payload_check(pl);
+	if (r < 0)
+		return r;
+	if (tx->flags & BINDOX_TF_ONEWAY || pl->data_size < sizeof(req))
+		return -EINVAL;
+	memcpy(&req, data, sizeof(req));
+	if (req.name_len > pl->data_size - sizeof(req) ||
+	    !fake_name_valid(data + sizeof(req), req.name_len))
+		return -EINVAL;
+	name_end = sizeof(req) + req.name_len;
+
+	switch (req.op) {
+	case BINDOX_COORD_REGISTER:
+		if (pl->offsets_count != 1)
+			return -EINVAL;
+		memcpy(&at, (const void *)(uintptr_t)pl->offsets_ptr, sizeof(at));
+		if (at != ((name_end + BINDOX_OBJECT_ALIGN - 1) & ~(BINDOX_OBJECT_ALIGN - 1)) ||
+		    pl->data_size != at + sizeof(obj))
+			return -EINVAL;
+		memcpy(&obj, data + at, sizeof(obj));
+		return obj.type == BINDOX_OBJ_NODE ? 0 : -EINVAL;
+	case BINDOX_COORD_LOOKUP:
+	case BINDOX_COORD_UNREGISTER:
+		return pl->offsets_count || pl->data_size != name_end ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /*
  * Copy a payload from @sender into a message for @receiver, translating
  * objects. Validates everything before taking any reference.
@@ -187,11 +257,11 @@ static int fake_payload_copy(FakeProc *sender, FakeProc *receiver, const struct 
 	uint64_t end = 0;
 	FakeMsg *m;
 	size_t i;
+	int r;
 
-	if (pl->data_size > BINDOX_MAX_DATA_SIZE || pl->offsets_count > BINDOX_MAX_OBJECTS)
-		return -EMSGSIZE;
-	if ((pl->data_size && !pl->data_ptr) || (pl->offsets_count && !pl->offsets_ptr))
-		return -EFAULT;
+	r = fake_payload_check(pl);
+	if (r < 0)
+		return r;
 
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -219,7 +289,7 @@ static int fake_payload_copy(FakeProc *sender, FakeProc *receiver, const struct 
 		nodes[i] = NULL;
 		end = at + sizeof(obj);
 		if (obj.type == BINDOX_OBJ_BUFFER) {
-			int r = fake_buffers_check(sender->fd, &obj);
+			r = fake_buffers_check(sender->fd, &obj);
 
 			if (r < 0) {
 				fake_msg_free(m);
@@ -325,11 +395,16 @@ static int fake_ioc_call(FakeProc *p, struct bindox_call_args *a)
 	FakeMsg *m;
 	int r;
 
-	if (a->tx.flags & BINDOX_TF_ONEWAY || a->reply.reserved)
+	if (a->tx.flags || a->reply.reserved)
 		return -EINVAL;
 	node = fake_handle_node(p, a->tx.handle);
 	if (!node)
 		return a->tx.handle == BINDOX_HANDLE_COORDINATOR ? -ENXIO : -EINVAL;
+	if (node == fake.coordinator_node) {
+		r = fake_coordinator_check(&a->tx);
+		if (r < 0)
+			return r;
+	}
 	if (node->dead)
 		return -EOWNERDEAD;
 
@@ -355,6 +430,11 @@ static int fake_ioc_call(FakeProc *p, struct bindox_call_args *a)
 
 	fake_deadline(a->timeout_ns, &deadline);
 	while (call->state != CALL_DONE) {
+		/* Killed while waiting: the calls it made fail (the UAPI). */
+		if (p->dead) {
+			call->caller_gone = true;
+			return -BINDOX_EDEADPEER;
+		}
 		r = fake_wait(a->timeout_ns, &deadline, -ETIMEDOUT);
 		if (r < 0 && call->state != CALL_DONE) {
 			call->caller_gone = true;
@@ -394,11 +474,16 @@ static int fake_ioc_send(FakeProc *p, struct bindox_transaction *tx)
 	FakeMsg *m;
 	int r;
 
-	if (!(tx->flags & BINDOX_TF_ONEWAY))
+	if (tx->flags != BINDOX_TF_ONEWAY)
 		return -EINVAL;
 	node = fake_handle_node(p, tx->handle);
 	if (!node)
 		return tx->handle == BINDOX_HANDLE_COORDINATOR ? -ENXIO : -EINVAL;
+	if (node == fake.coordinator_node) {
+		r = fake_coordinator_check(tx);
+		if (r < 0)
+			return r;
+	}
 	if (node->dead)
 		return -EOWNERDEAD;
 
@@ -424,11 +509,12 @@ static int fake_receive(FakeProc *p, struct bindox_message *out, int64_t timeout
 
 	fake_deadline(timeout_ns, &deadline);
 	while (!p->head) {
+		/* Killed while waiting, as a domain removed by force. */
+		if (p->dead)
+			return -ENODEV;
 		r = fake_wait(timeout_ns, &deadline, -EAGAIN);
 		if (r < 0 && !p->head)
 			return r;
-		if (!p->used)
-			return -EBADF;
 	}
 
 	m = p->head;
@@ -609,12 +695,16 @@ static void fake_proc_kill_locked(FakeProc *p)
 		p->head = m->next;
 		fake_msg_free(m);
 	}
+	p->tail = NULL;
 	if (fake.coordinator == p) {
 		fake.coordinator = NULL;
 		fake.coordinator_node = NULL;
 	}
 	fake_buffers_drop(p->fd);
-	memset(p, 0, sizeof(*p));
+	memset(p->handles, 0, sizeof(p->handles));
+	memset(p->subs, 0, sizeof(p->subs));
+	/* The slot stays, dead, so that its fd keeps failing (ENODEV). */
+	p->dead = true;
 	pthread_cond_broadcast(&fake.cond);
 }
 
@@ -623,12 +713,18 @@ static int fake_ioc_version(int fd, struct bindox_version *v)
 	FakeProc *p = fake_proc_find(fd);
 	size_t i;
 
-	if (!p) {
-		for (i = 0; i < FAKE_MAX_PROCS && fake.procs[i].used; i++)
+	/*
+	 * The fake cannot see close(2). The library asks for the version only
+	 * when it opens a file, so VERSION on a dead fd is a new file that got
+	 * the old number: a fresh process.
+	 */
+	if (!p || p->dead) {
+		for (i = 0; !p && i < FAKE_MAX_PROCS && fake.procs[i].used; i++)
 			;
 		if (i == FAKE_MAX_PROCS)
 			return -ENOMEM;
-		p = &fake.procs[i];
+		if (!p)
+			p = &fake.procs[i];
 		memset(p, 0, sizeof(*p));
 		p->used = true;
 		p->fd = fd;
@@ -638,6 +734,23 @@ static int fake_ioc_version(int fd, struct bindox_version *v)
 	}
 	v->major = fake.major;
 	v->minor = fake.minor;
+	return 0;
+}
+
+/* One Coordinator at a time, even a second claim by the same one. */
+static int fake_ioc_set_coordinator(FakeProc *p, uint64_t flags)
+{
+	FakeNode *n;
+
+	if (flags)
+		return -EINVAL;
+	if (fake.coordinator)
+		return -EBUSY;
+	for (n = fake.nodes; n; n = n->next)
+		if (n->owner == p && n->cookie == 0 && !n->dead)
+			return -EEXIST;
+	fake.coordinator = p;
+	fake.coordinator_node = fake_node_get(p, 0);
 	return 0;
 }
 
@@ -659,18 +772,14 @@ int bindox_conn_ioctl(int fd, unsigned long request, void *arg)
 		r = -ENOTTY;
 		goto out;
 	}
+	if (p->dead) {
+		r = -ENODEV;
+		goto out;
+	}
 
 	switch (request) {
 	case BINDOX_IOC_SET_COORDINATOR:
-		if (*(__u64 *)arg)
-			r = -EINVAL;
-		else if (fake.coordinator && fake.coordinator != p)
-			r = -EBUSY;
-		else {
-			fake.coordinator = p;
-			fake.coordinator_node = fake_node_get(p, 0);
-			r = 0;
-		}
+		r = fake_ioc_set_coordinator(p, *(__u64 *)arg);
 		break;
 	case BINDOX_IOC_CALL:
 		r = fake_ioc_call(p, arg);
@@ -709,9 +818,11 @@ void fake_driver_reset(void)
 	size_t i;
 
 	pthread_mutex_lock(&fake.lock);
-	for (i = 0; i < FAKE_MAX_PROCS; i++)
-		if (fake.procs[i].used)
+	for (i = 0; i < FAKE_MAX_PROCS; i++) {
+		if (fake.procs[i].used && !fake.procs[i].dead)
 			fake_proc_kill_locked(&fake.procs[i]);
+		memset(&fake.procs[i], 0, sizeof(fake.procs[i]));
+	}
 	fake.major = BINDOX_VERSION_MAJOR;
 	fake.minor = BINDOX_VERSION_MINOR;
 	memset(fake.ioctls, 0, sizeof(fake.ioctls));
@@ -747,7 +858,7 @@ void fake_driver_kill(int fd)
 
 	pthread_mutex_lock(&fake.lock);
 	p = fake_proc_find(fd);
-	if (p)
+	if (p && !p->dead)
 		fake_proc_kill_locked(p);
 	pthread_mutex_unlock(&fake.lock);
 }

@@ -4,19 +4,23 @@
 /*
  * An in-process fake of the bindox driver, for unit tests that exercise the
  * library's transaction paths without a kernel. It replaces the library's
- * ioctl backend (bindox_conn_ioctl()) at link time and implements the UAPI
- * semantics as <linux/bindox.h> describes them and module/transfer.c and
- * module/handle.c implement them: one "process" per file descriptor, nodes
+ * ioctl backend (bindox_conn_ioctl()) at link time and answers as
+ * <linux/bindox.h> says the driver does (module/transfer.c, handle.c and
+ * coordinator.c implement it): one "process" per file descriptor, nodes
  * named by cookies, per process handle tables (one handle per node, one
- * reference per received object), calls with ids, replies checked against
- * the caller's capacity (-EMSGSIZE to the replier, -EINVAL for an unknown
- * id), EMSGSIZE on receive that keeps the message queued and reports the
- * needed sizes, SEND only with exactly BINDOX_TF_ONEWAY, one death
- * subscription per handle (-EBUSY for a second one), -ENXIO for handle 0
- * without a Coordinator, and EOWNERDEAD for calls to dead nodes.
+ * reference per received object), calls with ids, E2BIG over the message
+ * limits, replies checked against the caller's capacity (-EMSGSIZE to the
+ * replier, -EINVAL for an unknown id), EMSGSIZE on receive that keeps the
+ * message queued and reports the needed sizes, CALL only with flags 0 and
+ * SEND only with exactly BINDOX_TF_ONEWAY, nothing but well-formed
+ * Coordinator requests (calls, never one-way) to handle 0, one Coordinator
+ * (-EBUSY for any second claim, -EEXIST for a claimant that owns node 0),
+ * one death subscription per handle (-EBUSY for a second one), -ENXIO for
+ * handle 0 without a Coordinator, and EOWNERDEAD for calls to dead nodes.
+ * test-fake-driver.c pins each of these rules.
  *
- * It is a model of the contract, not of the kernel module: bugs in shared
- * assumptions are only caught by the in-guest tests.
+ * It is a model of the contract, not of the kernel module: policy, quotas
+ * and bugs in shared assumptions are only caught by the in-guest tests.
  *
  * Descriptors are any open fds (tests open /dev/null); a process comes to
  * life with its first BINDOX_IOC_VERSION and dies with fake_driver_kill().
@@ -34,7 +38,12 @@ void fake_driver_set_version(uint32_t major, uint32_t minor);
 /* Credentials the driver stamps on messages sent through @fd. */
 void fake_driver_set_creds(int fd, pid_t pid, uid_t euid, gid_t egid, uint32_t domain);
 
-/* The process behind @fd dies (as if its descriptor was released). */
+/*
+ * The process behind @fd is ended, as by a forced domain removal: its calls
+ * fail with BINDOX_EDEADPEER, its nodes die, a receive it waits in and
+ * every later ioctl on @fd fail with ENODEV (until a BINDOX_IOC_VERSION,
+ * which the fake takes for a new file that reuses the number).
+ */
 void fake_driver_kill(int fd);
 
 /* Number of live handles in @fd's table (leak checks), -1 if unknown fd. */

@@ -5,9 +5,14 @@
  * The usual fixture of the fake-driver tests: a fresh fake driver, a
  * connection that is the Coordinator (the "server") and a client
  * connection. For Check's checked fixtures.
+ *
+ * The driver only lets calls of the Coordinator protocol's form reach
+ * handle 0, so tests that want to talk to the server freely get a handle
+ * to one of its nodes first, as real clients do: fake_pair_handle().
  */
 
 #include <check.h>
+#include <pthread.h>
 #include <bindox/bindox.h>
 #include "fake-driver.h"
 
@@ -33,4 +38,46 @@ static inline BindoxMsg *fake_msg_new_ck(void)
 
 	ck_assert_int_eq(bindox_msg_new(&m), 0);
 	return m;
+}
+
+typedef struct FakeLookup {
+	BindoxConn *client;
+	uint32_t handle;
+	int r;
+} FakeLookup;
+
+static inline void *fake_lookup_run(void *p)
+{
+	FakeLookup *l = p;
+
+	l->r = bindox_service_lookup(l->client, "fake.server", &l->handle, -1);
+	return NULL;
+}
+
+/*
+ * The client looks a service up; the server, as the Coordinator, answers
+ * with its node @cookie. Returns the client's handle to that node: calls to
+ * it arrive at @server with @cookie. @server must not be served by another
+ * thread meanwhile.
+ */
+static inline uint32_t fake_pair_handle(BindoxConn *server, BindoxConn *client, uint64_t cookie)
+{
+	BindoxMsg *in = fake_msg_new_ck(), *out = fake_msg_new_ck();
+	FakeLookup l = { .client = client };
+	char name[BINDOX_NAME_BUF_SIZE];
+	uint32_t op, node;
+	pthread_t t;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, fake_lookup_run, &l), 0);
+	ck_assert_int_eq(bindox_recv(server, in, -1), 0);
+	ck_assert_int_eq(bindox_coord_request_parse(in, &op, name, sizeof(name), &node), 0);
+	ck_assert_uint_eq(op, BINDOX_COORD_LOOKUP);
+	ck_assert_int_eq(bindox_coord_reply_build(out, 0), 0);
+	ck_assert_int_eq(bindox_msg_append_node(out, cookie), 0);
+	ck_assert_int_eq(bindox_reply(server, bindox_msg_get_id(in), out, in), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(l.r, 0);
+	bindox_msg_free(in);
+	bindox_msg_free(out);
+	return l.handle;
 }

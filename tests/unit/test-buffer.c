@@ -19,11 +19,14 @@
 #include "test-util.h"
 
 static BindoxConn *server_conn, *client_conn;
+/* The client's handle to a node of the server's. */
+static uint32_t server_handle;
 static size_t page;
 
 static void setup(void)
 {
 	fake_pair_open(&server_conn, &client_conn);
+	server_handle = fake_pair_handle(server_conn, client_conn, 1);
 	fake_driver_set_buffer_quota(UINT64_MAX);
 	fake_driver_fail_mmap(0);
 	page = (size_t)sysconf(_SC_PAGESIZE);
@@ -59,7 +62,7 @@ static BindoxMsg *send_to_server(BindoxBuffer *b, uint32_t mode)
 	BindoxMsg *out = msg_new(), *in = msg_new();
 
 	ck_assert_int_eq(bindox_msg_append_buffer(out, b, mode), 0);
-	ck_assert_int_eq(bindox_send_oneway(client_conn, BINDOX_HANDLE_COORDINATOR, out), 0);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, server_handle, out), 0);
 	ck_assert_int_eq(bindox_recv(server_conn, in, 0), 0);
 	bindox_msg_free(out);
 	return in;
@@ -184,7 +187,7 @@ static void *caller_run(void *arg)
 {
 	Caller *c = arg;
 
-	c->r = bindox_call(client_conn, BINDOX_HANDLE_COORDINATOR, c->req, c->reply, -1);
+	c->r = bindox_call(client_conn, server_handle, c->req, c->reply, -1);
 	return NULL;
 }
 
@@ -264,7 +267,7 @@ START_TEST(test_get_errors)
 	ck_assert_int_eq(bindox_msg_append_u32(built, 1), 0);
 	ck_assert_int_eq(bindox_msg_append_node(built, 0xC0), 0);
 	ck_assert_int_eq(bindox_msg_append_buffer(built, b, BINDOX_BUFFER_SHARE), 0);
-	ck_assert_int_eq(bindox_send_oneway(client_conn, BINDOX_HANDLE_COORDINATOR, built), 0);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, server_handle, built), 0);
 	in = msg_new();
 	ck_assert_int_eq(bindox_recv(server_conn, in, 0), 0);
 	ck_assert_int_eq(bindox_msg_get_buffer(in, 2, &got), -EINVAL);

@@ -130,13 +130,31 @@ START_TEST(test_malformed_request)
 
 	ck_assert_int_eq(bindox_msg_new(&req), 0);
 	ck_assert_int_eq(bindox_msg_new(&reply), 0);
-	/* A LOOKUP that carries a node: refused, and the handle not leaked. */
+	/*
+	 * A LOOKUP that carries a node: the driver refuses it before the
+	 * Coordinator sees it, and no handle reaches the Coordinator.
+	 */
 	ck_assert_int_eq(bindox_msg_append_bytes(req, &hdr, sizeof(hdr)), 0);
 	ck_assert_int_eq(bindox_msg_append_bytes(req, "abc", 3), 0);
 	ck_assert_int_eq(bindox_msg_append_node(req, 9), 0);
+	ck_assert_int_eq(bindox_call(client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1),
+			 -EINVAL);
+	ck_assert_int_eq(coord_handles(), 0);
+
+	/* Its twin without the node reaches the Coordinator: not found. */
+	bindox_msg_reset(req);
+	ck_assert_int_eq(bindox_msg_append_bytes(req, &hdr, sizeof(hdr)), 0);
+	ck_assert_int_eq(bindox_msg_append_bytes(req, "abc", 3), 0);
 	ck_assert_int_eq(bindox_call(client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1), 0);
 	ck_assert_int_eq(bindox_coord_reply_parse(reply, &status, NULL), 0);
-	ck_assert_int_eq(status, -EBADMSG);
+	ck_assert_int_eq(status, -ENOENT);
+	ck_assert_int_eq(coord_handles(), 0);
+
+	/*
+	 * A form the driver passes but the Coordinator refuses: its own node
+	 * arrives as a node, not a handle.
+	 */
+	ck_assert_int_eq(bindox_service_register(coord_conn, "abc", 9), -EBADMSG);
 	ck_assert_int_eq(coord_handles(), 0);
 
 	bindox_msg_free(req);

@@ -2,7 +2,9 @@
 /*
  * Calls, one-way messages, receiving and REPLY_RECV against the fake driver:
  * reply capacities, EMSGSIZE growth, timeouts, reply-id reporting, dead peers
- * and death notifications.
+ * and death notifications. The client talks to a node of the server's, not
+ * to handle 0, whose messages the driver restricts to the Coordinator
+ * protocol.
  */
 
 #include <errno.h>
@@ -10,26 +12,27 @@
 #include <string.h>
 #include <bindox/bindox.h>
 #include "fake-driver.h"
+#include "fake-pair.h"
 #include "msg-private.h"
 #include "test-util.h"
 
 #define NR(ioc) (_IOC_NR(ioc))
 
+#define SERVER_COOKIE 0x5e7
+
 static BindoxConn *server_conn, *client_conn;
+/* The client's handle to the server's node SERVER_COOKIE. */
+static uint32_t server_handle;
 
 static void setup(void)
 {
-	fake_driver_reset();
-	ck_assert_int_eq(bindox_conn_open("/dev/null", &server_conn), 0);
-	ck_assert_int_eq(bindox_conn_open("/dev/null", &client_conn), 0);
-	ck_assert_int_eq(bindox_conn_become_coordinator(server_conn), 0);
+	fake_pair_open(&server_conn, &client_conn);
+	server_handle = fake_pair_handle(server_conn, client_conn, SERVER_COOKIE);
 }
 
 static void teardown(void)
 {
-	fake_driver_reset();
-	server_conn = bindox_conn_close(server_conn);
-	client_conn = bindox_conn_close(client_conn);
+	fake_pair_close(&server_conn, &client_conn);
 }
 
 static BindoxMsg *msg_new(void)
@@ -71,29 +74,6 @@ static int async_call_join(AsyncCall *a)
 {
 	ck_assert_int_eq(pthread_join(a->thread, NULL), 0);
 	return a->r;
-}
-
-/* The client gets a handle to the server's node @cookie (via a reply). */
-static uint32_t client_get_handle(uint64_t cookie)
-{
-	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new(), *out = msg_new();
-	uint64_t id;
-	uint32_t h;
-	AsyncCall a;
-
-	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
-	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
-	id = bindox_msg_get_id(in);
-	ck_assert_int_eq(bindox_msg_append_node(out, cookie), 0);
-	ck_assert_int_eq(bindox_reply(server_conn, id, out, in), 0);
-	ck_assert_int_eq(async_call_join(&a), 0);
-	ck_assert_int_eq(bindox_msg_read_handle(reply, &h), 0);
-
-	bindox_msg_free(req);
-	bindox_msg_free(reply);
-	bindox_msg_free(in);
-	bindox_msg_free(out);
-	return h;
 }
 
 START_TEST(test_version)
@@ -144,11 +124,11 @@ START_TEST(test_call_roundtrip)
 
 	fake_driver_set_creds(bindox_conn_fd(client_conn), 1234, 1000, 1001, 7);
 	ck_assert_int_eq(bindox_msg_append_string(req, "ping"), 0);
-	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	async_call_start(&a, client_conn, server_handle, req, reply, -1);
 
 	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
 	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_CALL);
-	ck_assert(bindox_msg_get_cookie(in) == 0);
+	ck_assert(bindox_msg_get_cookie(in) == SERVER_COOKIE);
 	id = bindox_msg_get_id(in);
 	ck_assert(id != 0);
 	ck_assert_int_eq(bindox_msg_get_creds(in, &creds), 0);
@@ -184,7 +164,7 @@ START_TEST(test_call_roundtrip)
 
 	/* Handles are released one reference at a time. */
 	ck_assert_int_eq(bindox_handle_release(client_conn, h), 0);
-	ck_assert_int_eq(fake_driver_count_handles(bindox_conn_fd(client_conn)), 0);
+	ck_assert_int_eq(fake_driver_count_handles(bindox_conn_fd(client_conn)), 1);
 	ck_assert_int_eq(bindox_handle_release(client_conn, h), -EINVAL);
 
 	bindox_msg_free(req);
@@ -208,7 +188,7 @@ START_TEST(test_oneway_and_recv_growth)
 	ck_assert_int_eq(bindox_msg_append_bytes(out, blob, sizeof(blob)), 0);
 	ck_assert_int_eq(bindox_msg_append_node(out, 5), 0);
 	ck_assert_int_eq(bindox_msg_append_node(out, 6), 0);
-	ck_assert_int_eq(bindox_send_oneway(client_conn, BINDOX_HANDLE_COORDINATOR, out), 0);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, server_handle, out), 0);
 
 	/* A small receiver: the library grows it and receives again. */
 	ck_assert_int_eq(bindox_msg_reserve(in, 16, 0), 0);
@@ -252,7 +232,7 @@ START_TEST(test_reply_recv_reports_reply)
 	uint64_t id = 0;
 	AsyncCall a;
 
-	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	async_call_start(&a, client_conn, server_handle, req, reply, -1);
 	ck_assert_int_eq(bindox_reply_recv(server_conn, &id, NULL, in, -1), 0);
 	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_CALL);
 	id = bindox_msg_get_id(in);
@@ -281,7 +261,7 @@ START_TEST(test_reply_too_big)
 
 	/* The caller offers 8 bytes and no objects. */
 	ck_assert_int_eq(bindox_msg_reserve(reply, 8, 0), 0);
-	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	async_call_start(&a, client_conn, server_handle, req, reply, -1);
 	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
 	id = id0 = bindox_msg_get_id(in);
 
@@ -313,13 +293,13 @@ START_TEST(test_reply_with_queued_message)
 	uint64_t id;
 	AsyncCall a;
 
-	async_call_start(&a, client_conn, BINDOX_HANDLE_COORDINATOR, req, reply, -1);
+	async_call_start(&a, client_conn, server_handle, req, reply, -1);
 	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
 	id = bindox_msg_get_id(in);
 
 	/* A one-way message larger than @in's capacity is queued meanwhile. */
 	ck_assert_int_eq(bindox_msg_append_bytes(other, big, sizeof(big)), 0);
-	ck_assert_int_eq(bindox_send_oneway(client_conn, BINDOX_HANDLE_COORDINATOR, other), 0);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, server_handle, other), 0);
 	ck_assert_uint_lt(in->cap_data, sizeof(big));
 
 	/* bindox_reply() must not lose it: it is handed back (after growing). */
@@ -343,7 +323,7 @@ START_TEST(test_call_timeout_then_late_reply)
 	uint64_t id;
 
 	/* Nobody answers in time. */
-	ck_assert_int_eq(bindox_call(client_conn, BINDOX_HANDLE_COORDINATOR, req, reply,
+	ck_assert_int_eq(bindox_call(client_conn, server_handle, req, reply,
 				     20 * 1000 * 1000), -ETIMEDOUT);
 	ck_assert_int_eq(bindox_recv(server_conn, in, 0), 0);
 	id = bindox_msg_get_id(in);
@@ -359,7 +339,7 @@ END_TEST
 START_TEST(test_dead_peer)
 {
 	BindoxMsg *req = msg_new(), *reply = msg_new(), *in = msg_new();
-	uint32_t h = client_get_handle(0x77);
+	uint32_t h = fake_pair_handle(server_conn, client_conn, 0x77);
 	AsyncCall a;
 
 	/* One subscription per handle; unsubscribing needs the cookie. */

@@ -10,7 +10,8 @@
 # offset, then compiles it again with -m32 and -DLAYOUT_CHECK, which turns
 # those numbers into _Static_asserts. The -m32 step only compiles (-c), so
 # it needs no 32-bit C library. Exits 77 (skipped) if the compiler cannot
-# target -m32 at all.
+# target -m32 at all, 1 (failed) then with BINDOX_REQUIRE_ALL=1, as
+# tests/run-all.sh sets (CI installs gcc-multilib).
 
 set -eu
 
@@ -32,6 +33,10 @@ ln -sfn "$asm_dir" "$kh/asm"
 probe=$outdir/probe.c
 echo 'int probe_unused;' >"$probe"
 if ! "$cc" -m32 -c "$probe" -o "$outdir/probe.o" 2>/dev/null; then
+	if [ "${BINDOX_REQUIRE_ALL:-0}" = 1 ]; then
+		echo "uapi-m32: $cc cannot compile for -m32; BINDOX_REQUIRE_ALL=1: failing"
+		exit 1
+	fi
 	echo "uapi-m32: $cc cannot compile for -m32; skipping"
 	exit 77
 fi

@@ -2,10 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-tests.sh [options] BUILD_DIR: the in-VM test entry point. Boots ONE
-# VM, runs every executable BUILD_DIR/tests/kernel/test-* (Check programs)
-# and BUILD_DIR/tests/integration/test-* (scripts that print Check's summary
-# line) in it, each with its own timeout and cwd = BUILD_DIR (as meson test
-# does), then the post-checks of run-vm.sh.
+# VM, runs the programs meson lists in BUILD_DIR/tests/kernel/vm-tests.list
+# (Check programs) and BUILD_DIR/tests/integration/vm-tests.list (scripts
+# that print Check's summary line) in it, each with its own timeout and
+# cwd = BUILD_DIR (as meson test does), then the post-checks of run-vm.sh.
+# A listed program that was not built fails; a test-* left in the build
+# folder that meson no longer lists is not run. A full run (no --only) also
+# fails for a test source (tests/kernel/test-*.c, tests/integration/test-*.sh)
+# that no list names: a test dropped from meson. A program meson marks as
+# not built in this configuration ("!NAME": test-compat32 without an -m32
+# linker) is skipped, or fails with BINDOX_REQUIRE_ALL=1 (run-all.sh) on
+# amd64.
 # --only FILE runs only the programs FILE names (see arm64-ci.list).
 # Ends with the tally line "vm: N passed, M failed": N/M count Check's
 # individual checks (a program without a summary line counts as 1 failure)
@@ -62,15 +69,57 @@ build=$(realpath "$1")
 # A --kernel that names no kernel fails here, before anything runs.
 vm_kver >/dev/null
 
+passed=0
+failed=0
 tests=()
-test_dirs=()
-for d in "$build/tests/kernel" "$build/tests/integration"; do
-	[[ $kernel_only -eq 1 && $d == */integration ]] && continue
-	[[ -d $d ]] && test_dirs+=("$d")
+listed=()
+for area in kernel integration; do
+	[[ $kernel_only -eq 1 && $area == integration ]] && continue
+	list=$build/tests/$area/vm-tests.list
+	if [[ ! -r $list ]]; then
+		echo "FAIL: $list missing (configure $build with meson)"
+		failed=$((failed + 1))
+		continue
+	fi
+	while read -r name; do
+		[[ -n $name ]] || continue
+		if [[ $name == '!'* ]]; then
+			# Not built in this configuration (test-compat32 without
+			# an -m32 linker): CI on amd64 installs one.
+			name=${name#!}
+			listed+=("$name")
+			if [[ ${BINDOX_REQUIRE_ALL:-0} == 1 && $BINDOX_ARCH == amd64 ]]; then
+				echo "FAIL: $name (not built in $build; BINDOX_REQUIRE_ALL=1)"
+				failed=$((failed + 1))
+			else
+				echo "SKIP: $name (not built in this configuration of $build)"
+			fi
+			continue
+		fi
+		listed+=("$name")
+		if [[ -x $build/tests/$area/$name ]]; then
+			tests+=("$build/tests/$area/$name")
+		else
+			echo "FAIL: $name (listed in $list, not built)"
+			failed=$((failed + 1))
+		fi
+	done <"$list"
+	# Every test source must be in the list: one dropped from meson
+	# would not run, and nothing else would notice.
+	[[ -z $only ]] || continue
+	for src in "$BINDOX_REPO"/tests/"$area"/test-*.c "$BINDOX_REPO"/tests/"$area"/test-*.sh; do
+		[[ -e $src ]] || continue
+		name=${src##*/}
+		name=${name%.*}
+		if ! printf '%s\n' "${listed[@]}" | grep -qxF "$name"; then
+			echo "FAIL: $name (a test source that meson does not build for the VM)"
+			failed=$((failed + 1))
+		fi
+	done
 done
-if [[ ${#test_dirs[@]} -gt 0 ]]; then
-	mapfile -t tests < <(find "${test_dirs[@]}" -maxdepth 1 -type f \
-		-name 'test-*' -perm -u+x | sort)
+# In name order, as the programs expect (test-zrace runs last on purpose).
+if [[ ${#tests[@]} -gt 0 ]]; then
+	mapfile -t tests < <(printf '%s\n' "${tests[@]}" | sort)
 fi
 # Results are kept by program name: two programs of one name would
 # overwrite each other's log, and one result would count twice.
@@ -79,8 +128,6 @@ dups=$(printf '%s\n' ${tests[@]+"${tests[@]##*/}"} | sort | uniq -d)
 [[ -n ${CK_TIMEOUT_MULTIPLIER:-} ]] &&
 	vm_opts+=(--env "CK_TIMEOUT_MULTIPLIER=$CK_TIMEOUT_MULTIPLIER")
 
-passed=0
-failed=0
 if [[ -n $only ]]; then
 	[[ -r $only ]] || vm_die "--only $only: no such file"
 	mapfile -t patterns < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$only")
@@ -108,7 +155,7 @@ if [[ -n $only ]]; then
 	tests=(${selected[@]+"${selected[@]}"})
 fi
 if [[ ${#tests[@]} -eq 0 ]]; then
-	echo "FAIL: no test programs found as $build/tests/{kernel,integration}/test-*"
+	echo "FAIL: no test programs to run (see $build/tests/*/vm-tests.list)"
 	failed=$((failed + 1))
 	res=
 else

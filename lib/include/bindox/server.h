@@ -93,7 +93,17 @@ typedef struct BindoxServer BindoxServer;
  * Runs on any of the worker threads, possibly concurrently: protect shared
  * state in @userdata.
  *
- * Return: 0, or a negative errno (see DOC: an empty reply is sent).
+ * Every call is answered. When the handler fails, or the driver refuses
+ * the reply it wrote (EMSGSIZE: larger than the caller's capacity; EINVAL:
+ * an object the server cannot send, such as a handle it does not hold), the
+ * caller gets an empty reply (no data, no objects) instead: bindox_call()
+ * returns 0 with it, and a decoder that expects content fails (the
+ * Coordinator protocol's with -EBADMSG). An empty reply therefore means
+ * "the server failed"; a protocol that reports errors puts a status in its
+ * replies.
+ *
+ * Return: 0, or a negative errno: what the handler wrote is discarded and
+ * the empty reply is sent.
  */
 typedef int (*BindoxServerHandler)(void *userdata, BindoxMsg *request, BindoxMsg *reply);
 
