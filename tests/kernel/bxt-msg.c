@@ -125,6 +125,16 @@ int bxt_call(int fd, uint32_t handle, const BxtBuf *req, BxtBuf *rep,
 	return r;
 }
 
+int bxt_call_small(int fd, uint32_t handle)
+{
+	BxtBuf req, rep;
+
+	bxt_buf_init(&req);
+	bxt_buf_init(&rep);
+	bxt_buf_u64(&req, 7);
+	return bxt_call(fd, handle, &req, &rep, NULL, BXT_LONG_NS);
+}
+
 int bxt_send(int fd, uint32_t handle, const BxtBuf *m)
 {
 	struct bindox_transaction tx;

@@ -155,6 +155,8 @@ void bxt_buf_send_payload(const BxtBuf *b, struct bindox_payload *p);
 /* BINDOX_IOC_CALL; @rep receives the reply (its cap/ocap are offered). */
 int bxt_call(int fd, uint32_t handle, const BxtBuf *req, BxtBuf *rep,
 	     struct bindox_message *hdr, int64_t timeout_ns);
+/* bxt_call() of one u64 (7), the reply dropped: for "may it call?". */
+int bxt_call_small(int fd, uint32_t handle);
 /* BINDOX_IOC_SEND with BINDOX_TF_ONEWAY. */
 int bxt_send(int fd, uint32_t handle, const BxtBuf *m);
 /* BINDOX_IOC_RECV into @b (NULL: no capacity); @hdr may be NULL. */

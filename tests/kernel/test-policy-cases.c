@@ -75,16 +75,6 @@ static int open_as(const char *domain, uid_t uid, gid_t gid)
 	return fd;
 }
 
-static int call(int fd, uint32_t h)
-{
-	BxtBuf req, rep;
-
-	bxt_buf_init(&req);
-	bxt_buf_init(&rep);
-	bxt_buf_u64(&req, 7);
-	return bxt_call(fd, h, &req, &rep, NULL, BXT_LONG_NS);
-}
-
 START_TEST(test_case)
 {
 	const PolicyCase *c = &cases->cases[_i];
@@ -116,7 +106,7 @@ START_TEST(test_case)
 		r = bxt_lookup(subject, c->service, &h);
 		break;
 	case BINDOX_POLICY_ACT_CALL:
-		r = call(subject, h);
+		r = bxt_call_small(subject, h);
 		break;
 	}
 	ck_assert_msg(r == -c->error, "%s: the driver answers %s, the table says %s", what,

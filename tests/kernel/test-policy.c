@@ -321,16 +321,6 @@ START_TEST(lookup_is_checked_when_the_handle_is_handed_out)
 }
 END_TEST
 
-static int call(int fd, uint32_t h)
-{
-	BxtBuf req, rep;
-
-	bxt_buf_init(&req);
-	bxt_buf_init(&rep);
-	bxt_buf_u64(&req, 7);
-	return bxt_call(fd, h, &req, &rep, NULL, BXT_LONG_NS);
-}
-
 START_TEST(a_new_table_revokes_calls_through_held_handles)
 {
 	BxtCoord *co = bxt_coord_start_ck();
@@ -346,13 +336,13 @@ START_TEST(a_new_table_revokes_calls_through_held_handles)
 	BXT_OK(bxt_lookup(cli, name, &h));
 	bxt_echo_start_ck(&echo, srv);
 	for (i = 0; i < 3; i++)
-		BXT_OK(call(cli, h));
+		BXT_OK(bxt_call_small(cli, h));
 
 	/* Deny calls to the service: the handle the client holds stops working. */
 	table_rule(&t, BINDOX_POLICY_ACT_CALL, BINDOX_POLICY_RULE_PREFIX, NULL, "bxt-", NULL);
 	load_ck(co, &t);
 	for (i = 0; i < 3; i++)
-		BXT_ERR(call(cli, h), EACCES);
+		BXT_ERR(bxt_call_small(cli, h), EACCES);
 	/* One-way messages too. */
 	{
 		BxtBuf m;
@@ -364,7 +354,7 @@ START_TEST(a_new_table_revokes_calls_through_held_handles)
 	/* Allowed again by the next table. */
 	memset(&t, 0, sizeof(t));
 	load_ck(co, &t);
-	BXT_OK(call(cli, h));
+	BXT_OK(bxt_call_small(cli, h));
 	ck_assert_uint_eq(atomic_load(&echo.calls), 4);
 
 	bxt_echo_stop_ck(&echo);
@@ -392,12 +382,12 @@ START_TEST(a_new_name_rechecks_calls_through_held_handles)
 	BXT_OK(bxt_lookup(cli, name, &h));
 	bxt_echo_start_ck(&echo, srv);
 	/* Allowed under its first name (the decision is cached now). */
-	BXT_OK(call(cli, h));
-	BXT_OK(call(cli, h));
+	BXT_OK(bxt_call_small(cli, h));
+	BXT_OK(bxt_call_small(cli, h));
 
 	/* The same node registered under a name nobody may call. */
 	BXT_OK(bxt_register(srv, stricter, 0x32));
-	BXT_ERR(call(cli, h), EACCES);
+	BXT_ERR(bxt_call_small(cli, h), EACCES);
 	ck_assert_uint_eq(atomic_load(&echo.calls), 2);
 
 	bxt_echo_stop_ck(&echo);
@@ -447,7 +437,7 @@ START_TEST(refusals_are_counted_per_action)
 	calls = denied("call");
 
 	/* Allowed requests count nothing. */
-	BXT_OK(call(cli, h));
+	BXT_OK(bxt_call_small(cli, h));
 	BXT_OK(bxt_lookup(cli, name, &h2));
 	ck_assert_uint_eq(denied("register"), reg);
 	ck_assert_uint_eq(denied("lookup"), look);
@@ -460,7 +450,7 @@ START_TEST(refusals_are_counted_per_action)
 	ck_assert_uint_eq(denied("register"), reg + 1);
 	BXT_ERR(bxt_lookup(cli, name, &h2), EACCES);
 	ck_assert_uint_eq(denied("lookup"), look + 1);
-	BXT_ERR(call(cli, h), EACCES);
+	BXT_ERR(bxt_call_small(cli, h), EACCES);
 	ck_assert_uint_eq(denied("call"), calls + 1);
 	ck_assert_uint_eq(denied("register"), reg + 1);
 	ck_assert_uint_eq(denied("lookup"), look + 1);
