@@ -8,7 +8,7 @@
  */
 
 #include "policy.h"
-#include "test-util.h"
+#include "check-main.h"
 
 /*
  * Users: root 0, daemon 1, cameraserver 101047.

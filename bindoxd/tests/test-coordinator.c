@@ -17,7 +17,7 @@
 #include <bindox/bindox.h>
 #include "coordinator.h"
 #include "fake-driver.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static BindoxConn *coord_conn, *svc_conn, *cli_conn;
 static Coordinator *coord;

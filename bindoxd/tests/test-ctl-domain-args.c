@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ctl-domain-args.h"
-#include "test-util.h"
+#include "check-main.h"
 
 /* Parses a copy of the words (getopt reorders them). */
 static int parse(CtlDomainArgs *out, const char *const *words)

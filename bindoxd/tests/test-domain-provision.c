@@ -11,7 +11,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "domain-provision.h"
-#include "test-util.h"
+#include "check-main.h"
 
 /* ---- the fake control device ---- */
 

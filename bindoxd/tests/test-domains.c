@@ -9,7 +9,7 @@
 #include <string.h>
 #include <glib.h>
 #include "domains.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static void assert_sysname(const char *sysname, const char *want)
 {

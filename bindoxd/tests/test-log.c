@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <glib.h>
 #include "log.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static void free_fields(char **fields, size_t n)
 {

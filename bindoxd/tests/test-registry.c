@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "registry.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static Registry *reg;
 static const BindoxCreds owner = { .pid = 42, .euid = 1000, .egid = 100, .domain = 0 };

@@ -14,7 +14,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include "ruleset.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static char *root_dir, *vendor_dir, *admin_dir;
 static int null_fd = -1;

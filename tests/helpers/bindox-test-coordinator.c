@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bindox/bindox.h>
-#include "test-coordinator.h"
+#include "coordinator-registry.h"
 
 typedef struct Options {
 	const char *device;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "bxt.h"
-#include "test-coordinator.h"
+#include "coordinator-registry.h"
 
 static int coord_handler(void *userdata, BindoxMsg *req, BindoxMsg *reply)
 {

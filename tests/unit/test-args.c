@@ -6,7 +6,7 @@
 
 #include <errno.h>
 #include <bindox/bindox.h>
-#include "test-util.h"
+#include "check-main.h"
 
 static int dummy_handler(void *userdata, BindoxMsg *request, BindoxMsg *reply)
 {

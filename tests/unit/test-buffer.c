@@ -16,7 +16,7 @@
 #include "fake-driver.h"
 #include "fake-pair.h"
 #include "msg-private.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static BindoxConn *server_conn, *client_conn;
 /* The client's handle to a node of the server's. */

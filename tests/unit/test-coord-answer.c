@@ -13,7 +13,7 @@
 #include <bindox/bindox.h>
 #include "fake-pair.h"
 #include "msg-private.h"
-#include "test-util.h"
+#include "check-main.h"
 
 #define NR(ioc) (_IOC_NR(ioc))
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <bindox/bindox.h>
 #include "msg-private.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static BindoxMsg *msg_new(void)
 {

@@ -15,7 +15,7 @@
 #include "conn-private.h"
 #include "fake-driver.h"
 #include "fake-pair.h"
-#include "test-util.h"
+#include "check-main.h"
 
 #define SERVER_COOKIE 0x5e7
 

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <bindox/bindox.h>
 #include "fake-driver.h"
-#include "test-coordinator.h"
-#include "test-util.h"
+#include "coordinator-registry.h"
+#include "check-main.h"
 
 /* A Coordinator: its connection, registry and server. */
 typedef struct Coord {

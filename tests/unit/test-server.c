@@ -13,7 +13,7 @@
 #include <bindox/bindox.h>
 #include "fake-driver.h"
 #include "fake-pair.h"
-#include "test-util.h"
+#include "check-main.h"
 
 static BindoxConn *server_conn, *client_conn;
 /* The client's handle to the server's node (handle 0 takes only Coordinator requests). */

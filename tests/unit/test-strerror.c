@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <bindox/bindox.h>
-#include "test-util.h"
+#include "check-main.h"
 
 START_TEST(test_strerror)
 {

@@ -14,7 +14,7 @@
 #include "fake-driver.h"
 #include "fake-pair.h"
 #include "msg-private.h"
-#include "test-util.h"
+#include "check-main.h"
 
 #define NR(ioc) (_IOC_NR(ioc))
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Registry of the test coordinator; see test-coordinator.h.
+ * Registry of the test coordinator; see coordinator-registry.h.
  */
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "test-coordinator.h"
+#include "coordinator-registry.h"
 
 typedef struct Entry {
 	char name[BINDOX_NAME_BUF_SIZE];
