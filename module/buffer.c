@@ -19,6 +19,7 @@
 #include "proc.h"
 #include "stats.h"
 #include "user.h"
+#include "bindox_trace.h"
 
 unsigned long bindox_max_proc_buffer_bytes = 4UL << 30;
 module_param_named(max_proc_buffer_bytes, bindox_max_proc_buffer_bytes,
@@ -404,6 +405,8 @@ int bindox_buffer_seal(struct bindox_buffer *buffer)
 		err = bindox_buffer_revoke(buffer, true);
 		if (!err)
 			set_bit(BINDOX_BUFFER_SEALED_CLEAN, &buffer->flags);
+		trace_bindox_buffer_seal(bindox_buffer_ino(buffer),
+					 buffer->size, err);
 	}
 	mutex_unlock(&buffer->seal_lock);
 	return err;
@@ -458,19 +461,21 @@ static bool bindox_buffer_referenced(const struct bindox_buffer *buffer)
  */
 int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_refs)
 {
-	int scan;
+	int scan, err = 0;
 
 	/* The rights changed before: a full barrier orders that first. */
 	smp_mb();
 	down_write(&buffer->map_lock);
 	up_write(&buffer->map_lock);
 	unmap_mapping_range(buffer->map_file->f_mapping, 0, 0, 1);
-	if (!check_refs)
-		return 0;
-	for (scan = 0; bindox_buffer_referenced(buffer); scan++) {
-		if (scan == BINDOX_REF_SCANS)
-			return -EBUSY;
+	for (scan = 0; check_refs && bindox_buffer_referenced(buffer); scan++) {
+		if (scan == BINDOX_REF_SCANS) {
+			err = -EBUSY;
+			break;
+		}
 		schedule_timeout_killable((HZ << scan) / 200);
 	}
-	return 0;
+	trace_bindox_buffer_revoke(bindox_buffer_ino(buffer), buffer->size,
+				   err);
+	return err;
 }

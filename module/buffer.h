@@ -56,6 +56,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
@@ -91,6 +92,12 @@ struct bindox_buffer {
 	struct folio **folios;		/* refs, in file order; set once */
 	unsigned long n_folios;
 };
+
+/* What names @buffer in trace events: its mappings' inode number. */
+static inline unsigned long bindox_buffer_ino(const struct bindox_buffer *buffer)
+{
+	return file_inode(buffer->map_file)->i_ino;
+}
 
 /* Bits of bindox_buffer.flags. */
 #define BINDOX_BUFFER_SEALED	0	/* nobody may write any more */

@@ -75,4 +75,14 @@ static inline vm_fault_t bindox_vmf_insert_mixed(struct vm_area_struct *vma,
 #define BINDOX_UEVENT_CONST
 #endif
 
+/*
+ * Linux 6.10 made a trace event's __assign_str() take the field alone: the
+ * source is the one __string() named.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define bindox_assign_str(field, src) __assign_str(field)
+#else
+#define bindox_assign_str(field, src) __assign_str(field, src)
+#endif
+
 #endif /* __BINDOX_COMPAT_H */

@@ -9,6 +9,7 @@
 #include "hold.h"
 #include "proc.h"
 #include "txn.h"
+#include "bindox_trace.h"
 
 /**
  * bindox_msg_buffer_attach() - take a BINDOX_OBJ_BUFFER into a message
@@ -114,6 +115,8 @@ void bindox_msg_buffer_commit(struct bindox_txn *txn,
 		if (from && atomic_cmpxchg(&from->state, BINDOX_HOLD_SENDING,
 					   BINDOX_HOLD_MOVED) ==
 			    BINDOX_HOLD_SENDING) {
+			trace_bindox_buffer_move(bindox_buffer_ino(from->buffer),
+						 from->buffer->size, 0);
 			/* The message holds the buffer: never the last ref. */
 			bindox_buffer_unref(from->buffer);
 			from->buffer = NULL;

@@ -13,6 +13,7 @@
 #include <uapi/linux/bindox.h>
 #include "domain.h"
 #include "policy.h"
+#include "bindox_trace.h"
 
 struct bindox_policy {
 	struct bindox_policy_rule *rules;
@@ -247,10 +248,17 @@ bool bindox_policy_allows(const struct bindox_policy_request *req)
 	BUILD_BUG_ON(BINDOX_POLICY_ACT_REGISTER != 1U << BINDOX_DOMAIN_DENIED_REGISTER ||
 		     BINDOX_POLICY_ACT_LOOKUP != 1U << BINDOX_DOMAIN_DENIED_LOOKUP ||
 		     BINDOX_POLICY_ACT_CALL != 1U << BINDOX_DOMAIN_DENIED_CALL);
-	if (!allowed && hweight32(req->action) == 1 &&
+	if (allowed)
+		return true;
+	if (hweight32(req->action) == 1 &&
 	    __ffs(req->action) < BINDOX_DOMAIN_DENIED_COUNT)
 		atomic64_inc(&req->domain->denied[__ffs(req->action)]);
-	return allowed;
+	trace_bindox_policy_denied(req->domain->name,
+				   from_kuid_munged(&init_user_ns, req->euid),
+				   from_kgid_munged(&init_user_ns, req->egid),
+				   req->action, req->service, req->service_len,
+				   req->peer ? req->peer->name : "");
+	return false;
 }
 
 /**

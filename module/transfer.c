@@ -13,6 +13,7 @@
 #include "transfer.h"
 #include "coordinator.h"
 #include "txn.h"
+#include "bindox_trace.h"
 
 static long bindox_timeout_jiffies(s64 ns)
 {
@@ -80,6 +81,8 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		goto fail;
 	}
 	bindox_msg_buffer_commit(txn, proc);
+	trace_bindox_send(txn->debug_id, oneway, tx->handle, txn->data_size,
+			  txn->n_objs);
 	return txn;
 fail:
 	bindox_txn_unref(txn);
@@ -208,6 +211,7 @@ out:
 	mutex_lock(&proc->lock);
 	list_del_init(&txn->call_entry);
 	mutex_unlock(&proc->lock);
+	trace_bindox_call_done(txn->debug_id, err);
 	bindox_txn_unref(txn);
 	return err;
 }
@@ -466,6 +470,8 @@ int bindox_transfer_receive(struct bindox_proc *proc,
 		return err;
 	}
 	err = bindox_transfer_publish(proc, txn);
+	if (!err)
+		trace_bindox_receive(txn->debug_id, msg->id);
 	if (!err && txn->flags & BINDOX_TF_ONEWAY)
 		bindox_txn_unref(txn);
 	return err;
@@ -517,6 +523,8 @@ int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 	/* The Coordinator answers: the driver checks what it hands out. */
 	if (READ_ONCE(call->target->is_coordinator))
 		verdict = bindox_coordinator_check_reply(call, reply);
+	trace_bindox_reply(call->debug_id, reply->debug_id, reply->data_size,
+			   verdict);
 	if (verdict)
 		reply = bindox_txn_unref(reply);
 	else

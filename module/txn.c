@@ -17,6 +17,9 @@
 #include "txn.h"
 #include "user.h"
 
+/* Wraps after 2^32 messages: a trace pairs events far closer than that. */
+static atomic_t bindox_txn_debug_ids = ATOMIC_INIT(0);
+
 /*
  * Small messages are the common case: their data lives inside the txn, so
  * that a message costs one allocation, not two.
@@ -36,6 +39,7 @@ static struct bindox_txn *bindox_txn_alloc(u32 flags, u32 inline_size)
 	INIT_LIST_HEAD(&txn->call_entry);
 	txn->work.type = BINDOX_WORK_TXN;
 	txn->flags = flags;
+	txn->debug_id = (u32)atomic_inc_return(&bindox_txn_debug_ids);
 	spin_lock_init(&txn->lock);
 	txn->state = BINDOX_TXN_NEW;
 	init_waitqueue_head(&txn->wait);

@@ -50,6 +50,7 @@ struct bindox_txn {
 	struct bindox_work work;
 	struct list_head call_entry;	/* a call: in its caller's proc->calls */
 	u32 flags;			/* BINDOX_TF_* */
+	u32 debug_id;			/* names it in trace events */
 	struct bindox_node *target;	/* ref; NULL for a reply */
 	struct bindox_proc *to;		/* ref: where it is queued */
 
