@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# test-trace-latency: bench/bindox-latency.bt, as a user runs it with
+# Debian's bpftrace, on the driver's trace events in the test VM: while it
+# runs, 20 clients of the libbindox(3) example each look up and call
+# demo.trace (40 calls, and the server's registration); on SIGINT it
+# prints a histogram of call latency and one of the server's part, with
+# every call counted and none failed.
+set -uo pipefail
+
+build=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+example=$build/tests/integration/bindox-example
+coordinator=$build/tests/helpers/bindox-test-coordinator
+script=$build/tests/integration/bindox-latency.bt
+clients=20
+# shellcheck source=tests/helpers/checks.sh
+. "$build/tests/integration/checks.sh"
+tmp=$(mktemp -d /tmp/trace-latency.XXXXXX)
+pids=()
+cleanup() {
+	local pid
+	for pid in "${pids[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	echo "----- bpftrace output -----"
+	cat "$tmp/bpftrace.out" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+command -v bpftrace >/dev/null || setup_failed "no bpftrace (tests/install-deps.sh)"
+[[ -d /sys/kernel/tracing/events ]] || mount -t tracefs tracefs /sys/kernel/tracing ||
+	setup_failed "cannot mount tracefs"
+
+# hist_total NAME: the sum of the counts of histogram @NAME in the output.
+hist_total() {
+	awk -v name="@$1:" '
+		$1 == name { on = 1; next }
+		# "[64, 128)   8 |@@@   |": the count is the word before the bar.
+		on && /^\[/ { split($0, part, "|"); n = split(part[1], w, " "); total += w[n]; next }
+		on && NF == 0 { on = 0 }
+		END { print total + 0 }' "$tmp/bpftrace.out"
+}
+
+"$coordinator" --ready-file "$tmp/coordinator.ready" &
+pids+=($!)
+wait_until 60 test -e "$tmp/coordinator.ready" || setup_failed "no test Coordinator"
+
+bpftrace "$script" >"$tmp/bpftrace.out" 2>&1 &
+bpftrace_pid=$!
+pids+=("$bpftrace_pid")
+if wait_until 240 grep -q '^Attaching' "$tmp/bpftrace.out"; then
+	pass "bpftrace attached bindox-latency.bt to the driver's events"
+else
+	setup_failed "bpftrace did not attach: $(tail -n 5 "$tmp/bpftrace.out")"
+fi
+
+"$example" server demo.trace >"$tmp/server.out" 2>&1 &
+pids+=($!)
+wait_until 60 grep -qx 'serving demo.trace' "$tmp/server.out" ||
+	setup_failed "the example server did not register: $(cat "$tmp/server.out")"
+failed_calls=0
+for ((i = 0; i < clients; i++)); do
+	"$example" client demo.trace "call $i" >/dev/null 2>&1 || failed_calls=$((failed_calls + 1))
+done
+if [[ $failed_calls -eq 0 ]]; then
+	pass "$clients clients looked up and called demo.trace"
+else
+	fail "$clients clients looked up and called demo.trace" "$failed_calls failed"
+fi
+
+kill -INT "$bpftrace_pid"
+wait "$bpftrace_pid" 2>/dev/null
+calls=$(hist_total call_us)
+served=$(hist_total server_us)
+# Each client's lookup and call, and the server's registration.
+if [[ $calls -ge $((2 * clients + 1)) ]]; then
+	pass "@call_us counts every call ($calls)"
+else
+	fail "@call_us counts every call" "$calls of at least $((2 * clients + 1))"
+fi
+if [[ $served -ge $((2 * clients + 1)) && $served -le $calls ]]; then
+	pass "@server_us counts every call the servers answered ($served)"
+else
+	fail "@server_us counts every call the servers answered" "$served, calls $calls"
+fi
+# bpftrace prints the count of failures as 0 when nothing failed.
+if grep -Eq '^@failed: [1-9]' "$tmp/bpftrace.out"; then
+	fail "no call failed" "$(grep '^@failed' "$tmp/bpftrace.out")"
+else
+	pass "no call failed"
+fi
+
+checks_summary
