@@ -17,6 +17,8 @@
 #                              a check: CMD exits with STATUS; its output
 #                              stays in $tmp/last.out ($tmp: the sourcing
 #                              test's folder) for the checks that follow
+#   kill_and_reap PID...       SIGKILL each PID, then wait for every child
+#                              of the shell (for cleanup traps)
 #   expect_exit NAME STATUS REGEX CMD...
 #                              a check: CMD exits with STATUS and its
 #                              output (stdout and stderr) matches REGEX
@@ -101,4 +103,12 @@ expect() {
 	else
 		fail "$name" "output of '$*' does not match /$regex/: $(head -c 800 <<<"$out")"
 	fi
+}
+
+kill_and_reap() {
+	local pid
+	for pid in "$@"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
 }

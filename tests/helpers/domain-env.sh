@@ -76,11 +76,8 @@ start_server() {
 signal_seen() { grep -q "$1" "$tmp/signals.log"; }
 
 cleanup() {
-	local pid d
-	for pid in "${pids[@]}"; do
-		kill -KILL "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
+	local d
+	kill_and_reap ${pids[@]+"${pids[@]}"}
 	for d in "${env_domains[@]}"; do
 		"$domain_tool" remove "$d" force >/dev/null 2>&1
 	done

@@ -34,11 +34,7 @@ tmp=
 moved=
 
 cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill -KILL "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
+	kill_and_reap ${pids[@]+"${pids[@]}"}
 	[[ -n $moved && -e $moved ]] && mv "$moved" /dev/bindox
 	if [[ -n ${device_mode:-} ]]; then
 		chgrp "${device_mode% *}" /dev/bindox

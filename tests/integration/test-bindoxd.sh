@@ -165,11 +165,7 @@ user_policy() {
 }
 
 cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill -KILL "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
+	kill_and_reap ${pids[@]+"${pids[@]}"}
 	if [[ -n ${device_mode:-} ]]; then
 		chgrp "${device_mode% *}" /dev/bindox
 		chmod "${device_mode#* }" /dev/bindox

@@ -18,11 +18,7 @@ coordinator=$build/tests/helpers/bindox-test-coordinator
 tmp=$(mktemp -d /tmp/man-example.XXXXXX)
 pids=()
 cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill -KILL "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
+	kill_and_reap ${pids[@]+"${pids[@]}"}
 	echo "----- server output -----"
 	cat "$tmp/server.out" 2>/dev/null
 	rm -rf "$tmp"

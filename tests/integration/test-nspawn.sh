@@ -146,12 +146,9 @@ remove_cgroups() {
 }
 
 cleanup() {
-	local pid d
+	local d
 	[[ -z ${camera_in:-} ]] || exec {camera_in}>&-
-	for pid in ${pids[@]+"${pids[@]}"}; do
-		kill -KILL "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
+	kill_and_reap ${pids[@]+"${pids[@]}"}
 	for d in "${domains[@]}"; do
 		"$domain_tool" remove "$d" force >/dev/null 2>&1
 	done

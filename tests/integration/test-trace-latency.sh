@@ -19,11 +19,7 @@ clients=20
 tmp=$(mktemp -d /tmp/trace-latency.XXXXXX)
 pids=()
 cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill -KILL "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
+	kill_and_reap ${pids[@]+"${pids[@]}"}
 	echo "----- bpftrace output -----"
 	cat "$tmp/bpftrace.out" 2>/dev/null
 	rm -rf "$tmp"
