@@ -27,13 +27,11 @@ for f in meson.build module/main.c dkms.conf rpm/bindox.spec debian/changelog; d
 	[[ -f $tree/$f ]] || die "$tree/$f is missing"
 done
 
-# replace FILE SED_EXPR: one line of FILE must change, or the format moved.
+# replace FILE SED_S_EXPR: the substitution must hit a line of FILE (sed
+# writes the lines it substituted to stdout), or the format moved.
 replace() {
-	local file=$tree/$1 before
-	before=$(cat "$file")
-	sed -i "$2" "$file"
-	[[ $(cat "$file") != "$before" ]] || [[ $before == *"$version"* ]] ||
-		die "$1: no version line changed (its format moved?)"
+	[[ -n $(sed -i "$2w /dev/stdout" "$tree/$1") ]] ||
+		die "$1: no version line found (its format moved?)"
 }
 
 replace meson.build "0,/^\( *version: *'\)[^']*'/s//\1$version'/"
