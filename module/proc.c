@@ -90,6 +90,7 @@ void bindox_proc_free(struct kref *kref)
 	WARN_ON(!RB_EMPTY_ROOT(&proc->nodes));
 	xa_destroy(&proc->handles);
 	xa_destroy(&proc->inflight);
+	bindox_txn_drop_spare(proc);
 	bindox_user_unref(proc->user);
 	put_pid(proc->opener);
 	put_cred(proc->cred);

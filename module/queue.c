@@ -28,7 +28,8 @@ static int bindox_proc_account(struct bindox_proc *proc,
 			       struct bindox_work *work, int delta, bool force)
 {
 	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
-	unsigned long uid = from_kuid(&init_user_ns, txn->sender_euid);
+	/* A kuid is the uid in the initial namespace: no mapping needed. */
+	unsigned long uid = __kuid_val(txn->sender_euid);
 	struct bindox_domain *d = txn->sender_domain;
 	unsigned long n, v, count, bytes;
 	int err;

@@ -141,17 +141,25 @@ static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
 					 struct bindox_message *msg,
 					 struct bindox_message __user *umsg)
 {
-	int err;
+	/* A reply without objects gives nothing to take back: no lock. */
+	bool objects = reply->n_objs;
+	int err = 0;
 
-	mutex_lock(&proc->lock);
-	err = bindox_txn_translate(reply, proc);
-	mutex_unlock(&proc->lock);
+	if (objects) {
+		mutex_lock(&proc->lock);
+		err = bindox_txn_translate(reply, proc);
+		mutex_unlock(&proc->lock);
+	} else if (READ_ONCE(proc->dead)) {
+		err = -ENODEV;
+	}
 	if (err)
 		return err;
 	err = bindox_txn_copy_out(reply, msg, BINDOX_MSG_REPLY, 0);
 	msg->id = 0;
 	if (!err && copy_to_user(umsg, msg, sizeof(*msg)))
 		err = -EFAULT;
+	if (!objects)
+		return err;
 	mutex_lock(&proc->lock);
 	if (err)
 		bindox_txn_untranslate(reply, proc);

@@ -22,22 +22,37 @@ static atomic_t bindox_txn_debug_ids = ATOMIC_INIT(0);
 
 /*
  * Small messages are the common case: their data lives inside the txn, so
- * that a message costs one allocation, not two.
+ * that a message costs one allocation, not two. And mostly not even that:
+ * a freed small txn becomes its sender's spare (proc->spare_txn), which
+ * the sender's next small message takes. A caller waiting for its reply
+ * and a server answering one call at a time then send without allocating.
+ * The spare was allocated by the sender itself, so its memory stays
+ * charged where it was; a proc has at most one, freed with the proc.
  */
 #define BINDOX_TXN_INLINE_MAX	256U
 
-static struct bindox_txn *bindox_txn_alloc(u32 flags, u32 inline_size)
+static struct bindox_txn *bindox_txn_alloc(struct bindox_proc *sender,
+					   u32 flags, u32 data_size)
 {
-	struct bindox_txn *txn;
+	bool small = data_size <= BINDOX_TXN_INLINE_MAX;
+	struct bindox_txn *txn = NULL;
 
-	txn = kzalloc(struct_size(txn, inline_data, inline_size),
-		      GFP_KERNEL_ACCOUNT);
+	if (small)
+		txn = xchg(&sender->spare_txn, NULL);
+	if (txn)
+		memset(txn, 0, sizeof(*txn));
+	else
+		txn = kzalloc(struct_size(txn, inline_data,
+					  small ? BINDOX_TXN_INLINE_MAX : 0),
+			      GFP_KERNEL_ACCOUNT);
 	if (!txn)
 		return NULL;
 	kref_init(&txn->kref);
 	INIT_LIST_HEAD(&txn->work.entry);
 	INIT_LIST_HEAD(&txn->call_entry);
 	txn->work.type = BINDOX_WORK_TXN;
+	if (small)
+		txn->home = bindox_proc_ref(sender);
 	txn->flags = flags;
 	txn->debug_id = (u32)atomic_inc_return(&bindox_txn_debug_ids);
 	spin_lock_init(&txn->lock);
@@ -45,6 +60,26 @@ static struct bindox_txn *bindox_txn_alloc(u32 flags, u32 inline_size)
 	init_waitqueue_head(&txn->wait);
 	bindox_stat_inc(BINDOX_STAT_TXNS);
 	return txn;
+}
+
+/* Keep a freed small txn as its sender's spare, or free it. */
+static void bindox_txn_park(struct bindox_txn *txn)
+{
+	struct bindox_proc *home = txn->home;
+
+	if (!home || cmpxchg(&home->spare_txn, NULL, txn))
+		kfree(txn);
+	/* Last: dropping it may free @home, and with it the spare. */
+	bindox_proc_unref(home);
+}
+
+/**
+ * bindox_txn_drop_spare() - free a proc's spare txn
+ * @proc:	the proc, being freed
+ */
+void bindox_txn_drop_spare(struct bindox_proc *proc)
+{
+	kfree(xchg(&proc->spare_txn, NULL));
 }
 
 /*
@@ -168,7 +203,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 	if (size > BINDOX_MAX_DATA_SIZE ||
 	    payload->offsets_count > BINDOX_MAX_OBJECTS)
 		return ERR_PTR(-E2BIG);
-	txn = bindox_txn_alloc(flags, size <= BINDOX_TXN_INLINE_MAX ? size : 0);
+	txn = bindox_txn_alloc(sender, flags, size);
 	if (!txn)
 		return ERR_PTR(-ENOMEM);
 	/* Both bounded above: no overflow. */
@@ -206,10 +241,13 @@ void bindox_txn_free(struct kref *kref)
 
 	for (i = 0; i < txn->n_objs; i++)
 		bindox_node_unref(txn->objs[i]);
-	bindox_msg_buffer_free(txn);
+	/* Plain small messages (the common case) have none of these. */
+	if (txn->bufs)
+		bindox_msg_buffer_free(txn);
 	kfree(txn->objs);
-	kvfree(txn->offsets);
-	if (txn->data != txn->inline_data)
+	if (txn->offsets)
+		kvfree(txn->offsets);
+	if (txn->data && txn->data != txn->inline_data)
 		kvfree(txn->data);
 	put_pid(txn->sender_pid);
 	bindox_domain_unref(txn->sender_domain);
@@ -219,7 +257,7 @@ void bindox_txn_free(struct kref *kref)
 	bindox_node_unref(txn->target);
 	bindox_proc_unref(txn->to);
 	bindox_txn_unref(txn->reply);
-	kfree(txn);
+	bindox_txn_park(txn);
 	bindox_stat_dec(BINDOX_STAT_TXNS);
 }
 

@@ -48,6 +48,7 @@ enum bindox_txn_state {
 struct bindox_txn {
 	struct kref kref;
 	struct bindox_work work;
+	struct bindox_proc *home;	/* ref; a small txn: whose spare it becomes */
 	struct list_head call_entry;	/* a call: in its caller's proc->calls */
 	u32 flags;			/* BINDOX_TF_* */
 	u32 debug_id;			/* names it in trace events */
@@ -87,6 +88,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 				    const struct bindox_payload *payload,
 				    u32 flags);
 void bindox_txn_free(struct kref *kref);
+void bindox_txn_drop_spare(struct bindox_proc *proc);
 bool bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
 			 int error);
 int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc);
