@@ -15,6 +15,11 @@
 #include "txn.h"
 #include "bindox_trace.h"
 
+/*
+ * At least @ns: one jiffy more than @ns holds, since part of the current
+ * one is gone already (a timeout of 100 ms on a 250 Hz kernel could end
+ * after 96 ms otherwise).
+ */
 static long bindox_timeout_jiffies(s64 ns)
 {
 	unsigned long j;
@@ -23,10 +28,10 @@ static long bindox_timeout_jiffies(s64 ns)
 		return MAX_SCHEDULE_TIMEOUT;
 	if (ns == 0)
 		return 0;
-	j = nsecs_to_jiffies(ns);
+	j = nsecs_to_jiffies(ns) + 1;
 	if (j >= MAX_SCHEDULE_TIMEOUT)
 		return MAX_SCHEDULE_TIMEOUT - 1;
-	return j ? j : 1;
+	return j;
 }
 
 /* Build a call or one-way message to @handle and queue it at the owner. */
