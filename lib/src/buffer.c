@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <linux/bindox.h>
 #include <bindox/buffer.h>
+#include "buffer-private.h"
 #include "conn-private.h"
 #include "msg-private.h"
 #include "util.h"
@@ -122,6 +123,11 @@ bool bindox_buffer_writable(const BindoxBuffer *b)
 uint32_t bindox_buffer_id(const BindoxBuffer *b)
 {
 	return b ? b->id : 0;
+}
+
+BindoxConn *bindox_buffer_conn(const BindoxBuffer *b)
+{
+	return b ? b->conn : NULL;
 }
 
 int bindox_msg_append_buffer(BindoxMsg *m, BindoxBuffer *b, uint32_t mode)

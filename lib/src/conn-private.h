@@ -9,6 +9,7 @@
  */
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,8 @@ struct BindoxConn {
 	 */
 	pthread_mutex_t moved_lock;
 	BindoxBuffer *moved;
+	/* Smallest payload that goes in a buffer (payload.c); any thread sets it. */
+	atomic_size_t payload_buffer_min;
 };
 
 /**

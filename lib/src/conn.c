@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <linux/bindox.h>
+#include <bindox/payload.h>
 #include "conn-private.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ int bindox_conn_open(const char *path, BindoxConn **out)
 	c->fd = util_steal_fd(&fd);
 	c->version_major = version.major;
 	c->version_minor = version.minor;
+	atomic_init(&c->payload_buffer_min, BINDOX_PAYLOAD_BUFFER_MIN);
 	*out = c;
 	return 0;
 }

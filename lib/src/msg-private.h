@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/bindox.h>
+#include <bindox/buffer.h>
 #include <bindox/conn.h>
 #include <bindox/msg.h>
 
@@ -37,6 +38,12 @@ struct BindoxMsg {
 	BindoxCreds creds;
 	/* The connection a message was received on, for its buffers. */
 	BindoxConn *conn;
+	/*
+	 * The buffer of a buffer payload, owned by the message: attached by
+	 * bindox_msg_payload_reserve() or mapped by bindox_msg_get_payload();
+	 * released by reset and free (payload.c).
+	 */
+	BindoxBuffer *payload_buf;
 };
 
 /* Grow the data buffer to hold at least @cap bytes (<= BINDOX_MAX_DATA_SIZE). */

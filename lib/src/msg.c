@@ -28,6 +28,7 @@ BindoxMsg *bindox_msg_free(BindoxMsg *m)
 {
 	if (!m)
 		return NULL;
+	bindox_buffer_release(m->payload_buf);
 	free(m->data);
 	free(m->offsets);
 	free(m);
@@ -48,6 +49,8 @@ void bindox_msg_reset(BindoxMsg *m)
 	m->cookie = 0;
 	memset(&m->creds, 0, sizeof(m->creds));
 	m->conn = NULL;
+	bindox_buffer_release(m->payload_buf);
+	m->payload_buf = NULL;
 }
 
 int bindox_msg_grow_data(BindoxMsg *m, size_t cap)

@@ -81,3 +81,58 @@ static inline uint32_t fake_pair_handle(BindoxConn *server, BindoxConn *client, 
 	bindox_msg_free(out);
 	return l.handle;
 }
+
+/*
+ * The fixture of the buffer tests: fake_pair_open(), the client's handle
+ * to the server's node 1 (returned), no buffer quota, mmap working.
+ */
+static inline uint32_t fake_pair_open_buffers(BindoxConn **server, BindoxConn **client)
+{
+	fake_pair_open(server, client);
+	fake_driver_set_buffer_quota(UINT64_MAX);
+	fake_driver_fail_mmap(0);
+	return fake_pair_handle(*server, *client, 1);
+}
+
+/* A call made by a thread of its own, while the test serves it. */
+typedef struct FakeCaller {
+	BindoxConn *conn;
+	uint32_t handle;
+	BindoxMsg *req, *reply;
+	int r;
+	pthread_t thread;
+} FakeCaller;
+
+static inline void *fake_caller_run(void *arg)
+{
+	FakeCaller *c = arg;
+
+	c->r = bindox_call(c->conn, c->handle, c->req, c->reply, -1);
+	return NULL;
+}
+
+/* Start calling @handle on @conn with @c->req (messages made here). */
+static inline void fake_caller_start(FakeCaller *c, BindoxConn *conn, uint32_t handle)
+{
+	c->conn = conn;
+	c->handle = handle;
+	if (!c->req)
+		c->req = fake_msg_new_ck();
+	if (!c->reply)
+		c->reply = fake_msg_new_ck();
+	ck_assert_int_eq(pthread_create(&c->thread, NULL, fake_caller_run, c), 0);
+}
+
+/* Wait for the call; its result. */
+static inline int fake_caller_join(FakeCaller *c)
+{
+	ck_assert_int_eq(pthread_join(c->thread, NULL), 0);
+	return c->r;
+}
+
+/* Free the messages. */
+static inline void fake_caller_free(FakeCaller *c)
+{
+	c->req = bindox_msg_free(c->req);
+	c->reply = bindox_msg_free(c->reply);
+}

@@ -12,32 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <bindox/bindox.h>
+#include "buffer-fixture.h"
 #include "conn-private.h"
 #include "fake-driver.h"
-#include "fake-pair.h"
 #include "msg-private.h"
 #include "check-main.h"
-
-static BindoxConn *server_conn, *client_conn;
-/* The client's handle to a node of the server's. */
-static uint32_t server_handle;
-static size_t page;
-
-static void setup(void)
-{
-	fake_pair_open(&server_conn, &client_conn);
-	server_handle = fake_pair_handle(server_conn, client_conn, 1);
-	fake_driver_set_buffer_quota(UINT64_MAX);
-	fake_driver_fail_mmap(0);
-	page = (size_t)sysconf(_SC_PAGESIZE);
-}
-
-static void teardown(void)
-{
-	fake_pair_close(&server_conn, &client_conn);
-}
-
-#define msg_new fake_msg_new_ck
 
 static BindoxBuffer *alloc_filled(BindoxConn *c, size_t size, int byte)
 {
@@ -178,30 +157,16 @@ START_TEST(test_share)
 }
 END_TEST
 
-typedef struct Caller {
-	BindoxMsg *req, *reply;
-	int r;
-} Caller;
-
-static void *caller_run(void *arg)
-{
-	Caller *c = arg;
-
-	c->r = bindox_call(client_conn, server_handle, c->req, c->reply, -1);
-	return NULL;
-}
-
 START_TEST(test_call_and_move_back)
 {
 	BindoxBuffer *b = alloc_filled(client_conn, 2 * page, 0x01), *srv = NULL, *back = NULL;
 	BindoxMsg *in = msg_new(), *out = msg_new();
-	Caller c = { .req = msg_new(), .reply = msg_new() };
-	pthread_t t;
+	FakeCaller c = { .req = msg_new(), .reply = msg_new() };
 	uint64_t id;
 
 	ck_assert_int_eq(bindox_msg_append_u32(c.req, 7), 0);
 	ck_assert_int_eq(bindox_msg_append_buffer(c.req, b, BINDOX_BUFFER_MOVE), 0);
-	ck_assert_int_eq(pthread_create(&t, NULL, caller_run, &c), 0);
+	fake_caller_start(&c, client_conn, server_handle);
 
 	ck_assert_int_eq(bindox_recv(server_conn, in, -1), 0);
 	id = bindox_msg_get_id(in);
@@ -210,8 +175,7 @@ START_TEST(test_call_and_move_back)
 	memset(bindox_buffer_data(srv), 0x02, bindox_buffer_size(srv));
 	ck_assert_int_eq(bindox_msg_append_buffer(out, srv, BINDOX_BUFFER_MOVE), 0);
 	ck_assert_int_eq(bindox_reply(server_conn, id, out, in), 0);
-	ck_assert_int_eq(pthread_join(t, NULL), 0);
-	ck_assert_int_eq(c.r, 0);
+	ck_assert_int_eq(fake_caller_join(&c), 0);
 
 	ck_assert_int_eq(bindox_msg_get_buffer(c.reply, 0, &back), 0);
 	ck_assert(bindox_buffer_writable(back));
@@ -222,8 +186,7 @@ START_TEST(test_call_and_move_back)
 	bindox_buffer_release(b);
 	bindox_buffer_release(back);
 	ck_assert_uint_eq(fake_driver_count_buffers(), 0);
-	bindox_msg_free(c.req);
-	bindox_msg_free(c.reply);
+	fake_caller_free(&c);
 	bindox_msg_free(in);
 	bindox_msg_free(out);
 }

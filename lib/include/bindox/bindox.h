@@ -10,7 +10,9 @@
  * one-way sends and receives (bindox/transact.h), speaks the Coordinator
  * protocol (bindox/coord.h), manages handles and death notifications
  * (bindox/handle.h), passes large payloads without copying them
- * (&BindoxBuffer, bindox/buffer.h) and runs multi-threaded servers
+ * (&BindoxBuffer, bindox/buffer.h), sends payloads of any size the
+ * cheapest way, inline or in a buffer (bindox/payload.h), and runs
+ * multi-threaded servers
  * (&BindoxServer).
  *
  * Conventions, everywhere:
@@ -37,6 +39,7 @@
 #include <bindox/error.h>
 #include <bindox/handle.h>
 #include <bindox/msg.h>
+#include <bindox/payload.h>
 #include <bindox/server.h>
 #include <bindox/transact.h>
 

@@ -20,6 +20,9 @@
  * Strings are encoded as a u32 length n, n bytes without NUL, then one NUL
  * byte, so that a reader can hand out a pointer into the message.
  *
+ * A message may start with a payload that the library sends inline or in a
+ * buffer depending on its size: see bindox/payload.h.
+ *
  * Reading goes through a cursor that starts at the beginning of the data
  * whenever a message is received (or bindox_msg_rewind() is called). Reads
  * mirror the writes: the same sequence of read calls decodes what the write
@@ -80,6 +83,9 @@ int bindox_msg_new(BindoxMsg **out);
  * bindox_msg_free() - free a message
  * @m:	message, or NULL
  *
+ * Also releases the buffer of a buffer payload the message holds
+ * (bindox/payload.h): free such a message before closing its connection.
+ *
  * Return: NULL.
  */
 BindoxMsg *bindox_msg_free(BindoxMsg *m);
@@ -88,7 +94,8 @@ BindoxMsg *bindox_msg_free(BindoxMsg *m);
  * bindox_msg_reset() - empty a message, keeping its allocated capacity
  * @m:	message, or NULL (no-op)
  *
- * Clears the data, the offsets, the cursor and the received header.
+ * Clears the data, the offsets, the cursor and the received header, and
+ * releases the buffer of a buffer payload (bindox/payload.h).
  */
 void bindox_msg_reset(BindoxMsg *m);
 
