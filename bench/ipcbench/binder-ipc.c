@@ -104,6 +104,7 @@ int binder_ipc_io(BinderIpc *b, bool read, size_t *got)
 	};
 
 	for (;;) {
+		b->ioctls++;
 		if (ioctl(b->fd, BINDER_WRITE_READ, &bwr) == 0)
 			break;
 		if (errno != EINTR)

@@ -33,6 +33,7 @@ typedef struct BinderIpc {
 	size_t wlen;
 	uint8_t rbuf[1024];		/* returns read */
 	binder_uintptr_t pending_free;	/* our last received binder buffer */
+	uint64_t ioctls;		/* BINDER_WRITE_READs issued */
 } BinderIpc;
 
 /*
