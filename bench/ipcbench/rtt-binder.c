@@ -10,16 +10,18 @@
  * the server replies with those bytes straight from there (the driver
  * copies them into the client's binder buffer) and then frees its buffer;
  * the client checks the reply where it landed and frees it with its next
- * transaction. One BINDER_WRITE_READ per side. The server's free follows
- * its reply in the same write, so the client's next request may arrive
- * before it: two requests must fit in the binder buffer at once.
+ * transaction. One BINDER_WRITE_READ for the client, two for the server
+ * (its reply returns at once; the second waits for the next call). The
+ * server's free follows its reply in the same write, so the client's next
+ * request may arrive before it: two requests must fit in the binder buffer
+ * at once.
  *
  * A binder buffer is about 1 MB, so larger messages go in CHUNK pieces, as
  * ipcbench's binder method sends them: PUSH transactions (empty replies)
  * that the server copies into its own buffer, then PULL transactions whose
  * replies carry the chunks back, which the client copies out of its binder
- * buffer. Two ioctls per chunk on each side; here the server frees each
- * received buffer before it replies.
+ * buffer. Two ioctls per chunk for the client, four for the server; here
+ * the server frees each received buffer before it replies.
  *
  * Transaction codes: the operation in the top 8 bits, the chunk number in
  * the low 24.
@@ -63,8 +65,13 @@ void rtt_binder_design(size_t size, unsigned int *client, unsigned int *server)
 {
 	uint32_t n = n_chunks(size);
 
+	/*
+	 * A server's BC_REPLY comes back at once with BR_TRANSACTION_COMPLETE
+	 * (binder defers that return for calls only), so it takes a second
+	 * BINDER_WRITE_READ to wait for the next transaction.
+	 */
 	*client = n ? 2 * n : 1;
-	*server = *client;
+	*server = 2 * *client;
 }
 
 /* ---- server ---- */

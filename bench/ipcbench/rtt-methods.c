@@ -11,8 +11,9 @@
  *   uds            AF_UNIX SOCK_STREAM socketpair; client write+read,
  *                  server read+write
  *   pipe           two pipes; client write+read, server read+write
- *   binder         1 BINDER_WRITE_READ per side; 2 per chunk each side
- *                  when the message is sent in chunks; rtt-binder.c
+ *   binder         client 1 BINDER_WRITE_READ, server 2 (its reply
+ *                  returns at once, the next one waits); twice that per
+ *                  chunk when the message is sent in chunks; rtt-binder.c
  *   memfd          a notice over a socketpair: client write+read, server
  *                  read+write; rtt-memfd.c
  * Both sides also count the syscalls (or one-ioctl library calls) they
