@@ -2,15 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-rtt.sh [options] [-- RTT_ARGS...]: build (if needed) the module and
-# ipcbench, boot the test VM (tests/vm/run-vm.sh) and run its round-trip
-# mode, "ipcbench rtt", there once per variant, in one boot. Prints the
-# tables and writes the JSON results to bench/results/rtt-latest-VARIANT.json;
-# the guest's whole output stays in bench/results/vm-last.tmp/output.log
-# (not committed).
+# ipcbench, boot the test VM (tests/vm/run-vm.sh), load binder_linux there
+# (devices=binder, as bench/run does) and run ipcbench's round-trip mode,
+# "ipcbench rtt", once per variant, in one boot. Prints the tables and
+# writes the JSON results to bench/results/rtt-latest-VARIANT.json; the
+# guest's whole output stays in bench/results/vm-last.tmp/output.log (not
+# committed).
 #
 #   --variants LIST   space- or comma-separated, in run order, from
 #                     "default" (no pinning) and "same-cpu" (--same-cpu);
-#                     default: "default same-cpu"
+#                     default: "default same-cpu" ("same-cpu" with --sizes)
+#   --sizes LIST      the size sweep: every method at every size of LIST
+#                     (e.g. 64,1K,4K,16K,64K,256K,1M,16M) in one run per
+#                     variant; writes bench/results/rtt-sizes.json (with
+#                     several variants rtt-sizes-VARIANT.json) and draws
+#                     rtt-sizes.png from it (bench/plot-rtt-sizes.py)
 #   --no-build        use the module and the build directory as they are
 #   --build-dir DIR   meson build directory (default: build-bench, set up
 #                     if missing with -Dbuildtype=release -Dtests=false
@@ -29,6 +35,7 @@
 #
 # Inside the guest (used by this script):
 #   run-rtt.sh --guest {bench|diag} VARIANTS BUILD_DIR -- RTT_ARGS
+# (RTT_ARGS carry --sizes when the host side was given it.)
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,6 +56,11 @@ if [[ ${1:-} == --guest ]]; then
 	[[ ${1:-} == -- ]] && shift
 	out=${BINDOX_RESULTS:?not in the test VM}
 	echo "guest kernel command line: $(cat /proc/cmdline)"
+	# Debian's 6.1 kernel has no binderfs; binder_linux's devices= makes
+	# /dev/binder (as bench/run loads it).
+	if [[ ! -e /dev/binder ]]; then
+		modprobe binder_linux devices=binder || echo "run-rtt: no binder_linux module"
+	fi
 	echo
 	rc=0
 	if [[ $mode == bench ]]; then
@@ -67,7 +79,7 @@ if [[ ${1:-} == --guest ]]; then
 	for v in $variants; do
 		extra=()
 		[[ $v == same-cpu ]] && extra=(--same-cpu)
-		for m in bindox uds pipe; do
+		for m in bindox-inline uds pipe binder; do
 			echo "=== perf stat, $m, $v: $n timed + $w warm-up round trips ==="
 			perf stat -x, -e task-clock,context-switches,cpu-migrations \
 				-o "$out/stat-$v-$m.csv" -- "${rtt[@]}" "${extra[@]}" --methods "$m" \
@@ -79,7 +91,7 @@ if [[ ${1:-} == --guest ]]; then
 		done
 		echo
 	done
-	for m in bindox uds pipe; do
+	for m in bindox-inline uds pipe binder; do
 		echo "=== perf record -e cpu-clock -a, $m, same-cpu: top kernel+user symbols ==="
 		perf record -q -e cpu-clock -F 4000 -a -o "/tmp/perf-$m.data" -- \
 			"${rtt[@]}" --same-cpu --methods "$m" --iterations "$n" --warmup "$w" --rounds 1 "$@" \
@@ -89,7 +101,7 @@ if [[ ${1:-} == --guest ]]; then
 			--comm ipcbench 2>/dev/null | grep -v '^$' | head -n 45 || true
 		echo
 	done
-	for m in bindox uds pipe; do
+	for m in bindox-inline uds pipe binder; do
 		echo "=== strace -f -c, $m, 2000 round trips (setup included) ==="
 		strace -f -c -o "$out/strace-$m.txt" "${rtt[@]}" --methods "$m" --iterations 2000 \
 			--warmup 0 >/dev/null || rc=1
@@ -100,7 +112,8 @@ if [[ ${1:-} == --guest ]]; then
 fi
 
 # ---- host side ----
-variants="default same-cpu"
+variants=
+sizes=
 build=1
 build_dir="build-bench"
 timeout=1800
@@ -110,21 +123,29 @@ mode=bench
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--variants) variants=${2//,/ }; shift 2 ;;
+	--sizes) sizes=$2; shift 2 ;;
 	--no-build) build=0; shift ;;
 	--build-dir) build_dir=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--diag) mode=diag; shift ;;
-	-h | --help) sed -n '4,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '4,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (rtt's own options go after --)" ;;
 	esac
 done
+if [[ -z $variants ]]; then
+	variants="default same-cpu"
+	[[ -z $sizes ]] || variants=same-cpu
+fi
 for v in $variants; do
 	[[ $v == default || $v == same-cpu ]] || die "unknown variant $v"
 done
-[[ -n $variants ]] || die "no variants"
+[[ -n ${variants// /} ]] || die "no variants"
+[[ -z $sizes || $mode == bench ]] || die "--sizes is for the benchmark, not --diag"
+rtt_args=("$@")
+[[ -z $sizes ]] || rtt_args=(--sizes "$sizes" "$@")
 
 cd "$repo"
 # shellcheck source=tests/vm/lib.sh
@@ -156,14 +177,25 @@ rc=0
 vm_args=(--timeout "$timeout" --out "$vm_out" --module "$module")
 [[ -z $append ]] || vm_args+=(--append "$append")
 "$repo/tests/vm/run-vm.sh" "${vm_args[@]}" -- \
-	"$bench_dir/run-rtt.sh" --guest "$mode" "$variants" "$guest_build" -- "$@" || rc=$?
+	"$bench_dir/run-rtt.sh" --guest "$mode" "$variants" "$guest_build" -- "${rtt_args[@]}" || rc=$?
 
 if [[ -s $vm_out/output.log ]]; then
 	if [[ $mode == bench ]]; then
+		n_variants=$(wc -w <<<"$variants")
 		for v in $variants; do
-			if [[ -f $vm_out/rtt-$v.json ]]; then
-				cp "$vm_out/rtt-$v.json" "$results/rtt-latest-$v.json"
-				echo "run-rtt: $results/rtt-latest-$v.json"
+			[[ -f $vm_out/rtt-$v.json ]] || continue
+			if [[ -z $sizes ]]; then
+				dest=$results/rtt-latest-$v.json
+			elif [[ $n_variants -eq 1 ]]; then
+				dest=$results/rtt-sizes.json
+			else
+				dest=$results/rtt-sizes-$v.json
+			fi
+			cp "$vm_out/rtt-$v.json" "$dest"
+			echo "run-rtt: $dest"
+			if [[ -n $sizes ]]; then
+				/usr/bin/python3 "$bench_dir/plot-rtt-sizes.py" "$dest" "${dest%.json}.png" ||
+					echo "run-rtt: no plot (python3-matplotlib missing?)" >&2
 			fi
 		done
 	fi

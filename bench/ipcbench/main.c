@@ -338,30 +338,6 @@ static const Method *method_by_name(const char *name)
 	return NULL;
 }
 
-/* 64, 4K, 128M, 1G (powers of 1024). */
-static int parse_size(const char *s, uint64_t *out)
-{
-	char num[32];
-	size_t len = strlen(s);
-	unsigned int shift = 0;
-
-	if (len == 0 || len >= sizeof(num))
-		return -EINVAL;
-	strcpy(num, s);
-	switch (num[len - 1]) {
-	case 'K': shift = 10; break;
-	case 'M': shift = 20; break;
-	case 'G': shift = 30; break;
-	default: break;
-	}
-	if (shift)
-		num[len - 1] = '\0';
-	if (parse_u64(num, 1, 1ULL << 34, out) < 0)
-		return -EINVAL;
-	*out <<= shift;
-	return *out <= (4ULL << 30) ? 0 : -EINVAL;
-}
-
 static int parse_list(const char *s, Options *o, bool sizes)
 {
 	char buf[256], *tok, *save = NULL;
@@ -395,7 +371,7 @@ static void usage(FILE *f, const char *argv0)
 
 	fprintf(f,
 		"Usage: %s [options]\n"
-		"       %s rtt [options]   64-byte round trips (see: %s rtt --help)\n"
+		"       %s rtt [options]   request/reply round trips (see: %s rtt --help)\n"
 		"The paper's benchmark: client (in a container) and server exchange a buffer\n"
 		"that each writes whole before passing it; one result per size and method.\n\n"
 		"  --workload NAME     label of the results: paper (default) or small\n"

@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The round-trip mode's methods (rtt.h) and the system calls one round trip
- * costs, as designed:
- *   bindox  client: 1 ioctl (BINDOX_IOC_CALL, via bindox_call())
- *           server: 1 ioctl (BINDOX_IOC_REPLY_RECV, via bindox_reply_recv():
- *                   answers the previous call and waits for the next)
- *   uds     AF_UNIX SOCK_STREAM socketpair; client write+read, server
- *           read+write
- *   pipe    two pipes; client write+read, server read+write
+ * The round-trip mode's methods (rtt.h): the table, the control pipe every
+ * server child reports on, and uds and pipe. The system calls one round
+ * trip costs, as designed:
+ *   bindox-inline  client: 1 ioctl (BINDOX_IOC_CALL, via bindox_call())
+ *                  server: 1 ioctl (BINDOX_IOC_REPLY_RECV, via
+ *                  bindox_reply_recv(): answers the previous call and waits
+ *                  for the next); rtt-bindox.c
+ *   bindox-buffer  the same calls, with a buffer moved each way
+ *   uds            AF_UNIX SOCK_STREAM socketpair; client write+read,
+ *                  server read+write
+ *   pipe           two pipes; client write+read, server read+write
+ *   binder         client 1 BINDER_WRITE_READ, server 2 (its reply
+ *                  returns at once, the next one waits); twice that per
+ *                  chunk when the message is sent in chunks; rtt-binder.c
+ *   memfd          a notice over a socketpair: client write+read, server
+ *                  read+write; rtt-memfd.c
  * Both sides also count the syscalls (or one-ioctl library calls) they
  * actually issue. The server's count includes its first receive and its
  * last one (end of file, or the stop call) of each round, hence a little
- * above the design.
+ * above the design; and a stream's read or write of more than its buffer
+ * holds takes several calls.
  *
- * bindox setup (not timed): a Coordinator child (bindox-setup.h) answers the
- * server's REGISTER and the client's LOOKUP, then exits; the client calls
- * the handle the LOOKUP gave it. A call with no data tells the server to
- * stop; for uds and pipe, end of file does.
+ * A method's server is a child forked by its setup; a stop call or end of
+ * file ends it.
  */
 #define _GNU_SOURCE
 #include "rtt.h"
@@ -24,32 +31,29 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <bindox/buffer.h>
+
 #include "child.h"
-#include "bindox-setup.h"
 #include "util.h"
 
-/* Setup steps (REGISTER, LOOKUP) and the stop call must not hang the run. */
-#define SETUP_TIMEOUT_NS (30LL * 1000 * 1000 * 1000)
-#define SERVICE_COOKIE 1U
-
-/* Server side of the control pipe: a status after setup, a report at the end. */
-static void ctl_send_status(int ctl, int32_t status)
+void rtt_ctl_send_status(int ctl, int32_t status)
 {
 	(void)write_full(ctl, &status, sizeof(status));
 }
 
-static void ctl_send_report(int ctl, uint64_t syscalls, uint64_t rounds)
+void rtt_ctl_send_report(int ctl, uint64_t syscalls, uint64_t rounds)
 {
 	RttServerReport rep = { .syscalls = syscalls, .rounds = rounds };
 
 	(void)write_full(ctl, &rep, sizeof(rep));
 }
 
-static int ctl_recv_status(int ctl)
+int rtt_ctl_recv_status(int ctl)
 {
 	int32_t status;
 	int r = read_full(ctl, &status, sizeof(status));
@@ -59,41 +63,60 @@ static int ctl_recv_status(int ctl)
 	return status;
 }
 
+void rtt_design_1_1(size_t size, unsigned int *client, unsigned int *server)
+{
+	(void)size;
+	*client = 1;
+	*server = 1;
+}
+
+void rtt_design_2_2(size_t size, unsigned int *client, unsigned int *server)
+{
+	(void)size;
+	*client = 2;
+	*server = 2;
+}
+
 /* ---- uds and pipe: the same echo server over a pair of descriptors ---- */
 
 typedef struct FdServerArg {
 	int rfd, wfd;		/* the server's ends */
 	int cli_w, cli_r;	/* the client's ends, closed in the server */
+	size_t size;
 } FdServerArg;
 
 static int fd_server(void *arg, int ctl)
 {
 	const FdServerArg *a = arg;
-	uint8_t buf[RTT_MSG_SIZE];
+	uint8_t *buf = map_buffer(a->size);
 	uint64_t syscalls = 0, rounds = 0;
 	int r;
 
 	/* Keep no client end open, or the client's close would not end us. */
 	close(a->cli_w);
 	close(a->cli_r);
-	ctl_send_status(ctl, 0);
+	rtt_ctl_send_status(ctl, buf ? 0 : -ENOMEM);
+	if (!buf)
+		return -ENOMEM;
 	for (;;) {
-		r = read_full_counted(a->rfd, buf, sizeof(buf), &syscalls);
+		r = read_full_counted(a->rfd, buf, a->size, &syscalls);
 		if (r <= 0)
 			break;	/* 0: the client closed its end */
-		r = write_full_counted(a->wfd, buf, sizeof(buf), &syscalls);
+		r = write_full_counted(a->wfd, buf, a->size, &syscalls);
 		if (r < 0)
 			break;
 		rounds++;
 	}
-	ctl_send_report(ctl, syscalls, rounds);
+	rtt_ctl_send_report(ctl, syscalls, rounds);
+	unmap_buffer(buf, a->size);
 	return r;
 }
 
 /* Start fd_server on (srv_r, srv_w); the client keeps (cli_w, cli_r). */
 static int fd_setup(RttCtx *ctx, int srv_r, int srv_w, int cli_w, int cli_r)
 {
-	FdServerArg arg = { .rfd = srv_r, .wfd = srv_w, .cli_w = cli_w, .cli_r = cli_r };
+	FdServerArg arg = { .rfd = srv_r, .wfd = srv_w, .cli_w = cli_w, .cli_r = cli_r,
+			    .size = ctx->size };
 	int r;
 
 	ctx->wfd = cli_w;
@@ -104,7 +127,7 @@ static int fd_setup(RttCtx *ctx, int srv_r, int srv_w, int cli_w, int cli_r)
 		close(srv_w);
 	if (ctx->server < 0)
 		return (int)ctx->server;
-	r = ctl_recv_status(ctx->ctl);
+	r = rtt_ctl_recv_status(ctx->ctl);
 	return r < 0 ? r : 0;
 }
 
@@ -143,16 +166,22 @@ static int pipe_setup(RttCtx *ctx)
 	return fd_setup(ctx, c2s[0], s2c[1], c2s[1], s2c[0]);
 }
 
-static int fd_round_trip(RttCtx *ctx, const uint8_t *req, uint8_t *rep)
+static uint8_t *fd_request(RttCtx *ctx)
+{
+	return ctx->req_buf;
+}
+
+static int fd_round_trip(RttCtx *ctx, const uint8_t **rep)
 {
 	int r;
 
-	r = write_full_counted(ctx->wfd, req, RTT_MSG_SIZE, &ctx->client_syscalls);
+	r = write_full_counted(ctx->wfd, ctx->req_buf, ctx->size, &ctx->client_syscalls);
 	if (r < 0)
 		return r;
-	r = read_full_counted(ctx->rfd, rep, RTT_MSG_SIZE, &ctx->client_syscalls);
+	r = read_full_counted(ctx->rfd, ctx->rep_buf, ctx->size, &ctx->client_syscalls);
 	if (r <= 0)
 		return r < 0 ? r : -EPIPE;
+	*rep = ctx->rep_buf;
 	return 0;
 }
 
@@ -163,148 +192,50 @@ static int fd_stop(RttCtx *ctx)
 	return 0;
 }
 
-/* ---- bindox ---- */
-
-typedef struct BindoxServerArg {
-	const char *device;
-	const char *name;
-} BindoxServerArg;
-
 /*
- * The bindox echo server: registers its node under the service name, then
- * answers every 64-byte call with a copy of its data, with one
- * BINDOX_IOC_REPLY_RECV per round trip. A call without data ends it.
+ * The table. A new method is one entry here (and its functions); rtt.c
+ * runs whatever --methods names from it.
  */
-static int bindox_server(void *arg, int ctl)
-{
-	const BindoxServerArg *a = arg;
-	BindoxConn *conn = NULL;
-	BindoxMsg *in = NULL, *out = NULL;
-	uint64_t syscalls = 0, rounds = 0, id;
-	int r;
-
-	r = bindox_open_with_msgs(a->device, RTT_MSG_SIZE, 0, &conn, &out, &in);
-	if (r >= 0)
-		r = bindox_service_register(conn, a->name, SERVICE_COOKIE);
-	ctl_send_status(ctl, r < 0 ? r : 0);
-	if (r < 0)
-		goto out;
-
-	r = bindox_recv(conn, in, -1);
-	syscalls++;
-	while (r >= 0) {
-		const void *data;
-		size_t size;
-
-		if (bindox_msg_get_type(in) != BINDOX_MSG_CALL) {
-			r = bindox_recv(conn, in, -1);
-			syscalls++;
-			continue;
-		}
-		id = bindox_msg_get_id(in);
-		data = bindox_msg_get_data(in, &size);
-		if (size != RTT_MSG_SIZE) {
-			/* The stop request: answer it without waiting for more. */
-			r = bindox_reply(conn, id, NULL, in);
-			syscalls++;
-			break;
-		}
-		bindox_msg_reset(out);
-		r = bindox_msg_append_bytes(out, data, size);
-		if (r < 0)
-			break;
-		r = bindox_reply_recv(conn, &id, out, in, -1);
-		syscalls++;
-		rounds++;
-	}
-	ctl_send_report(ctl, syscalls, rounds);
-out:
-	bindox_msg_free(out);
-	bindox_msg_free(in);
-	bindox_conn_close(conn);
-	return r < 0 ? r : 0;
-}
-
-static int bindox_setup(RttCtx *ctx)
-{
-	static unsigned int n_setups;
-	char name[64];
-	BindoxServerArg arg = { .device = ctx->device, .name = name };
-	pid_t coord = -1;
-	int r;
-
-	/* Unique per round, in case a shared Coordinator is slow to forget. */
-	snprintf(name, sizeof(name), "bench.rtt.%ld.%u", (long)getpid(), n_setups++);
-
-	r = bench_coordinator_start(ctx->device, name, &coord);
-	if (r < 0)
-		return r;
-	ctx->server = spawn_child(bindox_server, &arg, NULL, &ctx->ctl);
-	if (ctx->server < 0) {
-		r = (int)ctx->server;
-		goto fail;
-	}
-	r = ctl_recv_status(ctx->ctl);
-	if (r < 0)
-		goto fail;
-
-	/* Opened only now, so that no child inherits the client's file. */
-	r = bindox_open_with_msgs(ctx->device, RTT_MSG_SIZE, 0, &ctx->conn, &ctx->req,
-				  &ctx->reply);
-	if (r >= 0)
-		r = bindox_service_lookup(ctx->conn, name, &ctx->handle, SETUP_TIMEOUT_NS);
-	if (r < 0)
-		goto fail;
-	/* Our Coordinator exits once it has answered the LOOKUP. */
-	r = reap_child(&coord, false);
-	if (r < 0)
-		goto fail;
-	return 0;
-fail:
-	(void)reap_child(&coord, true);
-	return r;
-}
-
-static int bindox_round_trip(RttCtx *ctx, const uint8_t *req, uint8_t *rep)
-{
-	const void *data;
-	size_t size;
-	int r;
-
-	bindox_msg_reset(ctx->req);
-	r = bindox_msg_append_bytes(ctx->req, req, RTT_MSG_SIZE);
-	if (r < 0)
-		return r;
-	r = bindox_call(ctx->conn, ctx->handle, ctx->req, ctx->reply, -1);
-	ctx->client_syscalls++;
-	if (r < 0)
-		return r;
-	data = bindox_msg_get_data(ctx->reply, &size);
-	if (size != RTT_MSG_SIZE)
-		return -EBADMSG;
-	memcpy(rep, data, RTT_MSG_SIZE);
-	return 0;
-}
-
-static int bindox_stop(RttCtx *ctx)
-{
-	int r = 0;
-
-	if (ctx->conn && ctx->handle) {
-		/* An empty call: the server answers it and exits. */
-		bindox_msg_reset(ctx->req);
-		r = bindox_call(ctx->conn, ctx->handle, ctx->req, ctx->reply, SETUP_TIMEOUT_NS);
-	}
-	ctx->reply = bindox_msg_free(ctx->reply);
-	ctx->req = bindox_msg_free(ctx->req);
-	ctx->conn = bindox_conn_close(ctx->conn);
-	return r;
-}
-
 const RttMethod rtt_methods[] = {
-	{ "bindox", 1, 1, bindox_setup, bindox_round_trip, bindox_stop },
-	{ "uds", 2, 2, uds_setup, fd_round_trip, fd_stop },
-	{ "pipe", 2, 2, pipe_setup, fd_round_trip, fd_stop },
+	{ "bindox-inline",
+	  "one call per round trip, the payload inline in the message (copied by "
+	  "the driver each way)",
+	  BINDOX_MAX_DATA_SIZE, "inline payloads end at BINDOX_MAX_DATA_SIZE",
+	  rtt_design_1_1, rtt_bindox_inline_setup, rtt_bindox_inline_request,
+	  rtt_bindox_inline_round_trip, rtt_bindox_stop },
+	{ "bindox-buffer",
+	  "one call per round trip, the payload in a Bindox buffer moved to the "
+	  "server with the call and back with the reply (no copy); one buffer per "
+	  "round, allocated at setup and reused",
+	  0, NULL,
+	  rtt_design_1_1, rtt_bindox_buffer_setup, rtt_bindox_buffer_request,
+	  rtt_bindox_buffer_round_trip, rtt_bindox_stop },
+	{ "uds",
+	  "AF_UNIX stream socketpair: write and read on each side (copied into and "
+	  "out of the socket)",
+	  0, NULL,
+	  rtt_design_2_2, uds_setup, fd_request, fd_round_trip, fd_stop },
+	{ "pipe",
+	  "two pipes: write and read on each side (copied into and out of the pipe)",
+	  0, NULL,
+	  rtt_design_2_2, pipe_setup, fd_request, fd_round_trip, fd_stop },
+	{ "binder",
+	  "binder_linux, raw ioctls, the server as context manager: one "
+	  "synchronous transaction whose reply carries the payload back (copied by "
+	  "the driver each way); above about 500 KiB (two must fit in the 1 MB "
+	  "binder buffer) the payload is pushed and pulled in 512 KiB chunks, one "
+	  "transaction each, as ipcbench's binder method does",
+	  0, NULL,
+	  rtt_binder_design, rtt_binder_setup, rtt_binder_request, rtt_binder_round_trip,
+	  rtt_binder_stop },
+	{ "memfd",
+	  "one memfd mapped shared by both sides once (request and reply halves); "
+	  "the client writes the request into it and sends an 8-byte notice over a "
+	  "socketpair, the server copies the request into the reply half and "
+	  "answers with a notice (one copy, by the server, in user space)",
+	  0, NULL,
+	  rtt_design_2_2, rtt_memfd_setup, rtt_memfd_request, rtt_memfd_round_trip,
+	  rtt_memfd_stop },
 };
 
 const unsigned int n_rtt_methods = sizeof(rtt_methods) / sizeof(rtt_methods[0]);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -82,6 +83,43 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/* 64, 4K, 128M, 1G (powers of 1024). */
+int parse_size(const char *s, uint64_t *out)
+{
+	char num[32];
+	size_t len = strlen(s);
+	unsigned int shift = 0;
+
+	if (len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	strcpy(num, s);
+	switch (num[len - 1]) {
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	default: break;
+	}
+	if (shift)
+		num[len - 1] = '\0';
+	if (parse_u64(num, 1, 1ULL << 34, out) < 0)
+		return -EINVAL;
+	*out <<= shift;
+	return *out <= (4ULL << 30) ? 0 : -EINVAL;
+}
+
+/* 64 B, 4 KiB, 16 MiB: the largest power of 1024 that divides @size. */
+void format_size(uint64_t size, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB" };
+	unsigned int u = 0;
+
+	while (u < 3 && size >= 1024 && size % 1024 == 0) {
+		size /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%llu %s", (unsigned long long)size, units[u]);
 }
 
 void *map_buffer(size_t size)

@@ -31,6 +31,11 @@ void close_fd(int *fd);
 /* A decimal number in [@min, @max] into *@out; -EINVAL otherwise. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* A size: 64, 4K, 128M, 1G (powers of 1024), at most 4 GiB; -EINVAL otherwise. */
+int parse_size(const char *s, uint64_t *out);
+/* 64 B, 4 KiB, 16 MiB: for tables. */
+void format_size(uint64_t size, char *buf, size_t len);
+
 /* Anonymous private memory, populated (faulted in) now; free with unmap_buffer. */
 void *map_buffer(size_t size);
 void unmap_buffer(void *p, size_t size);
