@@ -25,10 +25,15 @@
 #                     variant, perf stat (task-clock, context switches,
 #                     migrations), a perf record profile (cpu-clock) and
 #                     strace -c, printed (and kept in vm-last.tmp/output.log)
-#   RTT_ARGS          passed to every run (e.g. --iterations 50000)
+#   --tput            instead, the throughput mode, "ipcbench tput" (bindox,
+#                     uds and binder_linux under 1..16 clients), once;
+#                     writes bench/results/throughput.json and draws
+#                     bench/results/throughput.png (bench/plot-tput.py)
+#   RTT_ARGS          passed to every run (e.g. --iterations 50000; with
+#                     --tput, tput's options, e.g. --seconds 2)
 #
 # Inside the guest (used by this script):
-#   run-rtt.sh --guest {bench|diag} VARIANTS BUILD_DIR -- RTT_ARGS
+#   run-rtt.sh --guest {bench|diag|tput} VARIANTS BUILD_DIR -- RTT_ARGS
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,6 +56,14 @@ if [[ ${1:-} == --guest ]]; then
 	echo "guest kernel command line: $(cat /proc/cmdline)"
 	echo
 	rc=0
+	if [[ $mode == tput ]]; then
+		# Debian's 6.1 kernel has no binderfs: devices= makes /dev/binder.
+		[[ -e /dev/binder ]] || modprobe binder_linux devices=binder ||
+			echo "run-rtt: no binder_linux module"
+		echo "=== ipcbench tput $* ($(nproc) CPUs) ==="
+		"$ipcbench" tput --json "$out/tput.json" "$@"
+		exit
+	fi
 	if [[ $mode == bench ]]; then
 		for v in $variants; do
 			extra=()
@@ -116,7 +129,8 @@ while [[ $# -gt 0 ]]; do
 	--append) append=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--diag) mode=diag; shift ;;
-	-h | --help) sed -n '4,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--tput) mode=tput; shift ;;
+	-h | --help) sed -n '4,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (rtt's own options go after --)" ;;
 	esac
@@ -166,6 +180,11 @@ if [[ -s $vm_out/output.log ]]; then
 				echo "run-rtt: $results/rtt-latest-$v.json"
 			fi
 		done
+	elif [[ $mode == tput && -f $vm_out/tput.json ]]; then
+		cp "$vm_out/tput.json" "$results/throughput.json"
+		echo "run-rtt: $results/throughput.json"
+		/usr/bin/python3 "$bench_dir/plot-tput.py" "$results/throughput.json" "$results/throughput.png" ||
+			echo "run-rtt: no plot (python3-matplotlib?)" >&2
 	fi
 	echo "run-rtt: the guest's output is in $vm_out/output.log"
 else

@@ -36,12 +36,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "json.h"
 #include "stats.h"
+#include "sysinfo.h"
 #include "util.h"
 
 #define DEFAULT_ITERATIONS 20000U
@@ -189,46 +189,6 @@ static void result_finish(RttResult *res)
 
 /* ---- output ---- */
 
-/* The first line of @path without trailing blanks, or "unknown". */
-static void read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-
-	snprintf(buf, size, "unknown");
-	if (!f)
-		return;
-	if (fgets(buf, (int)size, f)) {
-		size_t n = strcspn(buf, "\n");
-
-		/* /proc/cmdline ends with a space. */
-		while (n > 0 && buf[n - 1] == ' ')
-			n--;
-		buf[n] = '\0';
-	}
-	fclose(f);
-}
-
-typedef struct SysInfo {
-	char kernel[128];
-	char cmdline[512];
-	char clocksource[64];
-	long cpus;
-} SysInfo;
-
-static void sysinfo_get(SysInfo *si)
-{
-	struct utsname u;
-
-	if (uname(&u) == 0)
-		snprintf(si->kernel, sizeof(si->kernel), "%s", u.release);
-	else
-		snprintf(si->kernel, sizeof(si->kernel), "unknown");
-	read_line("/proc/cmdline", si->cmdline, sizeof(si->cmdline));
-	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-		  si->clocksource, sizeof(si->clocksource));
-	si->cpus = sysconf(_SC_NPROCESSORS_ONLN);
-}
-
 static const RttResult *find_result(const RttResult *res, unsigned int n, const char *name)
 {
 	unsigned int i;
@@ -284,16 +244,12 @@ static void print_table(const RttOptions *opt, const SysInfo *si, const RttResul
 
 static void write_method_json(JsonWriter *w, const RttResult *r)
 {
-	char error[160];
-
 	json_object_begin(w, NULL);
 	json_string(w, "name", r->method->name);
 	json_u64(w, "syscalls_client_design", r->method->design_client);
 	json_u64(w, "syscalls_server_design", r->method->design_server);
 	if (r->error) {
-		snprintf(error, sizeof(error), "%s: %s", r->what ? r->what : "?",
-			 bindox_strerror(r->error));
-		json_string(w, "error", error);
+		json_error(w, r->what, r->error);
 		json_object_end(w);
 		return;
 	}
@@ -310,38 +266,33 @@ static void write_method_json(JsonWriter *w, const RttResult *r)
 	json_object_end(w);
 }
 
-static int write_json(const char *path, const RttOptions *opt, const SysInfo *si,
-		      const RttResult *res, unsigned int n)
-{
-	FILE *f = fopen(path, "we");
-	JsonWriter w;
-	unsigned int i;
-	int r;
+/* What write_json() writes. */
+typedef struct RttReport {
+	const RttOptions *opt;
+	const SysInfo *si;
+	const RttResult *res;
+	unsigned int n;
+} RttReport;
 
-	if (!f)
-		return -errno;
-	/* The top object and the methods' list one member a line; each method on one. */
-	json_start(&w, f, 2);
-	json_object_begin(&w, NULL);
-	json_string(&w, "benchmark", "rtt");
-	json_u64(&w, "message_size", RTT_MSG_SIZE);
-	json_u64(&w, "iterations", opt->iterations);
-	json_u64(&w, "warmup_per_round", opt->warmup);
-	json_u64(&w, "rounds", opt->rounds);
-	json_bool(&w, "same_cpu", opt->same_cpu);
-	json_string(&w, "kernel", si->kernel);
-	json_string(&w, "kernel_cmdline", si->cmdline);
-	json_i64(&w, "cpus_online", si->cpus);
-	json_string(&w, "clocksource", si->clocksource);
-	json_array_begin(&w, "methods");
-	for (i = 0; i < n; i++)
-		write_method_json(&w, &res[i]);
-	json_array_end(&w);
-	json_object_end(&w);
-	r = json_finish(&w);
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	return r;
+static void write_json(JsonWriter *w, const void *ctx)
+{
+	const RttReport *rep = ctx;
+	const RttOptions *opt = rep->opt;
+	unsigned int i;
+
+	json_object_begin(w, NULL);
+	json_string(w, "benchmark", "rtt");
+	json_u64(w, "message_size", RTT_MSG_SIZE);
+	json_u64(w, "iterations", opt->iterations);
+	json_u64(w, "warmup_per_round", opt->warmup);
+	json_u64(w, "rounds", opt->rounds);
+	json_bool(w, "same_cpu", opt->same_cpu);
+	sysinfo_json(w, rep->si);
+	json_array_begin(w, "methods");
+	for (i = 0; i < rep->n; i++)
+		write_method_json(w, &rep->res[i]);
+	json_array_end(w);
+	json_object_end(w);
 }
 
 /* ---- options ---- */
@@ -521,7 +472,10 @@ int rtt_main(int argc, char **argv)
 
 	print_table(&opt, &si, res, opt.n_methods);
 	if (opt.json) {
-		r = write_json(opt.json, &opt, &si, res, opt.n_methods);
+		RttReport rep = { .opt = &opt, .si = &si, .res = res, .n = opt.n_methods };
+
+		/* The top object and the methods' list one member a line; each method on one. */
+		r = json_write_file(opt.json, 2, write_json, &rep);
 		if (r < 0) {
 			fprintf(stderr, "ipcbench rtt: %s: %s\n", opt.json, strerror(-r));
 			failed = 1;
