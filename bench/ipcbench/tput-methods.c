@@ -93,23 +93,20 @@ static int bindox_serve(const TputParams *p, TputShared *sh, int ctl, int stop_f
 }
 
 struct TputClient {
-	BindoxConn *conn;
+	TputClientBase base;
+	BindoxConn *conn;	/* bindox */
 	BindoxMsg *req, *rep;
 	uint32_t handle;
-	size_t size;
-	bool oneway;
 	int fd;			/* uds */
 };
 
 static int bindox_connect(const TputParams *p, TputClient **out)
 {
-	TputClient *c = calloc(1, sizeof(*c));
+	TputClient *c = tput_client_alloc(p, sizeof(*c));
 	int r;
 
 	if (!c)
 		return -ENOMEM;
-	c->size = p->size;
-	c->oneway = p->oneway;
 	c->fd = -1;
 	r = bindox_open_with_msgs(p->device, p->size, 0, &c->conn, &c->req, &c->rep);
 	if (r >= 0)
@@ -132,16 +129,16 @@ static int bindox_op(TputClient *c, const uint8_t *req, uint8_t *rep)
 	int r;
 
 	bindox_msg_reset(c->req);
-	r = bindox_msg_append_bytes(c->req, req, c->size);
+	r = bindox_msg_append_bytes(c->req, req, c->base.size);
 	if (r < 0)
 		return r;
-	if (c->oneway)
+	if (c->base.oneway)
 		return bindox_send_oneway(c->conn, c->handle, c->req);
 	r = bindox_call(c->conn, c->handle, c->req, c->rep, -1);
 	if (r < 0)
 		return r;
 	data = bindox_msg_get_data(c->rep, &size);
-	if (size != c->size)
+	if (size != c->base.size)
 		return -EBADMSG;
 	memcpy(rep, data, size);
 	return 0;
@@ -253,12 +250,10 @@ static int uds_serve(const TputParams *p, TputShared *sh, int ctl, int stop_fd)
 
 static int uds_connect(const TputParams *p, TputClient **out)
 {
-	TputClient *c = calloc(1, sizeof(*c));
+	TputClient *c = tput_client_alloc(p, sizeof(*c));
 
 	if (!c)
 		return -ENOMEM;
-	c->size = p->size;
-	c->oneway = p->oneway;
 	c->fd = uds_connect_path(p->addr);
 	if (c->fd < 0) {
 		int r = c->fd;
@@ -272,11 +267,11 @@ static int uds_connect(const TputParams *p, TputClient **out)
 
 static int uds_op(TputClient *c, const uint8_t *req, uint8_t *rep)
 {
-	int r = write_full(c->fd, req, c->size);
+	int r = write_full(c->fd, req, c->base.size);
 
-	if (r < 0 || c->oneway)
+	if (r < 0 || c->base.oneway)
 		return r;
-	r = read_full(c->fd, rep, c->size);
+	r = read_full(c->fd, rep, c->base.size);
 	return r <= 0 ? (r < 0 ? r : -EPIPE) : 0;
 }
 

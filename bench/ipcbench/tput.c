@@ -56,6 +56,7 @@
 static const TputMethod *const all_methods[] = {
 	&tput_method_bindox,
 	&tput_method_uds,
+	&tput_method_binder,
 };
 #define N_ALL_METHODS (sizeof(all_methods) / sizeof(all_methods[0]))
 
@@ -84,6 +85,7 @@ typedef struct TputResult {
 	double sent_per_sec;		/* one-way: messages the clients sent */
 	double client_min, client_max;	/* per client, per second */
 	uint64_t retries;		/* one-way sends refused as full */
+	double setup_s, teardown_s;	/* start to the go, stop to all reaped */
 } TputResult;
 
 /* ---- helpers for the methods' processes ---- */
@@ -107,6 +109,17 @@ int tput_wait_eof(int fd)
 		if (n < 0 && errno != EINTR)
 			return -errno;
 	}
+}
+
+void *tput_client_alloc(const TputParams *p, size_t bytes)
+{
+	TputClientBase *b = calloc(1, bytes);
+
+	if (b) {
+		b->size = p->size;
+		b->oneway = p->oneway;
+	}
+	return b;
 }
 
 /* A child's status from its control pipe, waiting at most STATUS_TIMEOUT_MS. */
@@ -233,7 +246,7 @@ static int run_one(const TputOptions *opt, TputShared *sh, TputResult *res)
 	uint64_t done0[TPUT_MAX_CLIENTS], done1[TPUT_MAX_CLIENTS], served0, served1, sum = 0;
 	ChildArg arg = { .m = m, .p = &p, .sh = sh };
 	unsigned int i, n = res->clients;
-	int64_t t0, t1;
+	int64_t start = now_ns(), t0, t1 = 0;
 	double dt;
 	int r = 0, r2;
 
@@ -288,6 +301,7 @@ static int run_one(const TputOptions *opt, TputShared *sh, TputResult *res)
 	}
 
 	close_fd(&go[1]);	/* start */
+	res->setup_s = (double)(now_ns() - start) / 1e9;
 	sleep_s(opt->warmup);
 	snapshot(sh, n, done0, &served0);
 	t0 = now_ns();
@@ -333,6 +347,8 @@ out:
 	close_fd(&srv_ctl);
 	close_fd(&go[0]);
 	close_fd(&stop[0]);
+	if (t1)
+		res->teardown_s = (double)(now_ns() - t1) / 1e9;
 	res->error = r < 0 ? r : 0;
 	return r;
 }
@@ -427,6 +443,8 @@ static void write_result_json(JsonWriter *w, const TputResult *r)
 		json_double(w, "sent_per_sec", r->sent_per_sec, 1);
 		json_u64(w, "sends_refused_full", r->retries);
 	}
+	json_double(w, "setup_s", r->setup_s, 3);
+	json_double(w, "teardown_s", r->teardown_s, 3);
 	json_object_end(w);
 }
 
@@ -486,7 +504,7 @@ static void write_json(JsonWriter *w, const void *ctx)
 #define DEFAULT_CLIENTS "1,2,4,8,16"
 #define DEFAULT_SIZES "64,4096"
 #define DEFAULT_KINDS "call,oneway"
-#define DEFAULT_METHODS "bindox,uds"
+#define DEFAULT_METHODS "bindox,uds,binder"
 #define DEFAULT_SECONDS 0.5
 #define DEFAULT_WARMUP 0.15
 /* At least the sequence number; at most what bindox sends inline. */

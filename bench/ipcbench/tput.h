@@ -47,8 +47,18 @@ typedef struct TputShared {
 	TputCounter retries[TPUT_MAX_CLIENTS];	/* one-way sends refused as full (-EAGAIN) */
 } TputShared;
 
-/* A client's connection, the method's own. */
+/*
+ * A client's connection, the method's own struct TputClient, which starts
+ * with this part.
+ */
 typedef struct TputClient TputClient;
+typedef struct TputClientBase {
+	size_t size;
+	bool oneway;
+} TputClientBase;
+
+/* A zeroed struct of @bytes whose TputClientBase is filled from @p; or NULL. */
+void *tput_client_alloc(const TputParams *p, size_t bytes);
 
 typedef struct TputMethod {
 	const char *name;
