@@ -5,7 +5,8 @@
 plot-tput.py THROUGHPUT.json OUT.png
 
 One panel for calls and one for one-way messages; in each, one line per
-method and message size (solid 64 B, dashed larger), a log scale for the
+method and message size (solid 64 B, dashed larger; with --rounds, the
+median round, and the range of the rounds shaded), a log scale for the
 rate, and a mark at the guest's CPU count, beyond which clients outnumber
 CPUs.
 """
@@ -38,13 +39,18 @@ def main():
     for ax, kind in zip(axes[0], kinds):
         for m in methods:
             for i, size in enumerate(sizes):
-                pts = sorted((r["clients"], r["per_sec"]) for r in rows
+                pts = sorted((r["clients"], r["per_sec"], r.get("rounds_min_per_sec"),
+                              r.get("rounds_max_per_sec")) for r in rows
                              if r["kind"] == kind and r["method"] == m and r["size"] == size)
                 if not pts:
                     continue
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
                         color=COLOURS.get(m), linestyle=LINESTYLES[i % len(LINESTYLES)],
                         label="%s %d B" % (m, size))
+                if run.get("rounds", 1) > 1:
+                    # The range of the rounds around each median.
+                    ax.fill_between([p[0] for p in pts], [max(p[2], 1) for p in pts],
+                                    [p[3] for p in pts], color=COLOURS.get(m), alpha=0.08)
         ax.axvline(run["cpus_online"], color="grey", linewidth=0.8, linestyle=":")
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
@@ -58,7 +64,8 @@ def main():
                      ("request/reply calls" if kind == "call" else "one-way messages"))
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("ipcbench tput, kernel %s, %.2f s per point" % (run["kernel"], run["seconds"]))
+    fig.suptitle("ipcbench tput, kernel %s, %d CPUs, %.2f s per point, %d round(s)" % (
+        run["kernel"], run["cpus_online"], run["seconds"], run.get("rounds", 1)))
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=110)
     print("plot-tput: %s" % sys.argv[2])

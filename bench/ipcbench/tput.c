@@ -5,7 +5,7 @@
  * (methods: tput-methods.c, tput-binder.c).
  *
  *   ipcbench tput [--clients LIST] [--sizes LIST] [--kinds LIST]
- *                 [--methods LIST] [--seconds S] [--warmup S] [--workers N]
+ *                 [--methods LIST] [--seconds S] [--warmup S] [--rounds N] [--workers N]
  *                 [--device PATH] [--binder-device PATH] [--json FILE]
  *
  * One measurement (a method, a kind, a size, a number of clients C): this
@@ -51,6 +51,7 @@
 #include "util.h"
 
 #define MAX_LIST 8U
+#define MAX_ROUNDS 15U
 #define STATUS_TIMEOUT_MS 30000
 
 static const TputMethod *const all_methods[] = {
@@ -68,6 +69,7 @@ typedef struct TputOptions {
 	const TputMethod *methods[N_ALL_METHODS];
 	unsigned int n_methods;
 	double seconds, warmup;
+	unsigned int rounds;
 	unsigned int workers;		/* 0: as many as clients */
 	const char *device, *binder_device;
 	const char *json;
@@ -86,6 +88,7 @@ typedef struct TputResult {
 	double client_min, client_max;	/* per client, per second */
 	uint64_t retries;		/* one-way sends refused as full */
 	double setup_s, teardown_s;	/* start to the go, stop to all reaped */
+	double round_min, round_max;	/* per_sec of the slowest and fastest round */
 } TputResult;
 
 /* ---- helpers for the methods' processes ---- */
@@ -137,6 +140,11 @@ static int recv_status(int ctl)
 }
 
 /* ---- the children ---- */
+
+static const char *kind_name(bool oneway)
+{
+	return oneway ? "oneway" : "call";
+}
 
 /* The pipe ends a child must not keep: the orchestrator's ends. */
 typedef struct ChildArg {
@@ -353,12 +361,62 @@ out:
 	return r;
 }
 
-/* ---- output ---- */
-
-static const char *kind_name(bool oneway)
+/*
+ * One point (kind, size, clients): every method once per round, the order
+ * rotated each round so that each takes every place in turn; a method's
+ * result is its median round (of an even number, the upper one), with the
+ * range of its rounds. @out has a slot per method of opt->methods.
+ */
+static int run_point(const TputOptions *opt, TputShared *sh, TputResult *out, bool oneway,
+		     uint64_t size, unsigned int clients)
 {
-	return oneway ? "oneway" : "call";
+	static TputResult rounds[MAX_ROUNDS][N_ALL_METHODS];
+	unsigned int round, i, j, mi, n = opt->n_methods;
+	int failed = 0;
+
+	for (mi = 0; mi < n; mi++)
+		out[mi] = (TputResult){ .method = opt->methods[mi], .oneway = oneway, .size = size,
+					.clients = clients,
+					.workers = opt->workers ? opt->workers : clients };
+	for (round = 0; round < opt->rounds; round++) {
+		for (i = 0; i < n; i++) {
+			TputResult *t;
+
+			mi = (round + i) % n;
+			if (out[mi].error)
+				continue;
+			t = &rounds[round][mi];
+			*t = out[mi];
+			if (run_one(opt, sh, t) < 0) {
+				out[mi] = *t;
+				fprintf(stderr, "ipcbench tput: %s %s %" PRIu64 " B, %u clients: %s: %s\n",
+					t->method->name, kind_name(oneway), size, clients, t->what,
+					bindox_strerror(t->error));
+				failed = -1;
+			}
+		}
+	}
+	for (mi = 0; mi < n; mi++) {
+		const TputResult *sorted[MAX_ROUNDS];
+
+		if (out[mi].error)
+			continue;
+		/* Insertion sort of the rounds by rate. */
+		for (i = 0; i < opt->rounds; i++) {
+			const TputResult *t = &rounds[i][mi];
+
+			for (j = i; j > 0 && sorted[j - 1]->per_sec > t->per_sec; j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = t;
+		}
+		out[mi] = *sorted[opt->rounds / 2];
+		out[mi].round_min = sorted[0]->per_sec;
+		out[mi].round_max = sorted[opt->rounds - 1]->per_sec;
+	}
+	return failed;
 }
+
+/* ---- output ---- */
 
 static const TputResult *find(const TputResult *res, unsigned int n, const TputResult *like,
 			      const char *method)
@@ -394,11 +452,12 @@ static void print_results(const TputOptions *opt, const SysInfo *si, const TputR
 
 	printf("ipcbench tput: one server with a worker pool, 1..%u client processes\n",
 	       opt->clients[opt->n_clients - 1]);
-	printf("kernel %s, %ld CPUs online; %.2f s measured after %.2f s warm-up per point\n",
-	       si->kernel, si->cpus, opt->seconds, opt->warmup);
+	printf("kernel %s, %ld CPUs online; %.2f s measured after %.2f s warm-up, %u round(s)\n"
+	       "per point (each method's median round shown)\n",
+	       si->kernel, si->cpus, opt->seconds, opt->warmup, opt->rounds);
 	printf("workers: %s\n\n", opt->workers ? "fixed (--workers)" : "as many as clients");
-	printf("%-6s  %5s  %7s  %-7s  %11s  %23s  %s\n", "kind", "size", "clients", "method",
-	       "per second", "per client min..max/s", "ratios");
+	printf("%-6s  %5s  %7s  %-7s  %10s  %17s  %17s  %s\n", "kind", "size", "clients",
+	       "method", "per second", "rounds min..max", "per client /s", "ratios");
 	for (i = 0; i < n; i++) {
 		const TputResult *r = &res[i];
 
@@ -409,7 +468,8 @@ static void print_results(const TputOptions *opt, const SysInfo *si, const TputR
 			       bindox_strerror(r->error));
 			continue;
 		}
-		printf("%11.0f  %11.0f..%-11.0f", r->per_sec, r->client_min, r->client_max);
+		printf("%10.0f  %8.0f..%-7.0f  %8.0f..%-7.0f", r->per_sec, r->round_min,
+		       r->round_max, r->client_min, r->client_max);
 		if (strcmp(r->method->name, "bindox") == 0) {
 			print_ratio("bindox/uds", ratio(r, find(res, n, r, "uds")));
 			print_ratio("bindox/binder", ratio(r, find(res, n, r, "binder")));
@@ -443,6 +503,8 @@ static void write_result_json(JsonWriter *w, const TputResult *r)
 		json_double(w, "sent_per_sec", r->sent_per_sec, 1);
 		json_u64(w, "sends_refused_full", r->retries);
 	}
+	json_double(w, "rounds_min_per_sec", r->round_min, 1);
+	json_double(w, "rounds_max_per_sec", r->round_max, 1);
 	json_double(w, "setup_s", r->setup_s, 3);
 	json_double(w, "teardown_s", r->teardown_s, 3);
 	json_object_end(w);
@@ -467,6 +529,7 @@ static void write_json(JsonWriter *w, const void *ctx)
 	json_string(w, "benchmark", "tput");
 	json_double(w, "seconds", opt->seconds, 3);
 	json_double(w, "warmup_seconds", opt->warmup, 3);
+	json_u64(w, "rounds", opt->rounds);
 	json_string(w, "workers", opt->workers ? "fixed" : "as many as clients");
 	sysinfo_json(w, rep->si);
 	json_array_begin(w, "methods");
@@ -524,13 +587,16 @@ static void usage(FILE *f)
 		"  --methods LIST   in run order (default %s)\n"
 		"  --seconds S      measured window per point (default %.2f)\n"
 		"  --warmup S       running before the window opens (default %.2f)\n"
+		"  --rounds N       measure each point N times (at most %u), the methods'\n"
+		"                   order rotated each round; report each method's median\n"
+		"                   round and the range of its rounds (default 1)\n"
 		"  --workers N      server threads (default: as many as clients)\n"
 		"  --device PATH    bindox device (default %s)\n"
 		"  --binder-device PATH  binder device (default /dev/binder)\n"
 		"  --json FILE      also write the results as JSON\n"
 		"  -h, --help       this text\n",
 		DEFAULT_CLIENTS, TPUT_MAX_CLIENTS, DEFAULT_SIZES, DEFAULT_KINDS, DEFAULT_METHODS,
-		DEFAULT_SECONDS, DEFAULT_WARMUP, BINDOX_DEVICE_DEFAULT);
+		DEFAULT_SECONDS, DEFAULT_WARMUP, MAX_ROUNDS, BINDOX_DEVICE_DEFAULT);
 }
 
 /* A comma-separated list of numbers in [@min, @max], at most MAX_LIST. */
@@ -611,6 +677,7 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 		{ "methods", required_argument, NULL, 'm' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "warmup", required_argument, NULL, 'w' },
+		{ "rounds", required_argument, NULL, 'r' },
 		{ "workers", required_argument, NULL, 'W' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "binder-device", required_argument, NULL, 'b' },
@@ -624,7 +691,7 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 	unsigned int order[2], n, i;
 	int c;
 
-	*o = (TputOptions){ .seconds = DEFAULT_SECONDS, .warmup = DEFAULT_WARMUP,
+	*o = (TputOptions){ .seconds = DEFAULT_SECONDS, .warmup = DEFAULT_WARMUP, .rounds = 1,
 			    .device = BINDOX_DEVICE_DEFAULT, .binder_device = "/dev/binder" };
 	if (parse_methods(DEFAULT_METHODS, o) < 0 ||
 	    parse_numbers(DEFAULT_SIZES, MIN_SIZE, MAX_SIZE, o->sizes, &o->n_sizes) < 0)
@@ -654,6 +721,11 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 		case 'w':
 			if (parse_seconds(optarg, &o->warmup) < 0)
 				return -EINVAL;
+			break;
+		case 'r':
+			if (parse_u64(optarg, 1, MAX_ROUNDS, &v) < 0)
+				return -EINVAL;
+			o->rounds = (unsigned int)v;
 			break;
 		case 'W':
 			if (parse_u64(optarg, 1, TPUT_MAX_CLIENTS, &v) < 0)
@@ -694,7 +766,7 @@ int tput_main(int argc, char **argv)
 	TputResult *res = NULL;
 	TputShared *sh;
 	SysInfo si;
-	unsigned int n = 0, ci, si_, k, mi;
+	unsigned int n = 0, ci, si_, k;
 	int failed = 0, r;
 
 	if (options_parse(argc, argv, &opt) < 0) {
@@ -721,24 +793,10 @@ int tput_main(int argc, char **argv)
 			continue;
 		for (si_ = 0; si_ < opt.n_sizes; si_++) {
 			for (ci = 0; ci < opt.n_clients; ci++) {
-				for (mi = 0; mi < opt.n_methods; mi++) {
-					TputResult *rs = &res[n++];
-
-					rs->method = opt.methods[mi];
-					rs->oneway = k == 1;
-					rs->size = opt.sizes[si_];
-					rs->clients = opt.clients[ci];
-					rs->workers = opt.workers ? opt.workers : rs->clients;
-					r = run_one(&opt, sh, rs);
-					if (r < 0) {
-						fprintf(stderr, "ipcbench tput: %s %s %" PRIu64
-							" B, %u clients: %s: %s\n",
-							rs->method->name, kind_name(rs->oneway),
-							rs->size, rs->clients, rs->what,
-							bindox_strerror(r));
-						failed = 1;
-					}
-				}
+				if (run_point(&opt, sh, &res[n], k == 1, opt.sizes[si_],
+					      opt.clients[ci]) < 0)
+					failed = 1;
+				n += opt.n_methods;
 			}
 		}
 	}
