@@ -13,12 +13,12 @@
 /* Setup steps must not hang a benchmark. */
 #define SETUP_TIMEOUT_NS (30LL * 1000 * 1000 * 1000)
 
-/* What the Coordinator knows: the one service and whether it was looked up. */
+/* What the Coordinator knows: the one service and how many LOOKUPs are still to come. */
 typedef struct BenchCoord {
 	BindoxConn *conn;
 	const char *service_name;
 	uint32_t service;	/* our handle to the server's node */
-	bool looked_up;
+	unsigned int lookups_left;
 } BenchCoord;
 
 static int bench_coord_register(void *userdata, const BindoxMsg *request, const char *name,
@@ -39,7 +39,8 @@ static int bench_coord_lookup(void *userdata, const BindoxMsg *request, const ch
 {
 	BenchCoord *bc = userdata;
 
-	bc->looked_up = true;
+	if (bc->lookups_left > 0)
+		bc->lookups_left--;
 	if (strcmp(name, bc->service_name) != 0 || bc->service == 0)
 		return -ENOENT;
 	*handle = bc->service;
@@ -57,9 +58,10 @@ static const BindoxCoordOps bench_coord_ops = {
 	.unregister_service = bench_coord_unregister,
 };
 
-int bench_coordinator(const char *device, const char *service_name, int ctl)
+int bench_coordinator(const char *device, const char *service_name, unsigned int lookups,
+		      int ctl)
 {
-	BenchCoord bc = { .service_name = service_name };
+	BenchCoord bc = { .service_name = service_name, .lookups_left = lookups };
 	int32_t ready;
 	BindoxMsg *req = NULL, *reply = NULL, *extra = NULL;
 	bool pending = false;
@@ -80,7 +82,7 @@ int bench_coordinator(const char *device, const char *service_name, int ctl)
 	if (write(ctl, &ready, sizeof(ready)) != sizeof(ready) && r >= 0)
 		r = -EPIPE;
 
-	while (r >= 0 && !bc.looked_up) {
+	while (r >= 0 && bc.lookups_left > 0) {
 		if (pending) {
 			/* bindox_reply() received the next message into @extra. */
 			BindoxMsg *t = req;

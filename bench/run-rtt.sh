@@ -31,10 +31,15 @@
 #                     variant, perf stat (task-clock, context switches,
 #                     migrations), a perf record profile (cpu-clock) and
 #                     strace -c, printed (and kept in vm-last.tmp/output.log)
-#   RTT_ARGS          passed to every run (e.g. --iterations 50000)
+#   --tput            instead, the throughput mode, "ipcbench tput" (bindox,
+#                     uds and binder_linux under 1..16 clients), once;
+#                     writes bench/results/throughput.json and draws
+#                     bench/results/throughput.png (bench/plot-tput.py)
+#   RTT_ARGS          passed to every run (e.g. --iterations 50000; with
+#                     --tput, tput's options, e.g. --seconds 2)
 #
 # Inside the guest (used by this script):
-#   run-rtt.sh --guest {bench|diag} VARIANTS BUILD_DIR -- RTT_ARGS
+#   run-rtt.sh --guest {bench|diag|tput} VARIANTS BUILD_DIR -- RTT_ARGS
 # (RTT_ARGS carry --sizes when the host side was given it.)
 set -euo pipefail
 
@@ -63,6 +68,11 @@ if [[ ${1:-} == --guest ]]; then
 	fi
 	echo
 	rc=0
+	if [[ $mode == tput ]]; then
+		echo "=== ipcbench tput $* ($(nproc) CPUs) ==="
+		"$ipcbench" tput --json "$out/tput.json" "$@"
+		exit
+	fi
 	if [[ $mode == bench ]]; then
 		for v in $variants; do
 			extra=()
@@ -130,7 +140,8 @@ while [[ $# -gt 0 ]]; do
 	--append) append=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--diag) mode=diag; shift ;;
-	-h | --help) sed -n '4,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--tput) mode=tput; shift ;;
+	-h | --help) sed -n '4,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (rtt's own options go after --)" ;;
 	esac
@@ -143,7 +154,7 @@ for v in $variants; do
 	[[ $v == default || $v == same-cpu ]] || die "unknown variant $v"
 done
 [[ -n ${variants// /} ]] || die "no variants"
-[[ -z $sizes || $mode == bench ]] || die "--sizes is for the benchmark, not --diag"
+[[ -z $sizes || $mode == bench ]] || die "--sizes is for the round-trip benchmark, not --diag or --tput"
 rtt_args=("$@")
 [[ -z $sizes ]] || rtt_args=(--sizes "$sizes" "$@")
 
@@ -198,6 +209,11 @@ if [[ -s $vm_out/output.log ]]; then
 					echo "run-rtt: no plot (python3-matplotlib missing?)" >&2
 			fi
 		done
+	elif [[ $mode == tput && -f $vm_out/tput.json ]]; then
+		cp "$vm_out/tput.json" "$results/throughput.json"
+		echo "run-rtt: $results/throughput.json"
+		/usr/bin/python3 "$bench_dir/plot-tput.py" "$results/throughput.json" "$results/throughput.png" ||
+			echo "run-rtt: no plot (python3-matplotlib?)" >&2
 	fi
 	echo "run-rtt: the guest's output is in $vm_out/output.log"
 else

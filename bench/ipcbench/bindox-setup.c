@@ -13,18 +13,20 @@
 
 typedef struct CoordArg {
 	const char *device, *service;
+	unsigned int lookups;
 } CoordArg;
 
 static int coord_main(void *arg, int ctl)
 {
 	const CoordArg *a = arg;
 
-	return bench_coordinator(a->device, a->service, ctl);
+	return bench_coordinator(a->device, a->service, a->lookups, ctl);
 }
 
-int bench_coordinator_start(const char *device, const char *service, pid_t *pid)
+int bench_coordinator_start(const char *device, const char *service, unsigned int lookups,
+			    pid_t *pid)
 {
-	CoordArg arg = { .device = device, .service = service };
+	CoordArg arg = { .device = device, .service = service, .lookups = lookups };
 	int32_t status;
 	int ctl, r;
 

@@ -12,12 +12,13 @@
 #include <bindox/bindox.h>
 
 /*
- * Start a child that becomes the Coordinator on @device and answers one
- * LOOKUP of @service, then exits (reap it with reap_child). If another
+ * Start a child that becomes the Coordinator on @device and answers
+ * @lookups LOOKUPs of @service, then exits (reap it with reap_child). If another
  * process is the Coordinator already (bindoxd), that one answers: *@pid is
  * -1 then. Returns 0 once the service can be registered, or -errno.
  */
-int bench_coordinator_start(const char *device, const char *service, pid_t *pid);
+int bench_coordinator_start(const char *device, const char *service, unsigned int lookups,
+			    pid_t *pid);
 
 /*
  * Open a connection on @device and two messages (outgoing, incoming), each

@@ -74,7 +74,7 @@ static int bx_prepare(const MethodParams *p, MethodAux **out)
 	if (!aux)
 		return -ENOMEM;
 	service_name(p, name, sizeof(name));
-	r = bench_coordinator_start(p->bindox_device, name, &aux->coordinator);
+	r = bench_coordinator_start(p->bindox_device, name, 1, &aux->coordinator);
 	if (r < 0) {
 		free(aux);
 		return r;

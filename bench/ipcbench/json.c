@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <bindox/bindox.h>
 
 static void put_string(FILE *f, const char *s)
 {
@@ -135,4 +136,29 @@ void json_double(JsonWriter *w, const char *key, double value, int decimals)
 		fprintf(w->f, "%.*f", decimals, value);
 	else
 		fputs("null", w->f);
+}
+
+void json_error(JsonWriter *w, const char *what, int err)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "%s: %s", what ? what : "?", bindox_strerror(err));
+	json_string(w, "error", text);
+}
+
+int json_write_file(const char *path, unsigned int pretty_depth,
+		    void (*fn)(JsonWriter *w, const void *ctx), const void *ctx)
+{
+	FILE *f = fopen(path, "we");
+	JsonWriter w;
+	int r;
+
+	if (!f)
+		return -errno;
+	json_start(&w, f, pretty_depth);
+	fn(&w, ctx);
+	r = json_finish(&w);
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
 }

@@ -37,5 +37,14 @@ void json_i64(JsonWriter *w, const char *key, int64_t value);
 void json_bool(JsonWriter *w, const char *key, bool value);
 /* @decimals digits after the point; not-a-number and infinities as null. */
 void json_double(JsonWriter *w, const char *key, double value, int decimals);
+/* "error": "@what: <what @err, a negative errno, means>" */
+void json_error(JsonWriter *w, const char *what, int err);
+
+/*
+ * Write the file @path: a JsonWriter with @pretty_depth on it, @fn(w, @ctx)
+ * writing the top value. Returns 0 or a negative errno.
+ */
+int json_write_file(const char *path, unsigned int pretty_depth,
+		    void (*fn)(JsonWriter *w, const void *ctx), const void *ctx);
 
 #endif

@@ -7,7 +7,8 @@
  * per run (results.h). Each exchange: the client writes its whole buffer and
  * passes it, the server checks it, writes the whole buffer and passes it
  * back, the client checks the reply (run.h). "ipcbench rtt" is the
- * round-trip mode instead (rtt.h). A benchmark, not a test.
+ * round-trip mode instead (rtt.h), "ipcbench tput" the throughput mode
+ * (tput.h). A benchmark, not a test.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -30,6 +31,7 @@
 #include "pss.h"
 #include "results.h"
 #include "rtt.h"
+#include "tput.h"
 #include "run.h"
 #include "util.h"
 
@@ -372,6 +374,7 @@ static void usage(FILE *f, const char *argv0)
 	fprintf(f,
 		"Usage: %s [options]\n"
 		"       %s rtt [options]   request/reply round trips (see: %s rtt --help)\n"
+		"       %s tput [options]  throughput under 1..16 clients (see: %s tput --help)\n"
 		"The paper's benchmark: client (in a container) and server exchange a buffer\n"
 		"that each writes whole before passing it; one result per size and method.\n\n"
 		"  --workload NAME     label of the results: paper (default) or small\n"
@@ -387,7 +390,7 @@ static void usage(FILE *f, const char *argv0)
 		"  --no-container      run the client without namespaces (debugging)\n"
 		"  --list              list the methods of this build and how they pass data\n"
 		"  -h, --help          this text\n\nMethods:",
-		argv0, argv0, argv0, DEFAULT_PSS_INTERVAL_MS, DEFAULT_RUN_TIMEOUT_S);
+		argv0, argv0, argv0, argv0, argv0, DEFAULT_PSS_INTERVAL_MS, DEFAULT_RUN_TIMEOUT_S);
 	for (i = 0; methods[i]; i++)
 		fprintf(f, " %s", methods[i]->name);
 	fprintf(f, "\n");
@@ -505,6 +508,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "rtt") == 0)
 		return rtt_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "tput") == 0)
+		return tput_main(argc - 1, argv + 1);
 	if (options_parse(argc, argv, &opt) < 0) {
 		usage(stderr, argv[0]);
 		return 2;

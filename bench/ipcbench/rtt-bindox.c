@@ -155,7 +155,7 @@ static int bindox_setup(RttCtx *ctx, bool buffers)
 	/* Unique per round, in case a shared Coordinator is slow to forget. */
 	snprintf(name, sizeof(name), "bench.rtt.%ld.%u", (long)getpid(), n_setups++);
 
-	r = bench_coordinator_start(ctx->device, name, &coord);
+	r = bench_coordinator_start(ctx->device, name, 1, &coord);
 	if (r < 0)
 		return r;
 	ctx->server = spawn_child(bindox_server, &arg, NULL, &ctx->ctl);

@@ -44,12 +44,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "json.h"
 #include "stats.h"
+#include "sysinfo.h"
 #include "util.h"
 
 #define DEFAULT_ITERATIONS 20000U
@@ -261,46 +261,6 @@ static bool result_ok(const RttResult *r)
 
 /* ---- output ---- */
 
-/* The first line of @path without trailing blanks, or "unknown". */
-static void read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-
-	snprintf(buf, size, "unknown");
-	if (!f)
-		return;
-	if (fgets(buf, (int)size, f)) {
-		size_t n = strcspn(buf, "\n");
-
-		/* /proc/cmdline ends with a space. */
-		while (n > 0 && buf[n - 1] == ' ')
-			n--;
-		buf[n] = '\0';
-	}
-	fclose(f);
-}
-
-typedef struct SysInfo {
-	char kernel[128];
-	char cmdline[512];
-	char clocksource[64];
-	long cpus;
-} SysInfo;
-
-static void sysinfo_get(SysInfo *si)
-{
-	struct utsname u;
-
-	if (uname(&u) == 0)
-		snprintf(si->kernel, sizeof(si->kernel), "%s", u.release);
-	else
-		snprintf(si->kernel, sizeof(si->kernel), "unknown");
-	read_line("/proc/cmdline", si->cmdline, sizeof(si->cmdline));
-	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-		  si->clocksource, sizeof(si->clocksource));
-	si->cpus = sysconf(_SC_NPROCESSORS_ONLN);
-}
-
 /* The result of the ratios' base method at this size, if it ran. */
 static const RttResult *base_result(const RttSize *sz, unsigned int n)
 {
@@ -379,8 +339,6 @@ static void write_ratio_json(JsonWriter *w, const RttResult *r, const RttResult 
 
 static void write_method_json(JsonWriter *w, const RttResult *r, const RttResult *base)
 {
-	char error[160];
-
 	json_object_begin(w, NULL);
 	json_string(w, "name", r->method->name);
 	if (r->not_possible) {
@@ -391,9 +349,7 @@ static void write_method_json(JsonWriter *w, const RttResult *r, const RttResult
 	json_u64(w, "syscalls_client_design", r->design_client);
 	json_u64(w, "syscalls_server_design", r->design_server);
 	if (r->error) {
-		snprintf(error, sizeof(error), "%s: %s", r->what ? r->what : "?",
-			 bindox_strerror(r->error));
-		json_string(w, "error", error);
+		json_error(w, r->what, r->error);
 		json_object_end(w);
 		return;
 	}
@@ -412,51 +368,45 @@ static void write_method_json(JsonWriter *w, const RttResult *r, const RttResult
 	json_object_end(w);
 }
 
-static int write_json(const char *path, const RttOptions *opt, const SysInfo *si,
-		      const RttSize *sizes)
-{
-	FILE *f = fopen(path, "we");
-	JsonWriter w;
-	unsigned int s, i;
-	int r;
+/* What write_json() writes. */
+typedef struct RttReport {
+	const RttOptions *opt;
+	const SysInfo *si;
+	const RttSize *sizes;
+} RttReport;
 
-	if (!f)
-		return -errno;
-	/* Down to the methods' lists one member a line; each method on one. */
-	json_start(&w, f, 4);
-	json_object_begin(&w, NULL);
-	json_string(&w, "benchmark", "rtt");
-	json_u64(&w, "iterations", opt->iterations);
-	json_u64(&w, "warmup_per_round", opt->warmup);
-	json_u64(&w, "rounds", opt->rounds);
-	json_u64(&w, "scaled_above_bytes", SCALE_FROM);
-	json_bool(&w, "same_cpu", opt->same_cpu);
-	json_string(&w, "ratios_against", RATIO_BASE);
-	json_string(&w, "kernel", si->kernel);
-	json_string(&w, "kernel_cmdline", si->cmdline);
-	json_i64(&w, "cpus_online", si->cpus);
-	json_string(&w, "clocksource", si->clocksource);
-	json_array_begin(&w, "sizes");
+static void write_json(JsonWriter *w, const void *ctx)
+{
+	const RttReport *rep = ctx;
+	const RttOptions *opt = rep->opt;
+	unsigned int s, i;
+
+	json_object_begin(w, NULL);
+	json_string(w, "benchmark", "rtt");
+	json_u64(w, "iterations", opt->iterations);
+	json_u64(w, "warmup_per_round", opt->warmup);
+	json_u64(w, "rounds", opt->rounds);
+	json_u64(w, "scaled_above_bytes", SCALE_FROM);
+	json_bool(w, "same_cpu", opt->same_cpu);
+	json_string(w, "ratios_against", RATIO_BASE);
+	sysinfo_json(w, rep->si);
+	json_array_begin(w, "sizes");
 	for (s = 0; s < opt->n_sizes; s++) {
-		const RttSize *sz = &sizes[s];
+		const RttSize *sz = &rep->sizes[s];
 		const RttResult *base = base_result(sz, opt->n_methods);
 
-		json_object_begin(&w, NULL);
-		json_u64(&w, "size", sz->size);
-		json_u64(&w, "iterations", sz->res[0].iterations);
-		json_u64(&w, "warmup_per_round", sz->res[0].warmup);
-		json_array_begin(&w, "methods");
+		json_object_begin(w, NULL);
+		json_u64(w, "size", sz->size);
+		json_u64(w, "iterations", sz->res[0].iterations);
+		json_u64(w, "warmup_per_round", sz->res[0].warmup);
+		json_array_begin(w, "methods");
 		for (i = 0; i < opt->n_methods; i++)
-			write_method_json(&w, &sz->res[i], base);
-		json_array_end(&w);
-		json_object_end(&w);
+			write_method_json(w, &sz->res[i], base);
+		json_array_end(w);
+		json_object_end(w);
 	}
-	json_array_end(&w);
-	json_object_end(&w);
-	r = json_finish(&w);
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	return r;
+	json_array_end(w);
+	json_object_end(w);
 }
 
 /* ---- options ---- */
@@ -741,7 +691,10 @@ int rtt_main(int argc, char **argv)
 
 	print_tables(&opt, &si, sizes);
 	if (opt.json) {
-		r = write_json(opt.json, &opt, &si, sizes);
+		RttReport rep = { .opt = &opt, .si = &si, .sizes = sizes };
+
+		/* Down to the methods' lists one member a line; each method on one. */
+		r = json_write_file(opt.json, 4, write_json, &rep);
 		if (r < 0) {
 			fprintf(stderr, "ipcbench rtt: %s: %s\n", opt.json, strerror(-r));
 			failed = 1;
