@@ -13,6 +13,16 @@
  *                  (BINDOX_BUFFER_MOVE); the server moves the same buffer
  *                  back with its reply, the request's bytes being the
  *                  echo. No byte is copied.
+ *   bindox         what an application gets from libbindox's payloads
+ *                  (bindox/payload.h): the library puts the payload inline
+ *                  below the connection's threshold (the default,
+ *                  BINDOX_PAYLOAD_BUFFER_MIN) and in a moved buffer from
+ *                  there on. The client reserves its request's payload and
+ *                  writes into it before the clock starts (as the buffer
+ *                  method writes its buffer); the server answers inline
+ *                  with a copy of the request, or with the buffer the
+ *                  request came in (offered back to the library), and the
+ *                  client keeps the reply's buffer for its next request.
  *
  * Setup (not timed): a Coordinator child (bindox-setup.h) answers the
  * server's REGISTER and the client's LOOKUP, then exits; the client calls
@@ -38,17 +48,65 @@
 #define SETUP_TIMEOUT_NS (30LL * 1000 * 1000 * 1000)
 #define SERVICE_COOKIE 1U
 
+/* How the payload travels: the three methods of this file. */
+typedef enum BindoxWay {
+	WAY_INLINE,
+	WAY_BUFFER,
+	WAY_PAYLOAD,
+} BindoxWay;
+
 typedef struct BindoxServerArg {
 	const char *device;
 	const char *name;
 	size_t size;
-	bool buffers;
+	BindoxWay way;
 } BindoxServerArg;
 
-/* Room in each message: the payload, or just the buffer object. */
-static size_t msg_bytes(size_t size, bool buffers)
+/* Room in each message for the payload, or just the buffer object. */
+static size_t msg_bytes(size_t size, BindoxWay way)
 {
-	return buffers ? sizeof(struct bindox_object) : size;
+	switch (way) {
+	case WAY_BUFFER:
+		return sizeof(struct bindox_object);
+	case WAY_PAYLOAD:
+		size += BINDOX_PAYLOAD_HEADER_SIZE;
+		return size < BINDOX_MAX_DATA_SIZE ? size : BINDOX_MAX_DATA_SIZE;
+	default:
+		return size;
+	}
+}
+
+static size_t msg_objects(BindoxWay way)
+{
+	return way == WAY_INLINE ? 0 : 1;
+}
+
+/* The payload's echo: the request's buffer offered back, or a copy. */
+static int build_payload_echo(const BindoxServerArg *a, BindoxConn *conn, BindoxMsg *in,
+			      BindoxMsg *out, BindoxBuffer **held)
+{
+	const void *data;
+	void *area;
+	size_t size;
+	int r;
+
+	r = bindox_msg_get_payload(in, &data, &size);
+	if (r < 0)
+		return r;
+	if (size != a->size)
+		return -EBADMSG;
+	if (*held)
+		bindox_buffer_release(*held);
+	*held = NULL;
+	if (bindox_msg_take_payload_buffer(in, held) == -ENODATA) {
+		r = bindox_msg_payload_reserve(out, conn, size, NULL, &area);
+		if (r == 0)
+			memcpy(area, data, size);
+		return r;
+	}
+	/* The request's bytes are in the buffer already: they are the echo. */
+	r = bindox_msg_payload_reserve(out, conn, size, held, &area);
+	return r == 0 && area != data ? -EBADMSG : r;
 }
 
 static bool is_stop(const BindoxMsg *m)
@@ -63,15 +121,17 @@ static bool is_stop(const BindoxMsg *m)
  * Build the echo of the call in @in into @out: its bytes (inline), or the
  * buffer it moved to us, moved back (*@held: the buffer we hold).
  */
-static int build_echo(const BindoxServerArg *a, BindoxMsg *in, BindoxMsg *out,
-		      BindoxBuffer **held)
+static int build_echo(const BindoxServerArg *a, BindoxConn *conn, BindoxMsg *in,
+		      BindoxMsg *out, BindoxBuffer **held)
 {
 	const void *data;
 	size_t size;
 	int r;
 
 	bindox_msg_reset(out);
-	if (!a->buffers) {
+	if (a->way == WAY_PAYLOAD)
+		return build_payload_echo(a, conn, in, out, held);
+	if (a->way == WAY_INLINE) {
 		data = bindox_msg_get_data(in, &size);
 		if (size != a->size)
 			return -EBADMSG;
@@ -102,7 +162,7 @@ static int bindox_server(void *arg, int ctl)
 	uint64_t syscalls = 0, rounds = 0, id;
 	int r;
 
-	r = bindox_open_with_msgs(a->device, msg_bytes(a->size, a->buffers), a->buffers ? 1 : 0,
+	r = bindox_open_with_msgs(a->device, msg_bytes(a->size, a->way), msg_objects(a->way),
 				  &conn, &out, &in);
 	if (r >= 0)
 		r = bindox_service_register(conn, a->name, SERVICE_COOKIE);
@@ -125,7 +185,7 @@ static int bindox_server(void *arg, int ctl)
 			syscalls++;
 			break;
 		}
-		r = build_echo(a, in, out, &held);
+		r = build_echo(a, conn, in, out, &held);
 		if (r < 0)
 			break;
 		r = bindox_reply_recv(conn, &id, out, in, -1);
@@ -142,12 +202,12 @@ out:
 	return r < 0 ? r : 0;
 }
 
-static int bindox_setup(RttCtx *ctx, bool buffers)
+static int bindox_setup(RttCtx *ctx, BindoxWay way)
 {
 	static unsigned int n_setups;
 	char name[64];
 	BindoxServerArg arg = { .device = ctx->device, .name = name, .size = ctx->size,
-				.buffers = buffers };
+				.way = way };
 	BindoxBuffer *buf = NULL;
 	pid_t coord = -1;
 	int r;
@@ -168,11 +228,11 @@ static int bindox_setup(RttCtx *ctx, bool buffers)
 		goto fail;
 
 	/* Opened only now, so that no child inherits the client's file. */
-	r = bindox_open_with_msgs(ctx->device, msg_bytes(ctx->size, buffers), buffers ? 1 : 0,
+	r = bindox_open_with_msgs(ctx->device, msg_bytes(ctx->size, way), msg_objects(way),
 				  &ctx->conn, &ctx->req, &ctx->reply);
 	if (r >= 0)
 		r = bindox_service_lookup(ctx->conn, name, &ctx->handle, SETUP_TIMEOUT_NS);
-	if (r >= 0 && buffers) {
+	if (r >= 0 && way == WAY_BUFFER) {
 		r = bindox_buffer_alloc(ctx->conn, ctx->size, &buf);
 		if (r >= 0) {
 			/* Fault it in now, as the other methods' buffers are. */
@@ -194,12 +254,17 @@ fail:
 
 int rtt_bindox_inline_setup(RttCtx *ctx)
 {
-	return bindox_setup(ctx, false);
+	return bindox_setup(ctx, WAY_INLINE);
 }
 
 int rtt_bindox_buffer_setup(RttCtx *ctx)
 {
-	return bindox_setup(ctx, true);
+	return bindox_setup(ctx, WAY_BUFFER);
+}
+
+int rtt_bindox_payload_setup(RttCtx *ctx)
+{
+	return bindox_setup(ctx, WAY_PAYLOAD);
 }
 
 uint8_t *rtt_bindox_inline_request(RttCtx *ctx)
@@ -210,6 +275,25 @@ uint8_t *rtt_bindox_inline_request(RttCtx *ctx)
 uint8_t *rtt_bindox_buffer_request(RttCtx *ctx)
 {
 	return bindox_buffer_data(ctx->priv);
+}
+
+/*
+ * The library chooses where the payload goes; a buffer the last reply
+ * brought (ctx->priv) is offered for it. NULL if it cannot reserve.
+ */
+uint8_t *rtt_bindox_payload_request(RttCtx *ctx)
+{
+	BindoxBuffer *spare = ctx->priv;
+	void *area;
+	int r;
+
+	ctx->priv = NULL;
+	bindox_msg_reset(ctx->req);
+	r = bindox_msg_payload_reserve(ctx->req, ctx->conn, ctx->size, &spare, &area);
+	/* Not taken (an inline payload, or too small): ours to release. */
+	if (spare)
+		bindox_buffer_release(spare);
+	return r < 0 ? NULL : area;
 }
 
 /* Build the request (its bytes, or the buffer moved) and make the call. */
@@ -261,6 +345,29 @@ int rtt_bindox_buffer_round_trip(RttCtx *ctx, const uint8_t **rep)
 	if (bindox_buffer_size(back) < ctx->size || !bindox_buffer_writable(back))
 		return -EBADMSG;
 	*rep = bindox_buffer_data(back);
+	return 0;
+}
+
+int rtt_bindox_payload_round_trip(RttCtx *ctx, const uint8_t **rep)
+{
+	BindoxBuffer *back = NULL;
+	const void *data;
+	size_t size;
+	int r;
+
+	ctx->client_syscalls++;
+	r = bindox_call(ctx->conn, ctx->handle, ctx->req, ctx->reply, -1);
+	if (r < 0)
+		return r;
+	r = bindox_msg_get_payload(ctx->reply, &data, &size);
+	if (r < 0)
+		return r;
+	if (size != ctx->size)
+		return -EBADMSG;
+	/* Keep a buffer reply for the next request. */
+	if (bindox_msg_take_payload_buffer(ctx->reply, &back) == 0)
+		ctx->priv = back;
+	*rep = data;
 	return 0;
 }
 

@@ -197,6 +197,13 @@ static int fd_stop(RttCtx *ctx)
  * runs whatever --methods names from it.
  */
 const RttMethod rtt_methods[] = {
+	{ "bindox",
+	  "one call per round trip, libbindox's payload (bindox/payload.h): inline "
+	  "below the library's threshold, a moved buffer from there on, the "
+	  "reply's buffer reused for the next request",
+	  0, NULL,
+	  rtt_design_1_1, rtt_bindox_payload_setup, rtt_bindox_payload_request,
+	  rtt_bindox_payload_round_trip, rtt_bindox_stop },
 	{ "bindox-inline",
 	  "one call per round trip, the payload inline in the message (copied by "
 	  "the driver each way)",

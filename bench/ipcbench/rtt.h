@@ -72,10 +72,13 @@ int rtt_ctl_recv_status(int ctl);
 /* The methods (rtt-bindox.c, rtt-binder.c, rtt-memfd.c, rtt-methods.c). */
 int rtt_bindox_inline_setup(RttCtx *ctx);
 int rtt_bindox_buffer_setup(RttCtx *ctx);
+int rtt_bindox_payload_setup(RttCtx *ctx);
 uint8_t *rtt_bindox_inline_request(RttCtx *ctx);
 uint8_t *rtt_bindox_buffer_request(RttCtx *ctx);
+uint8_t *rtt_bindox_payload_request(RttCtx *ctx);
 int rtt_bindox_inline_round_trip(RttCtx *ctx, const uint8_t **rep);
 int rtt_bindox_buffer_round_trip(RttCtx *ctx, const uint8_t **rep);
+int rtt_bindox_payload_round_trip(RttCtx *ctx, const uint8_t **rep);
 int rtt_bindox_stop(RttCtx *ctx);
 
 void rtt_binder_design(size_t size, unsigned int *client, unsigned int *server);
