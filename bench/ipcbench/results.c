@@ -79,9 +79,9 @@ static void size_str(char *buf, size_t size, uint64_t bytes)
 
 void result_print_header(FILE *f)
 {
-	fprintf(f, "%-6s %-8s %5s %10s %10s %10s %9s %9s %8s %10s %10s %8s %10s %9s %9s\n",
+	fprintf(f, "%-6s %-8s %5s %10s %10s %10s %9s %9s %8s %10s %10s %8s %10s %9s %9s %7s\n",
 		"size", "method", "iters", "iter p50", "iter p99", "xfer p50", "xfer min", "xfer p90",
-		"xfer sd", "writes", "iter mean", "cpu s", "minflt", "pss MiB", "cg MiB");
+		"xfer sd", "writes", "iter mean", "cpu s", "minflt", "pss MiB", "cg MiB", "wall s");
 	fflush(f);
 }
 
@@ -91,7 +91,8 @@ void result_print(FILE *f, const RunResult *res)
 
 	size_str(sz, sizeof(sz), res->size);
 	if (res->error[0]) {
-		fprintf(f, "%-6s %-8s FAILED: %s\n", sz, res->method, res->error);
+		fprintf(f, "%-6s %-8s FAILED after %.0f s: %s\n", sz, res->method, res->wall_s,
+			res->error);
 		fflush(f);
 		return;
 	}
@@ -100,13 +101,13 @@ void result_print(FILE *f, const RunResult *res)
 	else
 		snprintf(cg, sizeof(cg), "-");
 	fprintf(f, "%-6s %-8s %5" PRIu64 " %10.3f %10.3f %10.3f %9.3f %9.3f %8.3f %10.3f %10.3f"
-		" %8.3f %10" PRIu64 " %9.1f %9s\n",
+		" %8.3f %10" PRIu64 " %9.1f %9s %7.1f\n",
 		sz, res->method, res->iterations, ms((double)res->iter.p50),
 		ms((double)res->iter.p99), ms((double)res->transfer.p50),
 		ms((double)res->transfer.min), ms((double)res->transfer.p90),
 		ms(res->transfer.stddev), res->writes_p50_ms, ms(res->iter.mean),
 		res->client_cpu_s + res->server_cpu_s, res->client_minflt + res->server_minflt,
-		(double)res->pss_peak / 1048576.0, cg);
+		(double)res->pss_peak / 1048576.0, cg, res->wall_s);
 	fflush(f);
 }
 
@@ -139,6 +140,7 @@ void result_write_json(FILE *f, const RunResult *res)
 	json_u64(&w, "iterations", res->iterations);
 	json_u64(&w, "warmup", res->warmup);
 	json_string(&w, "how", res->how);
+	json_double(&w, "wall_s", res->wall_s, 2);
 	if (res->error[0]) {
 		json_string(&w, "error", res->error);
 		json_object_end(&w);

@@ -16,6 +16,7 @@ typedef struct RunResult {
 	uint64_t size;
 	uint64_t warmup, iterations;
 	char error[160];		/* empty when the run succeeded */
+	double wall_s;			/* the whole run: setup, exchanges, teardown */
 
 	/* In ns: the iterations, and their transfer parts (minus the writes) */
 	Summary iter, transfer;
