@@ -3,8 +3,9 @@
 """Report of an ipcbench run (bench/run): latest.json, a table, the plots.
 
 report.py --machine MACHINE.json --results RESULTS.jsonl --out DIR [--command TEXT]
+          [--json FILE]
 
-Writes DIR/latest.json ({"machine", "results", "targets", ...}), prints the
+Writes DIR/latest.json (or FILE) ({"machine", "results", "targets", ...}), prints the
 tables and the issue's targets, and draws DIR/fig4-latency.png,
 fig5-memory.png, fig6-cpu.png (the paper's figures 4-6: paper workload) and
 DIR/small-messages.png.
@@ -51,6 +52,7 @@ def print_paper(rows):
     print("%-5s %-8s %6s %9s %9s %9s %9s %9s %8s %9s %8s %6s" % (
         "size", "method", "iters", "mean ms", "p50 ms", "p99 ms", "xfer p50", "writes",
         "cpu s/it", "flt/it", "peak MiB", "xbuf"))
+    spread = []
     for r in rows:
         if not ok(r):
             print("%-5s %-8s FAILED: %s" % (size_label(r["size_bytes"]), r["method"], r["error"]))
@@ -61,6 +63,23 @@ def print_paper(rows):
             r["iter_ms"]["p50"], r["iter_ms"]["p99"], r["transfer_ms"]["p50"],
             r["writes_ms"]["sum_p50"], r["cpu_s"] / n, r["minor_faults"] / n,
             r["peak_mem_bytes"] / MiB, r["peak_mem_bytes"] / r["size_bytes"]))
+        spread.append(r)
+    print_transfer_spread(spread)
+
+
+def print_transfer_spread(rows):
+    """The spread of the transfer part over a run's iterations."""
+    rows = [r for r in rows if "stddev" in r["transfer_ms"]]
+    if not rows:
+        return
+    print("\nTransfer part (iteration minus both writes), ms, over each run's iterations")
+    print("%-5s %-8s %6s %8s %8s %8s %8s %8s %8s %8s %8s" % (
+        "size", "method", "iters", "min", "p25", "p50", "p75", "p90", "max", "mean", "sd"))
+    for r in rows:
+        t = r["transfer_ms"]
+        print("%-5s %-8s %6d %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f" % (
+            size_label(r["size_bytes"]), r["method"], r["iterations"], t["min"], t["p25"],
+            t["p50"], t["p75"], t["p90"], t["max"], t["mean"], t["stddev"]))
 
 
 def print_small(rows):
@@ -102,11 +121,11 @@ def targets(rows):
             v = p["transfer_ms"]["p50"] / b["transfer_ms"]["p50"]
         add("transfer %s/bindox" % peer, v, 20.0, "higher",
             "p50 transfer part (iteration minus both writes); at least 20x smaller than %s" % peer)
-    m = at.get("memfd")
-    v = None
-    if b and m and m["transfer_ms"]["p50"] > 0:
-        v = b["transfer_ms"]["p50"] / m["transfer_ms"]["p50"]
-    add("transfer bindox/memfd", v, 2.0, "lower", "p50 transfer part; at most 2x memfd's")
+    # Moves against bare handoffs (issue 13), at every paper size.
+    for s in sorted({r["size_bytes"] for r in good}):
+        at_s = {r["method"]: r for r in good if r["size_bytes"] == s}
+        for peer, limit in (("memfd", 1.25), ("iceoryx", 1.5)):
+            add_handoff(out, at_s.get("bindox"), at_s.get(peer), peer, s, limit)
     # The floor: the two writes alone, as measured in Bindox's own
     # iterations (iteration = writes + transfer).
     own = b["writes_ms"]["sum_p50"] if b else None
@@ -129,18 +148,44 @@ def targets(rows):
     return out
 
 
+def add_handoff(out, b, p, peer, size, limit):
+    """Bindox's transfer part over @peer's at @size, from the p50s; the
+    spread is the ratio of the quartiles (best and worst pairing)."""
+    v = lo = hi = None
+    if b and p and p["transfer_ms"]["p50"] > 0:
+        bt, pt = b["transfer_ms"], p["transfer_ms"]
+        v = bt["p50"] / pt["p50"]
+        if "p25" in bt and "p25" in pt and pt["p25"] > 0 and pt["p75"] > 0:
+            lo, hi = bt["p25"] / pt["p75"], bt["p75"] / pt["p25"]
+    detail = "p50 transfer part over %s's; at most %.2fx" % (peer, limit)
+    if b and p:
+        bt, pt = b["transfer_ms"], p["transfer_ms"]
+        detail += " (bindox p50 %.2f ms, sd %s; %s p50 %.2f ms, sd %s" % (
+            bt["p50"], "%.2f" % bt["stddev"] if "stddev" in bt else "-", peer, pt["p50"],
+            "%.2f" % pt["stddev"] if "stddev" in pt else "-")
+        detail += "; quartile ratio %.2f-%.2f)" % (lo, hi) if lo is not None else ")"
+    out.append({"target": "transfer bindox/%s" % peer, "size_bytes": size, "value": v,
+                "limit": limit, "passed": None if v is None else v <= limit,
+                "basis": "p50", "spread": {"quartile_ratio_low": lo, "quartile_ratio_high": hi},
+                "detail": detail})
+
+
 def print_targets(ts):
     if not ts:
         return
-    print("\nTargets (issue 3), at %s:" % size_label(ts[0]["size_bytes"]))
+    print("\nTargets (issues 3 and 13; at %s unless a size is given):" %
+          size_label(ts[0]["size_bytes"]))
     for t in ts:
         if t["limit"] is None:
             state, limit = "info", "no limit"
         else:
             state = "n/a " if t["passed"] is None else ("PASS" if t["passed"] else "FAIL")
-            limit = "limit %.1f" % t["limit"]
+            limit = "limit %.2f" % t["limit"]
         val = "-" if t["value"] is None else "%.2f" % t["value"]
-        print("  %s  %-33s %8s  (%s) %s" % (state, t["target"], val, limit, t["detail"]))
+        name = t["target"]
+        if t["size_bytes"] != ts[0]["size_bytes"] or "spread" in t:
+            name = "%s at %s" % (name, size_label(t["size_bytes"]))
+        print("  %s  %-33s %8s  (%s) %s" % (state, name, val, limit, t["detail"]))
 
 
 def plot(rows, out_dir, machine):
@@ -213,6 +258,7 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--command", default="")
+    ap.add_argument("--json", help="where the JSON goes (default: OUT/latest.json)")
     a = ap.parse_args()
     with open(a.machine) as f:
         machine = json.load(f)
@@ -228,7 +274,9 @@ def main():
         "command": a.command,
         "commit": commit or "unknown",
         "notes": "iter_ms: client's iteration (its write, passing, server's write, passing back); "
-                 "transfer_ms: iteration minus both writes; cpu_s: user+sys of client and "
+                 "transfer_ms: iteration minus both writes, with its spread over the iterations "
+                 "(min, p25, p50, p75, p90, p99, max, mean, population stddev); targets "
+                 "compare p50s, their spread is the ratio of the quartiles; cpu_s: user+sys of client and "
                  "server over all timed iterations; minor_faults: both, over all timed "
                  "iterations; peak_mem_bytes: memory cgroup memory.peak of both (PSS sum when "
                  "no cgroup; see peak_mem_source)",
@@ -236,7 +284,7 @@ def main():
         "targets": ts,
     }
     os.makedirs(a.out, exist_ok=True)
-    path = os.path.join(a.out, "latest.json")
+    path = a.json or os.path.join(a.out, "latest.json")
     with open(path, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")

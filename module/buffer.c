@@ -262,14 +262,15 @@ static void bindox_buffer_put_folios(struct bindox_buffer *buffer)
 }
 
 /**
- * bindox_buffer_folio() - the folio that holds a page of a buffer
+ * bindox_buffer_folio_slot() - where the folio that holds a page of a buffer is
  * @buffer:	the buffer
- * @index:	the page's index, below @buffer->pages
+ * @index:	the page's index
  *
- * Return: the folio (the buffer's reference keeps it), or NULL.
+ * Return: its slot in @buffer->folios, or @buffer->n_folios if none holds
+ * the page.
  */
-struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
-				  pgoff_t index)
+unsigned long bindox_buffer_folio_slot(const struct bindox_buffer *buffer,
+				       pgoff_t index)
 {
 	unsigned long lo = 0, hi = buffer->n_folios;
 
@@ -282,9 +283,24 @@ struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
 		else if (index >= folio_next_index(folio))
 			lo = mid + 1;
 		else
-			return folio;
+			return mid;
 	}
-	return NULL;
+	return buffer->n_folios;
+}
+
+/**
+ * bindox_buffer_folio() - the folio that holds a page of a buffer
+ * @buffer:	the buffer
+ * @index:	the page's index, below @buffer->pages
+ *
+ * Return: the folio (the buffer's reference keeps it), or NULL.
+ */
+struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
+				  pgoff_t index)
+{
+	unsigned long slot = bindox_buffer_folio_slot(buffer, index);
+
+	return slot < buffer->n_folios ? buffer->folios[slot] : NULL;
 }
 
 /**

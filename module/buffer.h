@@ -117,6 +117,8 @@ void bindox_buffers_exit(void);
 struct bindox_buffer *bindox_buffer_new(struct bindox_proc *proc, u64 size);
 void bindox_buffer_free(struct kref *kref);
 int bindox_buffer_revoke(struct bindox_buffer *buffer, bool check_refs);
+unsigned long bindox_buffer_folio_slot(const struct bindox_buffer *buffer,
+				       pgoff_t index);
 struct folio *bindox_buffer_folio(const struct bindox_buffer *buffer,
 				  pgoff_t index);
 int bindox_buffer_seal(struct bindox_buffer *buffer);

@@ -297,52 +297,101 @@ static bool bindox_buffer_entry_is_pmd(struct vm_area_struct *vma,
 	return folio && bindox_buffer_pmd_fits(vma, addr, folio);
 }
 
+/* Huge entries installed under one hold of map_lock, between reschedules. */
+#define BINDOX_FILL_BATCH	64
+
 /*
- * Install the PMD entry for @addr (bindox_buffer_entry_is_pmd()) without
- * the fault path, which allocates (and frees again) a page table for every
- * missing PMD entry: possible when the tables above it exist.
- * VM_FAULT_FALLBACK when not. Called with mmap_lock held.
+ * The PMD for @addr when it is empty and the tables above it exist, so
+ * that an entry can go in without the fault path, which allocates (and
+ * frees again) a page table for every missing PMD entry; NULL otherwise.
  */
-static vm_fault_t bindox_buffer_fill_pmd(struct vm_area_struct *vma,
-					 unsigned long addr, bool write)
+static pmd_t *bindox_buffer_empty_pmd(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long start = addr & PMD_MASK;
 	pgd_t *pgd;
 	p4d_t *p4d;
 	pud_t *pud;
 	pmd_t *pmd;
 
-	lockdep_assert_held(&vma->vm_mm->mmap_lock);
-	pgd = pgd_offset(vma->vm_mm, start);
+	pgd = pgd_offset(mm, addr);
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
-		return VM_FAULT_FALLBACK;
-	p4d = p4d_offset(pgd, start);
+		return NULL;
+	p4d = p4d_offset(pgd, addr);
 	if (p4d_none(*p4d) || p4d_bad(*p4d))
-		return VM_FAULT_FALLBACK;
-	pud = pud_offset(p4d, start);
+		return NULL;
+	pud = pud_offset(p4d, addr);
 	if (pud_none(*pud) || pud_bad(*pud))
-		return VM_FAULT_FALLBACK;
-	pmd = pmd_offset(pud, start);
+		return NULL;
+	pmd = pmd_offset(pud, addr);
 	/* Entries already there are the fault path's business. */
-	if (!pmd_none(READ_ONCE(*pmd)))
-		return VM_FAULT_FALLBACK;
-	{
-		struct vm_fault vmf = {
-			.vma = vma,
-			.address = start,
-			.pgoff = linear_page_index(vma, start),
-			.flags = write ? FAULT_FLAG_WRITE : 0,
-			.pmd = pmd,
-		};
-
-		return bindox_buffer_insert(&vmf, true);
-	}
+	return pmd_none(READ_ONCE(*pmd)) ? pmd : NULL;
 }
 
 /*
- * Fill every entry of the buffer mapping that starts at @addr, checked by
- * bindox_buffer_insert() as a fault would be, writable if @write: huge
- * entries directly, the rest through the fault handlers.
+ * Install the huge entries of the buffer mapping @vma from @addr on, as
+ * many in a row as fit (each a whole 2 MiB folio at its place, its PMD
+ * empty), at most BINDOX_FILL_BATCH. The rights are checked once, with
+ * map_lock held for reading across all the entries, which is what
+ * bindox_buffer_insert() does for one: revoking waits for the batch, then
+ * zaps it. Writable if @write. Called with mmap_lock held.
+ *
+ * Return: the address after the last entry installed, @addr if none (the
+ * fault path's turn); *@ret is 0, VM_FAULT_SIGBUS without the rights, or
+ * the error of an insert.
+ */
+static unsigned long bindox_buffer_fill_pmds(struct vm_area_struct *vma,
+					     unsigned long addr, bool write,
+					     vm_fault_t *ret)
+{
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	struct bindox_buffer_map *map = vma->vm_private_data;
+	struct bindox_buffer *buffer = map->buffer;
+	unsigned long slot, end;
+
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
+	*ret = 0;
+	if (!IS_ALIGNED(addr, PMD_SIZE))
+		return addr;
+	slot = bindox_buffer_folio_slot(buffer, linear_page_index(vma, addr));
+	end = min(buffer->n_folios, slot + BINDOX_FILL_BATCH);
+	down_read(&buffer->map_lock);
+	if (!bindox_hold_may_read(map->hold) ||
+	    (write && !bindox_hold_may_write(map->hold, buffer))) {
+		*ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
+	for (; slot < end; slot++) {
+		struct folio *folio = buffer->folios[slot];
+		struct vm_fault vmf = {
+			.vma = vma,
+			.address = addr,
+			.pgoff = folio->index,
+			.flags = write ? FAULT_FLAG_WRITE : 0,
+		};
+
+		if (!bindox_buffer_pmd_fits(vma, addr, folio))
+			break;
+		vmf.pmd = bindox_buffer_empty_pmd(vma->vm_mm, addr);
+		if (!vmf.pmd)
+			break;
+		*ret = vmf_insert_pfn_pmd(&vmf, pfn_to_pfn_t(folio_pfn(folio)),
+					  write);
+		if (*ret != VM_FAULT_NOPAGE)
+			break;
+		*ret = 0;
+		addr += PMD_SIZE;
+	}
+out:
+	up_read(&buffer->map_lock);
+#else
+	*ret = 0;
+#endif
+	return addr;
+}
+
+/*
+ * Fill every entry of the buffer mapping that starts at @addr, checked as
+ * a fault would be, writable if @write: huge entries directly, in batches,
+ * the rest through the fault handlers.
  */
 static int bindox_buffer_fill(unsigned long addr, bool write)
 {
@@ -365,11 +414,12 @@ static int bindox_buffer_fill(unsigned long addr, bool write)
 		goto out;
 	}
 	while (addr < vma->vm_end) {
-		bool pmd = bindox_buffer_entry_is_pmd(vma, addr);
+		unsigned long next = bindox_buffer_fill_pmds(vma, addr, write,
+							     &ret);
 
-		ret = pmd ? bindox_buffer_fill_pmd(vma, addr, write) :
-			    VM_FAULT_FALLBACK;
-		if (ret == VM_FAULT_FALLBACK) {
+		if (next == addr && !(ret & VM_FAULT_ERROR)) {
+			next = bindox_buffer_entry_is_pmd(vma, addr) ?
+			       (addr & PMD_MASK) + PMD_SIZE : addr + PAGE_SIZE;
 			ret = handle_mm_fault(vma, addr,
 					      write ? FAULT_FLAG_WRITE : 0, NULL);
 			/* A small entry went in read-only: fault it writable. */
@@ -386,7 +436,7 @@ static int bindox_buffer_fill(unsigned long addr, bool write)
 			err = -EINTR;
 			break;
 		}
-		addr = pmd ? (addr & PMD_MASK) + PMD_SIZE : addr + PAGE_SIZE;
+		addr = next;
 		cond_resched();
 	}
 out:

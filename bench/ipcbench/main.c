@@ -537,9 +537,11 @@ int main(int argc, char **argv)
 	result_print_header(stdout);
 	for (si = 0; si < opt.n_sizes; si++) {
 		for (mi = 0; mi < opt.n_methods; mi++) {
+			int64_t t0 = now_ns();
 			RunResult res;
 
 			run_one(&opt, opt.methods[mi], opt.sizes[si], run_dir, &res);
+			res.wall_s = (double)(now_ns() - t0) / 1e9;
 			result_print(stdout, &res);
 			if (json)
 				result_write_json(json, &res);

@@ -23,7 +23,7 @@ int result_compute(RunResult *res, const uint64_t (*client)[2], const uint64_t *
 	uint64_t *iter = calloc(n, sizeof(*iter)), *xfer = calloc(n, sizeof(*xfer));
 	uint64_t *cw = calloc(n, sizeof(*cw)), *sw = calloc(n, sizeof(*sw));
 	uint64_t *both = calloc(n, sizeof(*both));
-	Summary s_iter, s_xfer, s_cw, s_sw, s_both;
+	Summary s_cw, s_sw, s_both;
 	uint64_t i;
 	int r = -ENOMEM;
 
@@ -42,19 +42,11 @@ int result_compute(RunResult *res, const uint64_t (*client)[2], const uint64_t *
 		both[i] = writes;
 		xfer[i] = iter[i] > writes ? iter[i] - writes : 0;
 	}
-	(void)summarize(iter, n, &s_iter);
-	(void)summarize(xfer, n, &s_xfer);
+	(void)summarize(iter, n, &res->iter);
+	(void)summarize(xfer, n, &res->transfer);
 	(void)summarize(cw, n, &s_cw);
 	(void)summarize(sw, n, &s_sw);
 	(void)summarize(both, n, &s_both);
-	res->iter_mean_ms = ms(s_iter.mean);
-	res->iter_p50_ms = ms((double)s_iter.p50);
-	res->iter_p99_ms = ms((double)s_iter.p99);
-	res->iter_min_ms = ms((double)s_iter.min);
-	res->iter_max_ms = ms((double)s_iter.max);
-	res->transfer_mean_ms = ms(s_xfer.mean);
-	res->transfer_p50_ms = ms((double)s_xfer.p50);
-	res->transfer_p99_ms = ms((double)s_xfer.p99);
 	res->client_write_p50_ms = ms((double)s_cw.p50);
 	res->server_write_p50_ms = ms((double)s_sw.p50);
 	res->writes_p50_ms = ms((double)s_both.p50);
@@ -87,9 +79,9 @@ static void size_str(char *buf, size_t size, uint64_t bytes)
 
 void result_print_header(FILE *f)
 {
-	fprintf(f, "%-6s %-8s %5s %10s %10s %10s %10s %10s %8s %10s %9s %9s\n", "size", "method",
-		"iters", "iter p50", "iter p99", "xfer p50", "writes", "iter mean", "cpu s",
-		"minflt", "pss MiB", "cg MiB");
+	fprintf(f, "%-6s %-8s %5s %10s %10s %10s %9s %9s %8s %10s %10s %8s %10s %9s %9s %7s\n",
+		"size", "method", "iters", "iter p50", "iter p99", "xfer p50", "xfer min", "xfer p90",
+		"xfer sd", "writes", "iter mean", "cpu s", "minflt", "pss MiB", "cg MiB", "wall s");
 	fflush(f);
 }
 
@@ -99,7 +91,8 @@ void result_print(FILE *f, const RunResult *res)
 
 	size_str(sz, sizeof(sz), res->size);
 	if (res->error[0]) {
-		fprintf(f, "%-6s %-8s FAILED: %s\n", sz, res->method, res->error);
+		fprintf(f, "%-6s %-8s FAILED after %.0f s: %s\n", sz, res->method, res->wall_s,
+			res->error);
 		fflush(f);
 		return;
 	}
@@ -107,13 +100,31 @@ void result_print(FILE *f, const RunResult *res)
 		snprintf(cg, sizeof(cg), "%.1f", (double)res->cgroup_peak / 1048576.0);
 	else
 		snprintf(cg, sizeof(cg), "-");
-	fprintf(f, "%-6s %-8s %5" PRIu64 " %10.3f %10.3f %10.3f %10.3f %10.3f %8.3f %10" PRIu64
-		" %9.1f %9s\n",
-		sz, res->method, res->iterations, res->iter_p50_ms, res->iter_p99_ms,
-		res->transfer_p50_ms, res->writes_p50_ms, res->iter_mean_ms,
+	fprintf(f, "%-6s %-8s %5" PRIu64 " %10.3f %10.3f %10.3f %9.3f %9.3f %8.3f %10.3f %10.3f"
+		" %8.3f %10" PRIu64 " %9.1f %9s %7.1f\n",
+		sz, res->method, res->iterations, ms((double)res->iter.p50),
+		ms((double)res->iter.p99), ms((double)res->transfer.p50),
+		ms((double)res->transfer.min), ms((double)res->transfer.p90),
+		ms(res->transfer.stddev), res->writes_p50_ms, ms(res->iter.mean),
 		res->client_cpu_s + res->server_cpu_s, res->client_minflt + res->server_minflt,
-		(double)res->pss_peak / 1048576.0, cg);
+		(double)res->pss_peak / 1048576.0, cg, res->wall_s);
 	fflush(f);
+}
+
+/* @s (ns) as an object of ms: its mean, percentiles, range and stddev. */
+static void json_summary_ms(JsonWriter *w, const char *key, const Summary *s)
+{
+	json_object_begin(w, key);
+	json_double(w, "mean", ms(s->mean), 4);
+	json_double(w, "p50", ms((double)s->p50), 4);
+	json_double(w, "p99", ms((double)s->p99), 4);
+	json_double(w, "min", ms((double)s->min), 4);
+	json_double(w, "p25", ms((double)s->p25), 4);
+	json_double(w, "p75", ms((double)s->p75), 4);
+	json_double(w, "p90", ms((double)s->p90), 4);
+	json_double(w, "max", ms((double)s->max), 4);
+	json_double(w, "stddev", ms(s->stddev), 4);
+	json_object_end(w);
 }
 
 void result_write_json(FILE *f, const RunResult *res)
@@ -129,6 +140,7 @@ void result_write_json(FILE *f, const RunResult *res)
 	json_u64(&w, "iterations", res->iterations);
 	json_u64(&w, "warmup", res->warmup);
 	json_string(&w, "how", res->how);
+	json_double(&w, "wall_s", res->wall_s, 2);
 	if (res->error[0]) {
 		json_string(&w, "error", res->error);
 		json_object_end(&w);
@@ -137,18 +149,8 @@ void result_write_json(FILE *f, const RunResult *res)
 	}
 	/* The cgroup sees kernel-side memory too; PSS is the fallback. */
 	peak = res->cgroup_peak >= 0 ? (uint64_t)res->cgroup_peak : res->pss_peak;
-	json_object_begin(&w, "iter_ms");
-	json_double(&w, "mean", res->iter_mean_ms, 4);
-	json_double(&w, "p50", res->iter_p50_ms, 4);
-	json_double(&w, "p99", res->iter_p99_ms, 4);
-	json_double(&w, "min", res->iter_min_ms, 4);
-	json_double(&w, "max", res->iter_max_ms, 4);
-	json_object_end(&w);
-	json_object_begin(&w, "transfer_ms");
-	json_double(&w, "p50", res->transfer_p50_ms, 4);
-	json_double(&w, "mean", res->transfer_mean_ms, 4);
-	json_double(&w, "p99", res->transfer_p99_ms, 4);
-	json_object_end(&w);
+	json_summary_ms(&w, "iter_ms", &res->iter);
+	json_summary_ms(&w, "transfer_ms", &res->transfer);
 	json_object_begin(&w, "writes_ms");
 	json_double(&w, "client_p50", res->client_write_p50_ms, 4);
 	json_double(&w, "server_p50", res->server_write_p50_ms, 4);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "run.h"
+#include "stats.h"
 
 typedef struct RunResult {
 	const char *workload;
@@ -15,9 +16,10 @@ typedef struct RunResult {
 	uint64_t size;
 	uint64_t warmup, iterations;
 	char error[160];		/* empty when the run succeeded */
+	double wall_s;			/* the whole run: setup, exchanges, teardown */
 
-	double iter_mean_ms, iter_p50_ms, iter_p99_ms, iter_min_ms, iter_max_ms;
-	double transfer_mean_ms, transfer_p50_ms, transfer_p99_ms;
+	/* In ns: the iterations, and their transfer parts (minus the writes) */
+	Summary iter, transfer;
 	double client_write_p50_ms, server_write_p50_ms, writes_p50_ms;
 	double client_cpu_s, server_cpu_s;
 	uint64_t client_minflt, server_minflt, majflt;

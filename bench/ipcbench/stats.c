@@ -3,6 +3,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 static int cmp_u64(const void *a, const void *b)
@@ -36,15 +37,29 @@ double mean_u64(const uint64_t *v, uint64_t n)
 	return n ? sum / (double)n : 0;
 }
 
+double stddev_u64(const uint64_t *v, uint64_t n, double mean)
+{
+	double sum = 0;
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		sum += ((double)v[i] - mean) * ((double)v[i] - mean);
+	return n ? sqrt(sum / (double)n) : 0;
+}
+
 int summarize(uint64_t *v, uint64_t n, Summary *s)
 {
 	if (n == 0)
 		return -EINVAL;
 	s->mean = mean_u64(v, n);
+	s->stddev = stddev_u64(v, n, s->mean);
 	sort_u64(v, n);
 	s->min = v[0];
 	s->max = v[n - 1];
+	s->p25 = percentile_sorted(v, n, 25);
 	s->p50 = percentile_sorted(v, n, 50);
+	s->p75 = percentile_sorted(v, n, 75);
+	s->p90 = percentile_sorted(v, n, 90);
 	s->p99 = percentile_sorted(v, n, 99);
 	return 0;
 }
