@@ -80,7 +80,7 @@ START_TEST(test_threshold)
 {
 	ck_assert_uint_eq(bindox_conn_get_payload_buffer_min(client_conn),
 			  BINDOX_PAYLOAD_BUFFER_MIN);
-	ck_assert_uint_eq(BINDOX_PAYLOAD_BUFFER_MIN, 64 * 1024);
+	ck_assert_uint_eq(BINDOX_PAYLOAD_BUFFER_MIN, 12 * 1024);
 	ck_assert_int_eq(bindox_conn_set_payload_buffer_min(NULL, 1), -EINVAL);
 	ck_assert_int_eq(bindox_conn_set_payload_buffer_min(client_conn, BINDOX_MAX_DATA_SIZE + 1),
 			 -EINVAL);
