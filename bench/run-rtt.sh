@@ -140,7 +140,7 @@ while [[ $# -gt 0 ]]; do
 	--append) append=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--diag) mode=diag; shift ;;
-	--tput) mode=tput; shift ;;
+	--tput) mode="tput"; shift ;;
 	-h | --help) sed -n '4,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (rtt's own options go after --)" ;;
