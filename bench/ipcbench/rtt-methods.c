@@ -8,6 +8,8 @@
  *                  bindox_reply_recv(): answers the previous call and waits
  *                  for the next); rtt-bindox.c
  *   bindox-buffer  the same calls, with a buffer moved each way
+ *   bindox         the same calls, the payload inline or in a buffer as
+ *                  libbindox chooses by its size
  *   uds            AF_UNIX SOCK_STREAM socketpair; client write+read,
  *                  server read+write
  *   pipe           two pipes; client write+read, server read+write
