@@ -11,6 +11,7 @@
  * or after rpos in a well-formed message.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/bindox.h>
@@ -44,6 +45,8 @@ struct BindoxMsg {
 	 * released by reset and free (payload.c).
 	 */
 	BindoxBuffer *payload_buf;
+	/* bindox_msg_take_payload_buffer() took it: -EALREADY from then on. */
+	bool payload_taken;
 };
 
 /* Grow the data buffer to hold at least @cap bytes (<= BINDOX_MAX_DATA_SIZE). */

@@ -51,6 +51,7 @@ void bindox_msg_reset(BindoxMsg *m)
 	m->conn = NULL;
 	bindox_buffer_release(m->payload_buf);
 	m->payload_buf = NULL;
+	m->payload_taken = false;
 }
 
 int bindox_msg_grow_data(BindoxMsg *m, size_t cap)

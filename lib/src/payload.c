@@ -174,6 +174,8 @@ static int payload_buffer_get(BindoxMsg *m, const PayloadHeader *h)
 	BindoxBuffer *b = NULL;
 	int r;
 
+	if (m->payload_taken)
+		return -EALREADY;
 	if (!m->payload_buf) {
 		r = bindox_msg_get_buffer(m, 0, &b);
 		if (r < 0)
@@ -230,5 +232,6 @@ int bindox_msg_take_payload_buffer(BindoxMsg *m, BindoxBuffer **out)
 	if (r < 0)
 		return r;
 	*out = util_steal_ptr(&m->payload_buf);
+	m->payload_taken = true;
 	return 0;
 }

@@ -251,6 +251,31 @@ START_TEST(test_buffer)
 }
 END_TEST
 
+/* The sender's own message: a taken buffer is gone for it too. */
+START_TEST(test_sender_take)
+{
+	BindoxBuffer *b = NULL, *again = NULL;
+	BindoxMsg *m = NULL;
+	const void *q;
+	void *p;
+
+	ck_assert_int_eq(bindox_msg_new(&m), 0);
+	ck_assert_int_eq(bindox_msg_payload_reserve(m, client_conn, BINDOX_PAYLOAD_BUFFER_MIN, NULL,
+						    &p), 0);
+	ck_assert_int_eq(bindox_msg_take_payload_buffer(m, &b), 0);
+	ck_assert_ptr_eq(bindox_buffer_data(b), p);
+	ck_assert_int_eq(bindox_msg_get_payload(m, &q, NULL), -EALREADY);
+	ck_assert_int_eq(bindox_msg_take_payload_buffer(m, &again), -EALREADY);
+	ck_assert_ptr_null(again);
+	/* A reset message starts afresh. */
+	bindox_msg_reset(m);
+	ck_assert_int_eq(bindox_msg_get_payload(m, &q, NULL), -ENOMSG);
+	bindox_msg_free(m);
+	bindox_buffer_release(b);
+	ck_assert_uint_eq(fake_driver_count_buffers(), 0);
+}
+END_TEST
+
 START_TEST(test_threshold_applies)
 {
 	BindoxMsg *in;
@@ -456,6 +481,7 @@ static Suite *payload_suite(void)
 	tcase_add_test(tc, test_empty_is_inline);
 	tcase_add_test(tc, test_inline_limit);
 	tcase_add_test(tc, test_buffer);
+	tcase_add_test(tc, test_sender_take);
 	tcase_add_test(tc, test_threshold_applies);
 	tcase_add_test(tc, test_reply_reuses_buffer);
 	tcase_add_test(tc, test_reuse_refused);
