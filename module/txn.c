@@ -241,13 +241,10 @@ void bindox_txn_free(struct kref *kref)
 
 	for (i = 0; i < txn->n_objs; i++)
 		bindox_node_unref(txn->objs[i]);
-	/* Plain small messages (the common case) have none of these. */
-	if (txn->bufs)
-		bindox_msg_buffer_free(txn);
+	bindox_msg_buffer_free(txn);
 	kfree(txn->objs);
-	if (txn->offsets)
-		kvfree(txn->offsets);
-	if (txn->data && txn->data != txn->inline_data)
+	kvfree(txn->offsets);
+	if (txn->data != txn->inline_data)
 		kvfree(txn->data);
 	put_pid(txn->sender_pid);
 	bindox_domain_unref(txn->sender_domain);
