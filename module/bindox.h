@@ -30,7 +30,8 @@
  *
  * Files, from the top: main.c; file.c and control.c (the devices);
  * ioctl.c (the ioctl layer: arguments, validation, who may do what);
- * transfer.c and proc.c (a proc's life); txn.c; handle.c, msg_buffer.c
+ * transfer.c and proc.c (a proc's life); txn.c and park.c (calls a
+ * signal interrupted, park.h); handle.c, msg_buffer.c
  * and buffer_map.c; coordinator.c and hold.c; node.c, queue.c (a proc's
  * incoming queue) and buffer.c; domain.c, policy.c, user.c and stats.c. A
  * file calls only files below it, and says why where it cannot (domain.c
@@ -51,6 +52,9 @@
  *   4. txn->lock         (spinlock)
  *   5. coordinator slot  (spinlock, taken alone or innermost)
  *   6. bindox_users_lock (spinlock, taken alone, inside user.c only)
+ *
+ * A proc's table of parked calls (proc->parked, an xarray) takes its own
+ * lock alone.
  *
  * bindox_domains_lock (mutex, domain.c: the domain list and every domain's
  * configuration) is taken alone too: removing a domain by force lets go
@@ -98,11 +102,14 @@
  * answer (bindox_coordinator_check_reply()), commits its buffers and ends
  * the call with bindox_txn_complete(), a sync wakeup of the caller.
  *
- * The client again: bindox_transfer_call() wakes and
+ * The client again: bindox_transfer_await() wakes and
  * bindox_transfer_deliver_reply() translates the reply, copies it out
  * (bindox_txn_copy_out()) and publishes its buffer ids; back in
  * bindox_ioctl_call() the domain's call count drops, and bindox_call()
- * hands the reply to its caller (bindox_msg_payload_finish()).
+ * hands the reply to its caller (bindox_msg_payload_finish()). A signal
+ * that runs no handler parks the call instead (park.h):
+ * bindox_transfer_await() returns -ERESTARTNOHAND, the kernel restarts the
+ * ioctl, and bindox_transfer_resume() waits on.
  */
 
 #include <linux/types.h>

@@ -11,6 +11,7 @@
 #include "file.h"
 #include "ioctl.h"
 #include "proc.h"
+#include "transfer.h"
 
 static int bindox_open(struct inode *inode, struct file *file)
 {
@@ -33,6 +34,7 @@ static int bindox_open(struct inode *inode, struct file *file)
 
 static int bindox_release(struct inode *inode, struct file *file)
 {
+	bindox_transfer_drop_parked(file->private_data);
 	bindox_proc_release(file->private_data);
 	return 0;
 }

@@ -70,14 +70,16 @@ static int bindox_ioctl_call(struct bindox_proc *proc,
 		return -EFAULT;
 	if (args.tx.flags || args.reply.reserved)
 		return -EINVAL;
+	/* The restart of a parked call: admitted already. */
+	if (bindox_transfer_resume(proc, &args, &err))
+		return err;
 	/* Domain admission: no more calls under way than its limit. */
 	if (atomic_inc_return(&domain->calls) >
 	    bindox_domain_limit(domain, BINDOX_LIMIT_CALLS)) {
 		atomic_dec(&domain->calls);
 		return -EAGAIN;
 	}
-	err = bindox_transfer_call(proc, &args.tx, &args.reply, &uarg->reply,
-				   args.timeout_ns);
+	err = bindox_transfer_call(proc, &args, uarg);
 	atomic_dec(&domain->calls);
 	return err;
 }

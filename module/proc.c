@@ -55,6 +55,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	xa_init(&proc->todo_by_sender);
 	xa_init(&proc->oneway_by_domain);
 	xa_init_flags(&proc->inflight, XA_FLAGS_ALLOC1);
+	xa_init(&proc->parked);
 	/*
 	 * Reserving the last slot of the first chunk keeps that chunk
 	 * allocated: a call that takes and frees slot 1 then costs no
@@ -88,6 +89,7 @@ void bindox_proc_free(struct kref *kref)
 
 	WARN_ON(!list_empty(&proc->todo));
 	WARN_ON(!RB_EMPTY_ROOT(&proc->nodes));
+	WARN_ON(!xa_empty(&proc->parked));
 	xa_destroy(&proc->handles);
 	xa_destroy(&proc->inflight);
 	bindox_txn_drop_spare(proc);

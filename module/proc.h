@@ -62,6 +62,7 @@ struct bindox_proc {
 	struct bindox_user *user;	/* ref: of cred's euid */
 	struct list_head procs_entry;	/* under bindox_procs_lock */
 	struct bindox_txn *spare_txn;	/* xchg()ed: a freed small txn (txn.c) */
+	struct xarray parked;		/* own lock: thread id -> park (park.h) */
 
 	struct mutex lock;		/* protects everything below */
 	bool dead;

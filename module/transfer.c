@@ -9,6 +9,7 @@
 #include "domain.h"
 #include "handle.h"
 #include "node.h"
+#include "park.h"
 #include "proc.h"
 #include "transfer.h"
 #include "coordinator.h"
@@ -174,31 +175,122 @@ static int bindox_transfer_deliver_reply(struct bindox_proc *proc,
 	return err;
 }
 
+/* The call is over, answered or not: off the caller's list, and freed. */
+static int bindox_transfer_call_end(struct bindox_proc *proc,
+				    struct bindox_txn *txn, int err)
+{
+	mutex_lock(&proc->lock);
+	list_del_init(&txn->call_entry);
+	mutex_unlock(&proc->lock);
+	trace_bindox_call_done(txn->debug_id, err);
+	bindox_txn_unref(txn);
+	return err;
+}
+
+/* A park nobody resumed ends like an interrupted call. */
+static void bindox_transfer_drop_park(struct bindox_proc *proc,
+				      struct bindox_park *park)
+{
+	bindox_transfer_abandon(park->txn);
+	bindox_transfer_call_end(proc, park->txn, -EINTR);
+	atomic_dec(&proc->domain->calls);
+	bindox_park_free(park);
+}
+
+/*
+ * A signal that runs no handler interrupted the wait: park the call for the
+ * ioctl's restart (park.h). The park keeps the call's place in the domain's
+ * limit. Returns false if it cannot be parked.
+ */
+static bool bindox_transfer_park(struct bindox_proc *proc,
+				 const struct bindox_park *wait)
+{
+	struct bindox_park *park, *stale;
+
+	park = bindox_park_new(wait);
+	if (!park)
+		return false;
+	if (put_user(park->token, &wait->uargs->reply.id) ||
+	    bindox_park_store(proc, park, &stale)) {
+		bindox_park_free(park);
+		return false;
+	}
+	atomic_inc(&proc->domain->calls);
+	if (stale)
+		bindox_transfer_drop_park(proc, stale);
+	return true;
+}
+
+static long bindox_jiffies_left(unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+
+	return left > 0 ? left : 0;
+}
+
+/*
+ * Wait for the reply of the call @wait describes and copy it out; the
+ * call's reference is consumed, unless the call is parked (-ERESTARTNOHAND).
+ */
+static int bindox_transfer_await(struct bindox_proc *proc,
+				 struct bindox_park *wait)
+{
+	struct bindox_txn *txn = wait->txn;
+	enum bindox_signal_effect effect;
+	long timeout, left;
+	int err;
+
+	do {
+		timeout = wait->forever ? MAX_SCHEDULE_TIMEOUT :
+			  bindox_jiffies_left(wait->deadline);
+		left = wait_event_interruptible_timeout(txn->wait,
+							bindox_transfer_done(txn),
+							timeout);
+		effect = left < 0 ? bindox_signal_effect() : BINDOX_SIGNAL_GONE;
+		if (effect == BINDOX_SIGNAL_RESTARTS &&
+		    bindox_transfer_park(proc, wait))
+			return -ERESTARTNOHAND;
+		/* Woken for a signal another thread took: wait on. */
+	} while (left < 0 && effect == BINDOX_SIGNAL_GONE);
+
+	if (left <= 0 && bindox_transfer_abandon(txn))
+		return bindox_transfer_call_end(proc, txn,
+						left ? -EINTR : -ETIMEDOUT);
+	err = txn->error;
+	if (!err)
+		err = bindox_transfer_deliver_reply(proc, txn->reply,
+						    &wait->args.reply,
+						    &wait->uargs->reply);
+	return bindox_transfer_call_end(proc, txn, err);
+}
+
 /**
  * bindox_transfer_call() - send a call, wait for its reply
  * @proc:	the caller's proc
- * @tx:		the call, checked by the ioctl layer
- * @reply:	the caller's room for the reply, in and out
- * @ureply:	where @reply goes in user memory
- * @timeout_ns:	how long to wait, < 0 for ever
+ * @args:	the call, checked by the ioctl layer; its reply is filled in
+ * @uargs:	where @args are in user memory
  *
- * A signal or the timeout ends the wait with -EINTR or -ETIMEDOUT; the call
- * is then abandoned (a later reply is dropped) and never restarted, since
- * the server may already have acted on it.
+ * A signal that runs a handler (or kills) ends the wait with -EINTR, the
+ * timeout with -ETIMEDOUT; the call is then abandoned (a later reply is
+ * dropped) and never restarted, since the server may already have acted on
+ * it. A signal that runs no handler parks the call instead (park.h).
  *
- * Return: 0 with the reply copied out, or a negative errno.
+ * Return: 0 with the reply copied out, -ERESTARTNOHAND once parked, or a
+ * negative errno.
  */
 int bindox_transfer_call(struct bindox_proc *proc,
-			 const struct bindox_transaction *tx,
-			 struct bindox_message *reply,
-			 struct bindox_message __user *ureply, s64 timeout_ns)
+			 struct bindox_call_args *args,
+			 struct bindox_call_args __user *uargs)
 {
-	long timeout = bindox_timeout_jiffies(timeout_ns);
+	long timeout = bindox_timeout_jiffies(args->timeout_ns);
+	struct bindox_park wait = {
+		.uargs = uargs,
+		.forever = timeout == MAX_SCHEDULE_TIMEOUT,
+		.deadline = jiffies + timeout,
+	};
 	struct bindox_txn *txn;
-	long left;
-	int err;
 
-	txn = bindox_transfer_start(proc, tx, &reply->payload);
+	txn = bindox_transfer_start(proc, &args->tx, &args->reply.payload);
 	if (IS_ERR(txn))
 		return PTR_ERR(txn);
 	/* Killing this proc fails the calls it made (proc->calls). */
@@ -209,24 +301,58 @@ int bindox_transfer_call(struct bindox_proc *proc,
 		list_add(&txn->call_entry, &proc->calls);
 	mutex_unlock(&proc->lock);
 
-	left = wait_event_interruptible_timeout(txn->wait,
-						bindox_transfer_done(txn),
-						timeout);
-	if (left <= 0 && bindox_transfer_abandon(txn)) {
-		err = left ? -EINTR : -ETIMEDOUT;
-		goto out;
+	wait.txn = txn;
+	wait.args = *args;
+	/* What a restart's arguments are compared with (resume). */
+	wait.args.reply.id = 0;
+	return bindox_transfer_await(proc, &wait);
+}
+
+/**
+ * bindox_transfer_resume() - go on with the current thread's parked call
+ * @proc:	the caller's proc
+ * @args:	a BINDOX_IOC_CALL's arguments, checked by the ioctl layer
+ * @err:	the call's result, when resumed
+ *
+ * A restarted ioctl comes with the park's token in the reply's id and
+ * otherwise the same arguments. Any other call means that the thread's
+ * park, if it has one, will never be resumed: it is dropped.
+ *
+ * Return: true if the parked call was resumed (*@err is its result), false
+ * for a new call.
+ */
+bool bindox_transfer_resume(struct bindox_proc *proc,
+			    const struct bindox_call_args *args, int *err)
+{
+	struct bindox_park *park = bindox_park_take(proc);
+	struct bindox_call_args restarted = *args;
+	struct bindox_park wait;
+
+	if (!park)
+		return false;
+	restarted.reply.id = 0;
+	if (park->token != args->reply.id ||
+	    memcmp(&park->args, &restarted, sizeof(restarted))) {
+		bindox_transfer_drop_park(proc, park);
+		return false;
 	}
-	err = txn->error;
-	if (!err)
-		err = bindox_transfer_deliver_reply(proc, txn->reply, reply,
-						    ureply);
-out:
-	mutex_lock(&proc->lock);
-	list_del_init(&txn->call_entry);
-	mutex_unlock(&proc->lock);
-	trace_bindox_call_done(txn->debug_id, err);
-	bindox_txn_unref(txn);
-	return err;
+	wait = *park;
+	bindox_park_free(park);
+	*err = bindox_transfer_await(proc, &wait);
+	atomic_dec(&proc->domain->calls);
+	return true;
+}
+
+/**
+ * bindox_transfer_drop_parked() - the file is released: no park resumes
+ * @proc:	the proc
+ */
+void bindox_transfer_drop_parked(struct bindox_proc *proc)
+{
+	struct bindox_park *park;
+
+	while ((park = bindox_park_take_any(proc)))
+		bindox_transfer_drop_park(proc, park);
 }
 
 /**

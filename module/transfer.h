@@ -18,9 +18,11 @@
 struct bindox_proc;
 
 int bindox_transfer_call(struct bindox_proc *proc,
-			 const struct bindox_transaction *tx,
-			 struct bindox_message *reply,
-			 struct bindox_message __user *ureply, s64 timeout_ns);
+			 struct bindox_call_args *args,
+			 struct bindox_call_args __user *uargs);
+bool bindox_transfer_resume(struct bindox_proc *proc,
+			    const struct bindox_call_args *args, int *err);
+void bindox_transfer_drop_parked(struct bindox_proc *proc);
 int bindox_transfer_send(struct bindox_proc *proc,
 			 const struct bindox_transaction *tx);
 int bindox_transfer_reply(struct bindox_proc *proc, u64 id,

@@ -66,7 +66,8 @@ void bxt_setup(void)
 		bxt_sleep_ms(20);
 	}
 	ck_abort_msg("objects left over before the test: procs %ld nodes %ld handles %ld "
-		     "transactions %ld deaths %ld buffers %ld buffer_ids %ld buffer_bytes %ld",
+		     "transactions %ld deaths %ld buffers %ld buffer_ids %ld buffer_bytes %ld "
+		     "parked_calls %ld",
 		     c.procs, c.nodes, c.handles, c.transactions, c.deaths, c.buffers,
-		     c.buffer_ids, c.buffer_bytes);
+		     c.buffer_ids, c.buffer_bytes, c.parked_calls);
 }

@@ -79,7 +79,7 @@ void bxt_setup(void);
 
 typedef struct BxtCounters {
 	long procs, nodes, handles, transactions, deaths;
-	long buffers, buffer_ids, buffer_bytes;
+	long buffers, buffer_ids, buffer_bytes, parked_calls;
 } BxtCounters;
 
 int bxt_counters_read(BxtCounters *c);

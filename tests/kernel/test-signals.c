@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Signals and timeouts: a call interrupted by a signal returns EINTR at
- * once (also with SA_RESTART: calls are never restarted) whether the server
- * holds it or it is still queued; the server's late reply is dropped without
- * error; receives are interrupted too; call timeouts give ETIMEDOUT; a
- * caller killed while waiting leaves nothing behind.
+ * Signals and timeouts: a call interrupted by a signal whose handler runs
+ * returns EINTR at once (also with SA_RESTART: calls are never sent again)
+ * whether the server holds it or it is still queued; the server's late
+ * reply is dropped without error; a signal that runs no handler (ignored,
+ * stop and continue) leaves the call waiting for its reply; receives are
+ * interrupted too; call timeouts give ETIMEDOUT; a caller killed while
+ * waiting, or while stopped in a call, leaves nothing behind.
  */
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
 
@@ -58,6 +61,7 @@ typedef struct Slow {
 	pthread_t caller;
 	bool signal_caller;
 	int delay_ms;
+	atomic_bool received;
 	atomic_bool replying;
 	int recv_result;
 	int reply_result;
@@ -75,6 +79,7 @@ static void *slow_server(void *arg)
 	s->recv_result = bxt_recv(s->fd, &b, &m, BXT_LONG_NS);
 	if (s->recv_result < 0)
 		return NULL;
+	atomic_store(&s->received, true);
 	if (s->signal_caller)
 		pthread_kill(s->caller, SIGUSR1);
 	bxt_sleep_ms(s->delay_ms);
@@ -248,6 +253,151 @@ START_TEST(signal_interrupts_receive)
 }
 END_TEST
 
+/* A thread that calls with one signal unblocked (the others block it). */
+typedef struct OpenCaller {
+	BxtEnv *e;
+	int sig;
+	int result;
+	atomic_bool returned;
+} OpenCaller;
+
+static void *open_caller(void *arg)
+{
+	OpenCaller *c = arg;
+	sigset_t one;
+
+	sigemptyset(&one);
+	sigaddset(&one, c->sig);
+	pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+	c->result = call(c->e->cli, c->e->h, BXT_LONG_NS);
+	atomic_store(&c->returned, true);
+	return NULL;
+}
+
+/*
+ * _i: 0 SIGCHLD with its default action, 1 SIGUSR2 set to SIG_IGN. Sent to
+ * the process while every other thread blocks it, it wakes the caller,
+ * then it is dropped: as when a child exits while the thread that forked
+ * it blocks signals (glibc's pthread_create() does, for a moment).
+ */
+START_TEST(ignored_signal_leaves_call_waiting)
+{
+	int sig = _i ? SIGUSR2 : SIGCHLD;
+	Slow s = { .delay_ms = 1000 };
+	OpenCaller c = { .sig = sig };
+	pthread_t t, tc;
+	sigset_t one;
+	int sent = 0;
+	BxtEnv e;
+
+	if (_i)
+		signal(SIGUSR2, SIG_IGN);
+	/* Blocked before the Coordinator's threads start: they inherit it. */
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	pthread_sigmask(SIG_BLOCK, &one, NULL);
+	bxt_env_up_ck(&e, COOKIE);
+	s.fd = e.srv;
+	c.e = &e;
+	ck_assert_int_eq(pthread_create(&t, NULL, slow_server, &s), 0);
+	ck_assert_int_eq(pthread_create(&tc, NULL, open_caller, &c), 0);
+	while (!atomic_load(&c.returned)) {
+		kill(getpid(), sig);
+		sent++;
+		bxt_sleep_ms(20);
+	}
+	ck_assert_int_eq(bxt_join(tc, BXT_LONG_MS, NULL), 0);
+	ck_assert_int_eq(bxt_join(t, BXT_LONG_MS, NULL), 0);
+	ck_assert_msg(c.result == 0, "call: %s after %d signals", bxt_errname(c.result), sent);
+	ck_assert_int_gt(sent, 10);
+	ck_assert_int_eq(s.reply_result, 0);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+static long parked_calls(void)
+{
+	BxtCounters c;
+
+	BXT_OK(bxt_counters_read(&c));
+	return c.parked_calls;
+}
+
+/* A process that makes one call on @e's client file and exits with its result. */
+static pid_t fork_caller(BxtEnv *e)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(-call(e->cli, e->h, BXT_LONG_NS));
+	return pid;
+}
+
+/*
+ * Up @e, with @s serving in thread @t, and a process whose call @s took:
+ * stopped while its call waits, the caller's call is parked, not ended.
+ */
+static pid_t stopped_caller_ck(BxtEnv *e, Slow *s, pthread_t *t)
+{
+	pid_t pid;
+	int status;
+
+	bxt_env_up_ck(e, COOKIE);
+	s->fd = e->srv;
+	ck_assert_int_eq(pthread_create(t, NULL, slow_server, s), 0);
+	pid = fork_caller(e);
+	while (!atomic_load(&s->received))
+		bxt_sleep_ms(5);
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
+	ck_assert(WIFSTOPPED(status));
+	ck_assert_int_eq(parked_calls(), 1);
+	return pid;
+}
+
+/* _i: 0 the reply comes after the continue, 1 while the caller is stopped. */
+START_TEST(stopped_and_continued_caller_gets_its_reply)
+{
+	Slow s = { .delay_ms = _i ? 300 : 1500 };
+	pthread_t t;
+	BxtEnv e;
+	pid_t pid;
+
+	pid = stopped_caller_ck(&e, &s, &t);
+	if (_i)
+		ck_assert_int_eq(bxt_join(t, BXT_LONG_MS, NULL), 0);
+	bxt_sleep_ms(200);
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+	/* Exit status 0: the call returned the reply. */
+	bxt_reap_ck(pid);
+	if (!_i)
+		ck_assert_int_eq(bxt_join(t, BXT_LONG_MS, NULL), 0);
+	ck_assert_int_eq(s.reply_result, 0);
+	ck_assert_int_eq(parked_calls(), 0);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+/* Killed while stopped in a call: the park ends with the file. */
+START_TEST(caller_killed_while_stopped_in_call)
+{
+	Slow s = { .delay_ms = 300 };
+	pthread_t t;
+	BxtEnv e;
+	pid_t pid;
+
+	pid = stopped_caller_ck(&e, &s, &t);
+	bxt_kill_ck(pid);
+	ck_assert_int_eq(bxt_join(t, BXT_LONG_MS, NULL), 0);
+	ck_assert_int_eq(s.reply_result, 0);
+	/* The parent still has the file open: the park waits for it... */
+	ck_assert_int_eq(parked_calls(), 1);
+	/* ...and goes with it (bxt_env_down_ck() checks every counter). */
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
 START_TEST(call_timeout_slow_server)
 {
 	Slow s = { .signal_caller = false, .delay_ms = 1500 };
@@ -367,6 +517,9 @@ static Suite *signals_suite(void)
 	tcase_add_loop_test(tc, signal_interrupts_call_in_flight, 0, 2);
 	tcase_add_test(tc, signal_interrupts_queued_call);
 	tcase_add_test(tc, signal_interrupts_receive);
+	tcase_add_loop_test(tc, ignored_signal_leaves_call_waiting, 0, 2);
+	tcase_add_loop_test(tc, stopped_and_continued_caller_gets_its_reply, 0, 2);
+	tcase_add_test(tc, caller_killed_while_stopped_in_call);
 	tc = bxt_tcase(s, "timeouts");
 	tcase_add_test(tc, call_timeout_slow_server);
 	tcase_add_test(tc, call_timeout_nobody_receives);

@@ -54,6 +54,11 @@ extern "C" {
  *
  * Handles inside the reply belong to the caller from now on.
  *
+ * A signal whose handler runs ends the wait with -EINTR (the call is
+ * abandoned, never sent again). One that runs no handler (an ignored
+ * signal, a stop and continue, a frozen or paused container) does not: the
+ * driver parks the call and the restarted ioctl waits on for its reply.
+ *
  * Return: 0 with the reply in @reply (type BINDOX_MSG_REPLY, cursor at the
  * start); -EINVAL for NULL arguments or @req == @reply; -ENOMEM; otherwise
  * the negative errno of the ioctl (see DOC above).

@@ -117,7 +117,12 @@ enum bindox_message_type {
  * struct bindox_message - a delivered message, filled by the driver
  * @type:		enum bindox_message_type (out)
  * @flags:		BINDOX_TF_* of the transaction (out)
- * @id:			BINDOX_MSG_CALL: the id to reply to (out)
+ * @id:			BINDOX_MSG_CALL: the id to reply to (out). In a
+ *			BINDOX_IOC_CALL's reply: 0 for a new call (in); when
+ *			a signal that runs no handler interrupts the call,
+ *			the driver writes a token here and the kernel
+ *			restarts the ioctl, which then goes on waiting for
+ *			the same reply instead of calling again
  * @cookie:		CALL/ONEWAY: the target node's cookie; DEATH: the
  *			subscriber's cookie (out)
  * @sender_pid:		the process that opened the sender's file, in the
@@ -161,6 +166,11 @@ struct bindox_message {
  * @tx:		the call (BINDOX_TF_ONEWAY is refused)
  * @reply:	where the reply goes; its capacities bound the reply size
  * @timeout_ns:	how long to wait for the reply
+ *
+ * A signal whose handler runs ends the wait with EINTR and abandons the call
+ * (it is never sent again, also with SA_RESTART). One that runs no handler
+ * leaves the call waiting: the ioctl is restarted and resumes it (see @id in
+ * struct bindox_message).
  */
 struct bindox_call_args {
 	struct bindox_transaction tx;
