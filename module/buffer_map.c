@@ -495,7 +495,12 @@ int bindox_buffer_map_reuse(struct bindox_proc *proc,
 	    vma->vm_ops == &bindox_buffer_vm_ops) {
 		map = vma->vm_private_data;
 		state = atomic_read(&map->hold->state);
+		/*
+		 * From the buffer's start (vm_pgoff is the position): what is
+		 * left of a mapping whose head was unmapped is alone too.
+		 */
 		if (map->buffer == buffer && refcount_read(&map->refs) == 1 &&
+		    vma->vm_pgoff == 0 &&
 		    vma_pages(vma) == DIV_ROUND_UP(args->size, PAGE_SIZE) &&
 		    !!(vma->vm_flags & VM_WRITE) == write &&
 		    state != BINDOX_HOLD_ACTIVE && state != BINDOX_HOLD_SENDING) {

@@ -259,7 +259,7 @@ START_TEST(a_buffer_that_comes_back_reuses_its_mapping)
 {
 	const size_t size = 4 * BXB_MIB;
 	BindoxBuffer *b = NULL, *back = NULL, *back2 = NULL, *other = NULL;
-	uint8_t *p, *q, *r, *anon;
+	uint8_t *p, *q, *r, *t, *anon;
 	BxbReport rep;
 	BxbEnv e;
 	int fd, hold[2];
@@ -292,9 +292,10 @@ START_TEST(a_buffer_that_comes_back_reuses_its_mapping)
 	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size,
 			    bindox_buffer_data(other)), EINVAL);
 
-	/* Two more mappings of the buffer; then it travels once more. */
+	/* Three more mappings of the buffer; then it travels once more. */
 	BXT_OK(map_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size, (void **)&q));
 	BXT_OK(map_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size, (void **)&r));
+	BXT_OK(map_ioctl(fd, bindox_buffer_id(back), BINDOX_MAP_WRITE, size, (void **)&t));
 	BXT_OK(bxb_call(e.c, e.h[0], BXB_FILL_RETURN, 0x44, back, BINDOX_BUFFER_MOVE, &rep,
 			&back2));
 	ck_assert_int_eq(rep.status, 0);
@@ -304,6 +305,10 @@ START_TEST(a_buffer_that_comes_back_reuses_its_mapping)
 	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back2), 0, size, q), EINVAL);
 	ck_assert_int_eq(mprotect(r, 4096, PROT_READ), 0);
 	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back2), BINDOX_MAP_WRITE, size, r), EINVAL);
+	/* ... what is left of one whose first page went (alone, but not from the start), ... */
+	ck_assert_int_eq(munmap(t, 4096), 0);
+	BXT_ERR(reuse_ioctl(fd, bindox_buffer_id(back2), BINDOX_MAP_WRITE, size - 4096, t + 4096),
+		EINVAL);
 	/* ... and one that a child shares. */
 	ck_assert_int_eq(pipe(hold), 0);
 	child = fork();
@@ -328,6 +333,7 @@ START_TEST(a_buffer_that_comes_back_reuses_its_mapping)
 	ck_assert(faulted(bxb_access_signal(r, false)));
 	munmap(q, size);
 	munmap(r, size);
+	munmap(t + 4096, size - 4096);
 	bindox_buffer_release(other);
 	bindox_buffer_release(back);
 	bindox_buffer_release(back2);

@@ -482,10 +482,11 @@ struct bindox_buffer_info {
  *
  * BINDOX_MAP_REUSE saves the new mapping when a buffer comes back: the
  * mapping at @addr must be a whole mapping of the same buffer, made by
- * this process (not split, not shared with a child), of @size, writable
- * exactly if BINDOX_MAP_WRITE, whose id gives no access any more (moved
- * away or released). It then serves @id, with @id's rights, and is filled
- * like a new one. Otherwise EINVAL, and nothing changed.
+ * this process (from the buffer's start, not split, not shared with a
+ * child), of @size, writable exactly if BINDOX_MAP_WRITE, whose id gives
+ * no access any more (moved away or released). It then serves @id, with
+ * @id's rights, and is filled like a new one. Otherwise EINVAL, and
+ * nothing changed.
  */
 struct bindox_buffer_map_args {
 	__u32 id;
