@@ -1433,6 +1433,17 @@ static void maps_add(void *addr, size_t len)
 		munmap(addr, len);
 }
 
+/* The mapping of the table that starts at @addr, or NULL; maps.lock held. */
+static Mapping *maps_starting_at(uint64_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < maps.n; i++)
+		if ((uintptr_t)maps.m[i].addr == addr)
+			return &maps.m[i];
+	return NULL;
+}
+
 static uint64_t pick_map_size(Thr *t, uint64_t size)
 {
 	if (size == 0 || size > (64ULL << 20))
@@ -1461,6 +1472,7 @@ static void op_buf_map(Thr *t)
 	uint64_t size;
 	bool reuse = false;
 	unsigned int mi = 0;
+	Mapping *m;
 	int fd, ret;
 
 	a.id = pick_buf(t, s, &size);
@@ -1481,11 +1493,16 @@ static void op_buf_map(Thr *t)
 			a.addr = (uintptr_t)maps.m[mi].addr + (mut(t, 20) ? PAGE : 0);
 			a.size = !mut(t, 40) ? maps.m[mi].len : a.size;
 			ret = do_ioctl(fd, BINDOX_IOC_BUFFER_MAP, &a);
-			if (ret == 0 && a.addr != (uintptr_t)maps.m[mi].addr)
+			/*
+			 * One page further on can be another mapping of ours,
+			 * placed in a hole that munmap left: that one is fine.
+			 */
+			m = ret == 0 ? maps_starting_at(a.addr) : NULL;
+			if (ret == 0 && !m)
 				finding("BUFFER_MAP reused %p at %#" PRIx64,
 					(void *)maps.m[mi].addr, (uint64_t)a.addr);
-			if (ret == 0)
-				maps.m[mi].len = (a.size + PAGE - 1) / PAGE * PAGE;
+			if (m)
+				m->len = (a.size + PAGE - 1) / PAGE * PAGE;
 		} else {
 			ret = do_ioctl(fd, BINDOX_IOC_BUFFER_MAP, &a);
 		}
