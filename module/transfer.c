@@ -325,11 +325,12 @@ bool bindox_transfer_resume(struct bindox_proc *proc,
 			    const struct bindox_call_args *args, int *err)
 {
 	struct bindox_park *park = bindox_park_take(proc);
-	struct bindox_call_args restarted = *args;
+	struct bindox_call_args restarted;
 	struct bindox_park wait;
 
 	if (!park)
 		return false;
+	restarted = *args;
 	restarted.reply.id = 0;
 	if (park->token != args->reply.id ||
 	    memcmp(&park->args, &restarted, sizeof(restarted))) {
