@@ -18,6 +18,9 @@
  *                  chunk when the message is sent in chunks; rtt-binder.c
  *   memfd          a notice over a socketpair: client write+read, server
  *                  read+write; rtt-memfd.c
+ *   futex          memfd's shared memory with futex wake-ups: client
+ *                  FUTEX_WAKE+FUTEX_WAIT, server the same (a wait that
+ *                  finds the turn changed already is skipped); rtt-futex.c
  * Both sides also count the syscalls (or one-ioctl library calls) they
  * actually issue. The server's count includes its first receive and its
  * last one (end of file, or the stop call) of each round, hence a little
@@ -245,6 +248,14 @@ const RttMethod rtt_methods[] = {
 	  0, NULL,
 	  rtt_design_2_2, rtt_memfd_setup, rtt_memfd_request, rtt_memfd_round_trip,
 	  rtt_memfd_stop },
+	{ "futex",
+	  "the floor of a blocking round trip: request and reply in one shared "
+	  "mapping, each side wakes the other with FUTEX_WAKE and sleeps in "
+	  "FUTEX_WAIT; the server copies the request into the reply in user space "
+	  "(no copy, check or state in the kernel)",
+	  0, NULL,
+	  rtt_design_2_2, rtt_futex_setup, rtt_futex_request, rtt_futex_round_trip,
+	  rtt_futex_stop },
 };
 
 const unsigned int n_rtt_methods = sizeof(rtt_methods) / sizeof(rtt_methods[0]);

@@ -55,7 +55,7 @@
 #define DEFAULT_ITERATIONS 20000U
 #define DEFAULT_WARMUP 500U
 #define DEFAULT_ROUNDS 6U
-#define DEFAULT_METHODS "bindox-inline,uds,pipe,binder"
+#define DEFAULT_METHODS "bindox-inline,uds,pipe,binder,futex"
 #define DEFAULT_BINDER_DEVICE "/dev/binder"
 #define MAX_METHODS 16U
 #define MAX_SIZES 16U

@@ -69,7 +69,7 @@ void rtt_ctl_send_report(int ctl, uint64_t syscalls, uint64_t rounds);
 /* The client's side: the server's setup status (0) or a negative errno. */
 int rtt_ctl_recv_status(int ctl);
 
-/* The methods (rtt-bindox.c, rtt-binder.c, rtt-memfd.c, rtt-methods.c). */
+/* The methods (rtt-bindox.c, rtt-binder.c, rtt-memfd.c, rtt-futex.c, rtt-methods.c). */
 int rtt_bindox_inline_setup(RttCtx *ctx);
 int rtt_bindox_buffer_setup(RttCtx *ctx);
 int rtt_bindox_payload_setup(RttCtx *ctx);
@@ -91,6 +91,11 @@ int rtt_memfd_setup(RttCtx *ctx);
 uint8_t *rtt_memfd_request(RttCtx *ctx);
 int rtt_memfd_round_trip(RttCtx *ctx, const uint8_t **rep);
 int rtt_memfd_stop(RttCtx *ctx);
+
+int rtt_futex_setup(RttCtx *ctx);
+uint8_t *rtt_futex_request(RttCtx *ctx);
+int rtt_futex_round_trip(RttCtx *ctx, const uint8_t **rep);
+int rtt_futex_stop(RttCtx *ctx);
 
 /* The mode's main(): argv[0] is "rtt". */
 int rtt_main(int argc, char **argv);
