@@ -25,6 +25,10 @@
 #   --timeout SECS    bound on the VM run (default: 1800)
 #   --module PATH     load this build of the module instead of
 #                     module/bindox.ko (e.g. an experimental copy)
+#   --module-args ARGS  its parameters, e.g. "busy_poll_ns=50000"
+#   --name NAME       name the results after NAME: rtt-NAME-VARIANT.json
+#                     (instead of rtt-latest-VARIANT.json),
+#                     rtt-sizes-NAME.json, throughput-NAME.json (and .png)
 #   --append ARGS     extra guest kernel arguments (experiments, e.g.
 #                     "slub_debug=-"; the harness boots with slub_debug=FZPU)
 #   --diag            instead of the benchmark, diagnose: per method and
@@ -129,6 +133,8 @@ build_dir="build-bench"
 timeout=1800
 append=
 module=
+module_args=
+name=
 mode=bench
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -139,9 +145,11 @@ while [[ $# -gt 0 ]]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
+	--module-args) module_args=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
 	--diag) mode=diag; shift ;;
 	--tput) mode="tput"; shift ;;
-	-h | --help) sed -n '4,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '4,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (rtt's own options go after --)" ;;
 	esac
@@ -187,6 +195,7 @@ mkdir -p "$results"
 rc=0
 vm_args=(--timeout "$timeout" --out "$vm_out" --module "$module")
 [[ -z $append ]] || vm_args+=(--append "$append")
+[[ -z $module_args ]] || vm_args+=(--module-args "$module_args")
 "$repo/tests/vm/run-vm.sh" "${vm_args[@]}" -- \
 	"$bench_dir/run-rtt.sh" --guest "$mode" "$variants" "$guest_build" -- "${rtt_args[@]}" || rc=$?
 
@@ -196,11 +205,11 @@ if [[ -s $vm_out/output.log ]]; then
 		for v in $variants; do
 			[[ -f $vm_out/rtt-$v.json ]] || continue
 			if [[ -z $sizes ]]; then
-				dest=$results/rtt-latest-$v.json
+				dest=$results/rtt-${name:-latest}-$v.json
 			elif [[ $n_variants -eq 1 ]]; then
-				dest=$results/rtt-sizes.json
+				dest=$results/rtt-sizes${name:+-$name}.json
 			else
-				dest=$results/rtt-sizes-$v.json
+				dest=$results/rtt-sizes${name:+-$name}-$v.json
 			fi
 			cp "$vm_out/rtt-$v.json" "$dest"
 			echo "run-rtt: $dest"
@@ -210,9 +219,10 @@ if [[ -s $vm_out/output.log ]]; then
 			fi
 		done
 	elif [[ $mode == tput && -f $vm_out/tput.json ]]; then
-		cp "$vm_out/tput.json" "$results/throughput.json"
-		echo "run-rtt: $results/throughput.json"
-		/usr/bin/python3 "$bench_dir/plot-tput.py" "$results/throughput.json" "$results/throughput.png" ||
+		dest=$results/throughput${name:+-$name}
+		cp "$vm_out/tput.json" "$dest.json"
+		echo "run-rtt: $dest.json"
+		/usr/bin/python3 "$bench_dir/plot-tput.py" "$dest.json" "$dest.png" ||
 			echo "run-rtt: no plot (python3-matplotlib?)" >&2
 	fi
 	echo "run-rtt: the guest's output is in $vm_out/output.log"

@@ -317,8 +317,9 @@ static void print_tables(const RttOptions *opt, const SysInfo *si, const RttSize
 	unsigned int s;
 
 	printf("ipcbench rtt: request/reply round trips, client and server in two processes\n");
-	printf("kernel %s, %ld CPUs online, clocksource %s, pinning: %s\n", si->kernel, si->cpus,
-	       si->clocksource, opt->same_cpu ? "both on CPU 0 (--same-cpu)" : "none");
+	printf("kernel %s, %ld CPUs online, clocksource %s, pinning: %s, bindox busy_poll_ns %s\n",
+	       si->kernel, si->cpus, si->clocksource,
+	       opt->same_cpu ? "both on CPU 0 (--same-cpu)" : "none", si->busy_poll_ns);
 	printf("%u interleaved round(s) (order rotated each round; fresh server and warm-up\n"
 	       "per method, size and round); p50/" RATIO_BASE ": lower is better\n\n",
 	       opt->rounds);

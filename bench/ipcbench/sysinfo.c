@@ -38,6 +38,8 @@ void sysinfo_get(SysInfo *si)
 	read_line("/proc/cmdline", si->cmdline, sizeof(si->cmdline));
 	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		  si->clocksource, sizeof(si->clocksource));
+	read_line("/sys/module/bindox/parameters/busy_poll_ns", si->busy_poll_ns,
+		  sizeof(si->busy_poll_ns));
 	si->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 }
 
@@ -47,4 +49,5 @@ void sysinfo_json(JsonWriter *w, const SysInfo *si)
 	json_string(w, "kernel_cmdline", si->cmdline);
 	json_i64(w, "cpus_online", si->cpus);
 	json_string(w, "clocksource", si->clocksource);
+	json_string(w, "bindox_busy_poll_ns", si->busy_poll_ns);
 }

@@ -9,10 +9,14 @@ typedef struct SysInfo {
 	char kernel[128];
 	char cmdline[512];
 	char clocksource[64];
+	char busy_poll_ns[32];	/* bindox.ko's module parameter, or "unknown" */
 	long cpus;
 } SysInfo;
 
-/* Kernel release, its command line, the clocksource and the CPUs online. */
+/*
+ * Kernel release, its command line, the clocksource, the CPUs online and
+ * bindox.ko's busy_poll_ns (module/busy_poll.h), which changes its latency.
+ */
 void sysinfo_get(SysInfo *si);
 
 /* The same as members of the open JSON object. */

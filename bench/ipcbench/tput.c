@@ -455,7 +455,8 @@ static void print_results(const TputOptions *opt, const SysInfo *si, const TputR
 	printf("kernel %s, %ld CPUs online; %.2f s measured after %.2f s warm-up, %u round(s)\n"
 	       "per point (each method's median round shown)\n",
 	       si->kernel, si->cpus, opt->seconds, opt->warmup, opt->rounds);
-	printf("workers: %s\n\n", opt->workers ? "fixed (--workers)" : "as many as clients");
+	printf("workers: %s; bindox busy_poll_ns %s\n\n",
+	       opt->workers ? "fixed (--workers)" : "as many as clients", si->busy_poll_ns);
 	printf("%-6s  %5s  %7s  %-7s  %10s  %17s  %17s  %s\n", "kind", "size", "clients",
 	       "method", "per second", "rounds min..max", "per client /s", "ratios");
 	for (i = 0; i < n; i++) {
