@@ -106,8 +106,11 @@
  * bindox_transfer_deliver_reply() translates the reply, copies it out
  * (bindox_txn_copy_out()) and publishes its buffer ids; back in
  * bindox_ioctl_call() the domain's call count drops, and bindox_call()
- * hands the reply to its caller (bindox_msg_payload_finish()). A signal
- * that runs no handler parks the call instead (park.h):
+ * hands the reply to its caller (bindox_msg_payload_finish()). With the
+ * module parameter busy_poll_ns, bindox_transfer_await() polls for the
+ * reply, and bindox_proc_wait() for a message, before they sleep
+ * (busy_poll.h). A signal that runs no handler parks the call instead
+ * (park.h):
  * bindox_transfer_await() returns -ERESTARTNOHAND, the kernel restarts the
  * ioctl, and bindox_transfer_resume() waits on.
  */

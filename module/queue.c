@@ -9,6 +9,7 @@
 #include <linux/xarray.h>
 #include <uapi/linux/bindox.h>
 #include "bindox.h"
+#include "busy_poll.h"
 #include "domain.h"
 #include "proc.h"
 #include "txn.h"
@@ -152,8 +153,12 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	u64 poll_end = *timeout ? bindox_busy_poll_end() : 0;
 	int err = 0;
 
+	while (!READ_ONCE(proc->n_todo) && !READ_ONCE(proc->dead) &&
+	       bindox_busy_poll_more(poll_end))
+		cpu_relax();
 	add_wait_queue_exclusive(&proc->wait, &wait);
 	while (!READ_ONCE(proc->n_todo)) {
 		if (READ_ONCE(proc->dead)) {

@@ -6,6 +6,7 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 #include "buffer.h"
+#include "busy_poll.h"
 #include "domain.h"
 #include "handle.h"
 #include "node.h"
@@ -238,8 +239,13 @@ static int bindox_transfer_await(struct bindox_proc *proc,
 	struct bindox_txn *txn = wait->txn;
 	enum bindox_signal_effect effect;
 	long timeout, left;
+	u64 poll_end = 0;
 	int err;
 
+	if (wait->forever || bindox_jiffies_left(wait->deadline))
+		poll_end = bindox_busy_poll_end();
+	while (!bindox_transfer_done(txn) && bindox_busy_poll_more(poll_end))
+		cpu_relax();
 	do {
 		timeout = wait->forever ? MAX_SCHEDULE_TIMEOUT :
 			  bindox_jiffies_left(wait->deadline);

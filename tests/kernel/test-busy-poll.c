@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The module parameter busy_poll_ns (module/busy_poll.h): bounded to 1 ms;
+ * with it at its largest, calls and replies carry the same data, a
+ * receive that must not wait (timeout 0) does not poll, timeouts still end
+ * a receive and a call, and a signal with a handler still interrupts a
+ * receive. The poll changes when a waiting thread sleeps, never what it
+ * gets.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include "bxt.h"
+#include "bxt-buffer.h"
+
+#define COOKIE 0xB5B0011ULL
+#define PARAM "busy_poll_ns"
+#define MAX_POLL_NS 1000000UL
+
+static void poll_at_most(void)
+{
+	bxb_param_set_ck(PARAM, MAX_POLL_NS);
+	ck_assert_uint_eq(bxb_param_get_ck(PARAM), MAX_POLL_NS);
+}
+
+/* Runs in the parent after the test case, whatever its tests did. */
+static void poll_never(void)
+{
+	(void)bxb_param_set(PARAM, 0);
+}
+
+START_TEST(poll_time_is_bounded)
+{
+	bxb_param_set_ck(PARAM, 0);
+	ck_assert_int_eq(bxb_param_set(PARAM, MAX_POLL_NS + 1), -EINVAL);
+	ck_assert_uint_eq(bxb_param_get_ck(PARAM), 0);
+	poll_at_most();
+	bxb_param_set_ck(PARAM, 0);
+	ck_assert_uint_eq(bxb_param_get_ck(PARAM), 0);
+}
+END_TEST
+
+START_TEST(calls_carry_the_same_data_while_polling)
+{
+	struct bindox_message hdr;
+	BxtBuf req, rep;
+	BxtEcho echo;
+	BxtEnv e;
+	unsigned int i;
+	size_t j;
+
+	poll_at_most();
+	bxt_env_up_ck(&e, COOKIE);
+	bxt_echo_start_ck(&echo, e.srv);
+	bxt_buf_init(&req);
+	bxt_buf_init(&rep);
+	for (i = 0; i < 300; i++) {
+		bxt_buf_clear(&req);
+		req.size = (i * 37) % 2048;
+		for (j = 0; j < req.size; j++)
+			req.data[j] = (uint8_t)(i + j * 7);
+		BXT_OK(bxt_call(e.cli, e.h, &req, &rep, &hdr, BXT_LONG_NS));
+		ck_assert_uint_eq(hdr.type, BINDOX_MSG_REPLY);
+		ck_assert_uint_eq(rep.size, req.size);
+		ck_assert(!memcmp(rep.data, req.data, req.size));
+	}
+	ck_assert_uint_eq(atomic_load(&echo.calls), 300);
+	bxt_echo_stop_ck(&echo);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+START_TEST(receive_without_waiting_does_not_poll)
+{
+	const int rounds = 100;
+	int64_t t0, dt;
+	BxtEnv e;
+	int i;
+
+	poll_at_most();
+	bxt_env_up_ck(&e, COOKIE);
+	t0 = bxt_now_ns();
+	for (i = 0; i < rounds; i++)
+		BXT_ERR(bxt_recv(e.srv, NULL, NULL, 0), EAGAIN);
+	dt = bxt_now_ns() - t0;
+	/* Polling each time would take at least rounds ms. */
+	ck_assert_msg(dt < rounds * BXT_MS / 2, "%d receives took %lld ns", rounds,
+		      (long long)dt);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+START_TEST(timeouts_end_a_polling_receive_and_call)
+{
+	struct bindox_message hdr;
+	BxtBuf req, rep;
+	int64_t t0, dt;
+	BxtEnv e;
+
+	poll_at_most();
+	bxt_env_up_ck(&e, COOKIE);
+	t0 = bxt_now_ns();
+	BXT_ERR(bxt_recv(e.srv, NULL, NULL, 30 * BXT_MS), ETIMEDOUT);
+	dt = bxt_now_ns() - t0;
+	ck_assert_msg(dt >= 25 * BXT_MS, "timed out after %lld ns only", (long long)dt);
+
+	/* Nobody receives the call: it times out, polled or not. */
+	bxt_buf_init(&req);
+	bxt_buf_init(&rep);
+	bxt_buf_u64(&req, 1);
+	t0 = bxt_now_ns();
+	BXT_ERR(bxt_call(e.cli, e.h, &req, &rep, &hdr, 30 * BXT_MS), ETIMEDOUT);
+	dt = bxt_now_ns() - t0;
+	ck_assert_msg(dt >= 25 * BXT_MS, "timed out after %lld ns only", (long long)dt);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	got_signal = 1;
+}
+
+typedef struct Receiver {
+	int fd;
+	int result;
+} Receiver;
+
+static void *receive_forever(void *arg)
+{
+	Receiver *r = arg;
+
+	r->result = bxt_recv(r->fd, NULL, NULL, -1);
+	return NULL;
+}
+
+START_TEST(signal_interrupts_a_polling_receive)
+{
+	struct sigaction sa;
+	Receiver r = { .result = 1 };
+	pthread_t t;
+	BxtEnv e;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	got_signal = 0;
+	poll_at_most();
+	bxt_env_up_ck(&e, COOKIE);
+	r.fd = e.srv;
+	ck_assert_int_eq(pthread_create(&t, NULL, receive_forever, &r), 0);
+	bxt_sleep_ms(50);
+	ck_assert_int_eq(pthread_kill(t, SIGUSR1), 0);
+	ck_assert_int_eq(bxt_join(t, 5000, NULL), 0);
+	ck_assert_int_eq(r.result, -EINTR);
+	ck_assert(got_signal);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+static Suite *busy_poll_suite(void)
+{
+	Suite *s = suite_create("busy-poll");
+	TCase *tc = bxt_tcase(s, "busy_poll_ns");
+
+	tcase_add_unchecked_fixture(tc, NULL, poll_never);
+	tcase_add_test(tc, poll_time_is_bounded);
+	tcase_add_test(tc, calls_carry_the_same_data_while_polling);
+	tcase_add_test(tc, receive_without_waiting_does_not_poll);
+	tcase_add_test(tc, timeouts_end_a_polling_receive_and_call);
+	tcase_add_test(tc, signal_interrupts_a_polling_receive);
+	return s;
+}
+
+int main(void)
+{
+	return bxt_run(busy_poll_suite());
+}
