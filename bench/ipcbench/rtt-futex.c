@@ -19,11 +19,14 @@
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -41,20 +44,36 @@ typedef struct FutexShared {
 } FutexShared;
 
 /* Shared between processes: no FUTEX_PRIVATE_FLAG. */
-static long futex_op(_Atomic uint32_t *word, int op, uint32_t val)
+static long futex_op(_Atomic uint32_t *word, int op, uint32_t val,
+		     const struct timespec *timeout)
 {
-	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
+	return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
 }
 
-/* Sleep while *turn is @busy; returns the new turn. */
-static uint32_t wait_turn_change(FutexShared *shm, uint32_t busy, uint64_t *syscalls)
+/* Whether the server's end of the control pipe is gone or has spoken. */
+static bool server_gone(int ctl)
 {
+	struct pollfd p = { .fd = ctl, .events = POLLIN };
+
+	return poll(&p, 1, 0) != 0;
+}
+
+/*
+ * Sleep while *turn is @busy; returns the new turn, or @busy if the server
+ * (whose control pipe is @ctl; -1: we are the server) is gone. The client
+ * looks every second, since a server that died never hands the turn back.
+ */
+static uint32_t wait_turn_change(FutexShared *shm, uint32_t busy, int ctl, uint64_t *syscalls)
+{
+	const struct timespec second = { .tv_sec = 1 };
 	uint32_t t;
 
 	while ((t = atomic_load_explicit(&shm->turn, memory_order_acquire)) == busy) {
 		(*syscalls)++;
 		/* EAGAIN (it changed already) and EINTR just look again. */
-		(void)futex_op(&shm->turn, FUTEX_WAIT, busy);
+		if (futex_op(&shm->turn, FUTEX_WAIT, busy, ctl < 0 ? NULL : &second) < 0 &&
+		    errno == ETIMEDOUT && server_gone(ctl))
+			break;
 	}
 	return t;
 }
@@ -63,7 +82,7 @@ static void give_turn(FutexShared *shm, uint32_t turn, uint64_t *syscalls)
 {
 	atomic_store_explicit(&shm->turn, turn, memory_order_release);
 	(*syscalls)++;
-	(void)futex_op(&shm->turn, FUTEX_WAKE, 1);
+	(void)futex_op(&shm->turn, FUTEX_WAKE, 1, NULL);
 }
 
 static int futex_server(void *arg, int ctl)
@@ -72,7 +91,7 @@ static int futex_server(void *arg, int ctl)
 	uint64_t syscalls = 0, rounds = 0;
 
 	rtt_ctl_send_status(ctl, 0);
-	while (wait_turn_change(shm, TURN_CLIENT, &syscalls) == TURN_SERVER) {
+	while (wait_turn_change(shm, TURN_CLIENT, -1, &syscalls) == TURN_SERVER) {
 		memcpy(shm->reply, shm->request, shm->size);
 		rounds++;
 		give_turn(shm, TURN_CLIENT, &syscalls);
@@ -122,8 +141,13 @@ int rtt_futex_round_trip(RttCtx *ctx, const uint8_t **rep)
 {
 	FutexShared *shm = ctx->priv;
 
+	uint32_t t;
+
 	give_turn(shm, TURN_SERVER, &ctx->client_syscalls);
-	if (wait_turn_change(shm, TURN_SERVER, &ctx->client_syscalls) != TURN_CLIENT)
+	t = wait_turn_change(shm, TURN_SERVER, ctx->ctl, &ctx->client_syscalls);
+	if (t == TURN_SERVER)
+		return -EPIPE;	/* the server died */
+	if (t != TURN_CLIENT)
 		return -EPROTO;
 	*rep = shm->reply;
 	return 0;
