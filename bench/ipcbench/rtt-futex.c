@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <poll.h>
-#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "util.h"
 
 enum {
 	TURN_CLIENT,	/* the client may write; the server sleeps */
@@ -50,18 +50,11 @@ static long futex_op(_Atomic uint32_t *word, int op, uint32_t val,
 	return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
 }
 
-/* Whether the server's end of the control pipe is gone or has spoken. */
-static bool server_gone(int ctl)
-{
-	struct pollfd p = { .fd = ctl, .events = POLLIN };
-
-	return poll(&p, 1, 0) != 0;
-}
-
 /*
  * Sleep while *turn is @busy; returns the new turn, or @busy if the server
- * (whose control pipe is @ctl; -1: we are the server) is gone. The client
- * looks every second, since a server that died never hands the turn back.
+ * (whose control pipe is @ctl; -1: we are the server) is gone: its end of
+ * the pipe hung up or spoke. The client looks every second, since a server
+ * that died never hands the turn back.
  */
 static uint32_t wait_turn_change(FutexShared *shm, uint32_t busy, int ctl, uint64_t *syscalls)
 {
@@ -72,7 +65,7 @@ static uint32_t wait_turn_change(FutexShared *shm, uint32_t busy, int ctl, uint6
 		(*syscalls)++;
 		/* EAGAIN (it changed already) and EINTR just look again. */
 		if (futex_op(&shm->turn, FUTEX_WAIT, busy, ctl < 0 ? NULL : &second) < 0 &&
-		    errno == ETIMEDOUT && server_gone(ctl))
+		    errno == ETIMEDOUT && wait_fd(ctl, POLLIN, 0) == 0)
 			break;
 	}
 	return t;
@@ -140,7 +133,6 @@ uint8_t *rtt_futex_request(RttCtx *ctx)
 int rtt_futex_round_trip(RttCtx *ctx, const uint8_t **rep)
 {
 	FutexShared *shm = ctx->priv;
-
 	uint32_t t;
 
 	give_turn(shm, TURN_SERVER, &ctx->client_syscalls);
