@@ -570,7 +570,8 @@ static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
  * ioctl layer, because its failure must put the message back.
  *
  * Return: 0 with a message, -EAGAIN (timeout 0) or -ETIMEDOUT with none,
- * -EINTR on a signal, -EMSGSIZE, -EFAULT, -ENOSPC, -ENOMEM.
+ * -EINTR on a signal (-ERESTARTNOHAND when waiting for ever), -EMSGSIZE,
+ * -EFAULT, -ENOSPC, -ENOMEM.
  */
 int bindox_transfer_receive(struct bindox_proc *proc,
 			    struct bindox_message *msg,
@@ -591,6 +592,13 @@ int bindox_transfer_receive(struct bindox_proc *proc,
 		err = bindox_proc_wait(proc, &timeout);
 		if (err) {
 			bindox_transfer_pass_wakeup(proc);
+			/*
+			 * Nothing was taken, so a receive waiting for ever is
+			 * restarted after a signal that runs no handler (stop
+			 * and continue, freezing), as a socket's read is.
+			 */
+			if (err == -EINTR && timeout_ns < 0)
+				return -ERESTARTNOHAND;
 			return err;
 		}
 	}

@@ -4,8 +4,9 @@
  * returns EINTR at once (also with SA_RESTART: calls are never sent again)
  * whether the server holds it or it is still queued; the server's late
  * reply is dropped without error; a signal that runs no handler (ignored,
- * stop and continue) leaves the call waiting for its reply; receives are
- * interrupted too; call timeouts give ETIMEDOUT; a caller killed while
+ * stop and continue) leaves the call waiting for its reply; a handler
+ * interrupts receives too (test-recv-restart: nothing else does, when they
+ * wait forever); call timeouts give ETIMEDOUT; a caller killed while
  * waiting, or while stopped in a call, leaves nothing behind.
  */
 

@@ -16,7 +16,9 @@
  * Signals: nothing is restarted. A call that returns -EINTR may or may not
  * have been delivered to the server, and its reply, if any, is dropped by
  * the driver; the caller decides whether repeating it is safe. A receive
- * that returns -EINTR consumed nothing.
+ * that returns -EINTR consumed nothing; one that waits forever returns it
+ * only for a signal whose handler runs (the driver restarts it after a
+ * stop and continue).
  *
  * Failures of a call: -BINDOX_EDEADPEER (EOWNERDEAD) when the process owning
  * the target node died before or while handling it; -ETIMEDOUT; -EINTR;
@@ -91,8 +93,9 @@ int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg);
  *
  * Return: 0 with the message in @msg; check bindox_msg_get_type(): a
  * BINDOX_MSG_CALL must be answered with its id (bindox_msg_get_id()).
- * -EAGAIN (timeout 0) or -ETIMEDOUT when nothing came; -EINTR; -EINVAL;
- * -ENOMEM; or the driver's errno.
+ * -EAGAIN (timeout 0) or -ETIMEDOUT when nothing came; -EINTR on a signal
+ * (waiting forever: only one whose handler runs); -EINVAL; -ENOMEM; or the
+ * driver's errno.
  */
 int bindox_recv(BindoxConn *c, BindoxMsg *msg, int64_t timeout_ns);
 

@@ -182,6 +182,12 @@ struct bindox_call_args {
  * struct bindox_recv_args - BINDOX_IOC_RECV: wait for the next message
  * @msg:	the delivered message
  * @timeout_ns:	how long to wait
+ *
+ * A signal whose handler runs ends the wait with EINTR (also with
+ * SA_RESTART); nothing was taken. Waiting forever, a signal that runs no
+ * handler (stop and continue, freezing) does not end it: the ioctl is
+ * restarted. With a timeout such a signal ends it with EINTR, so that the
+ * time waited is not counted twice.
  */
 struct bindox_recv_args {
 	struct bindox_message msg;
