@@ -11,10 +11,10 @@
 set -uo pipefail
 
 build=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-example=$build/tests/integration/bindox-example
-coordinator=$build/tests/helpers/bindox-test-coordinator
 # shellcheck source=tests/helpers/checks.sh
 . "$build/tests/integration/checks.sh"
+# shellcheck source=tests/helpers/example-server.sh
+. "$build/tests/integration/example-server.sh"
 tmp=$(mktemp -d /tmp/man-example.XXXXXX)
 pids=()
 cleanup() {
@@ -25,18 +25,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$coordinator" --ready-file "$tmp/coordinator.ready" &
-pids+=($!)
-if wait_until 60 test -e "$tmp/coordinator.ready"; then
+if start_test_coordinator; then
 	pass "coordinator-ready"
 else
 	fail "coordinator-ready" "bindox-test-coordinator did not start"
 fi
 
-"$example" server demo.echo >"$tmp/server.out" 2>&1 &
-server_pid=$!
-pids+=("$server_pid")
-if wait_until 60 grep -qx 'serving demo.echo' "$tmp/server.out"; then
+if start_example_server demo.echo; then
 	pass "example-server-registers"
 else
 	fail "example-server-registers" "$(cat "$tmp/server.out")"
@@ -64,9 +59,9 @@ else
 	fail "example-client-unknown-name" "exit $rc: $out"
 fi
 
-kill -TERM "$server_pid"
+kill -TERM "$example_server_pid"
 rc=0
-wait "$server_pid" || rc=$?
+wait "$example_server_pid" || rc=$?
 if [[ $rc -eq 0 ]]; then
 	pass "example-server-sigterm-exit-0"
 else

@@ -10,12 +10,12 @@
 set -uo pipefail
 
 build=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-example=$build/tests/integration/bindox-example
-coordinator=$build/tests/helpers/bindox-test-coordinator
 script=$build/tests/integration/bindox-latency.bt
 clients=20
 # shellcheck source=tests/helpers/checks.sh
 . "$build/tests/integration/checks.sh"
+# shellcheck source=tests/helpers/example-server.sh
+. "$build/tests/integration/example-server.sh"
 tmp=$(mktemp -d /tmp/trace-latency.XXXXXX)
 pids=()
 cleanup() {
@@ -40,12 +40,8 @@ hist_total() {
 		END { print total + 0 }' "$tmp/bpftrace.out"
 }
 
-"$coordinator" --ready-file "$tmp/coordinator.ready" &
-pids+=($!)
-wait_until 60 test -e "$tmp/coordinator.ready" || setup_failed "no test Coordinator"
-"$example" server demo.trace >"$tmp/server.out" 2>&1 &
-pids+=($!)
-wait_until 60 grep -qx 'serving demo.trace' "$tmp/server.out" ||
+start_test_coordinator || setup_failed "no test Coordinator"
+start_example_server demo.trace ||
 	setup_failed "the example server did not register: $(cat "$tmp/server.out")"
 
 # The clients run as bpftrace's command (-c), which it starts once every
