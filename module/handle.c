@@ -287,7 +287,7 @@ int bindox_death_watch(struct bindox_proc *proc, u32 id, u64 cookie)
 out:
 	mutex_unlock(&proc->lock);
 	if (fired)
-		wake_up_interruptible(&proc->wait);
+		bindox_proc_wake(proc, false);
 	return err;
 }
 
@@ -364,7 +364,7 @@ void bindox_death_fire(struct bindox_node *node)
 		}
 		spin_unlock(&node->lock);
 		mutex_unlock(&proc->lock);
-		wake_up_interruptible(&proc->wait);
+		bindox_proc_wake(proc, false);
 		bindox_proc_unref(proc);
 		cond_resched();
 	}

@@ -70,6 +70,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 		return NULL;
 	}
 	init_waitqueue_head(&proc->wait);
+	init_waitqueue_head(&proc->receivers);
 	bindox_buffer_table_init(&proc->buffers);
 	bindox_stat_inc(BINDOX_STAT_PROCS);
 
@@ -175,7 +176,7 @@ static void bindox_proc_kill(struct bindox_proc *proc)
 	if (!bindox_proc_detach(proc, &txns, &nodes))
 		return;
 	/* Receivers still waiting learn that it is over. */
-	wake_up_all(&proc->wait);
+	bindox_proc_wake_all(proc);
 	bindox_buffer_table_release(proc);
 
 	list_for_each_entry_safe(work, tmp, &txns, entry) {

@@ -78,7 +78,8 @@ struct bindox_proc {
 	struct list_head calls;		/* txn.call_entry: calls it made */
 	struct xarray inflight;		/* call slot -> received txn */
 	u32 call_seq;			/* high half of the next call id */
-	wait_queue_head_t wait;		/* receivers and poll() */
+	wait_queue_head_t wait;		/* poll() */
+	wait_queue_head_t receivers;	/* exclusive: bindox_proc_wait() */
 	struct bindox_buffer_table buffers;	/* under @lock but .bytes */
 };
 
@@ -96,6 +97,8 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work);
 void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work);
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout);
+void bindox_proc_wake(struct bindox_proc *proc, bool sync);
+void bindox_proc_wake_all(struct bindox_proc *proc);
 
 static inline struct bindox_proc *bindox_proc_ref(struct bindox_proc *proc)
 {

@@ -4,6 +4,8 @@
  * the per-sender accounts, and waiting for one. Below proc.c's life of a
  * proc, so that handle.c and transfer.c use it without calling up.
  */
+#include <linux/poll.h>
+#include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -133,11 +135,64 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 	list_add_tail(&work->entry, &proc->todo);
 	proc->n_todo++;
 	mutex_unlock(&proc->lock);
-	if (sync)
-		wake_up_interruptible_sync(&proc->wait);
-	else
-		wake_up_interruptible(&proc->wait);
+	bindox_proc_wake(proc, sync);
 	return 0;
+}
+
+/* What bindox_proc_wake() passes to the receivers' wake function. */
+struct bindox_wake_key {
+	int cpu;		/* only a receiver that last ran here; or -1 */
+	bool woken;		/* set when one was woken */
+};
+
+static int bindox_receiver_wake(struct wait_queue_entry *wq_entry,
+				unsigned int mode, int sync, void *key)
+{
+	struct bindox_wake_key *k = key;
+	struct task_struct *task = wq_entry->private;
+	int ret;
+
+	if (k->cpu >= 0 && task_cpu(task) != k->cpu)
+		return 0;
+	ret = woken_wake_function(wq_entry, mode, sync, NULL);
+	if (ret)
+		k->woken = true;
+	return ret;
+}
+
+/**
+ * bindox_proc_wake() - tell one receiver and every poller of new work
+ * @proc:	the proc
+ * @sync:	whether the caller is about to sleep (it sent a call)
+ *
+ * A caller that will sleep wakes, if it can, a receiver that last ran on
+ * its own CPU: the receiver runs there, answers, and the caller wakes up
+ * there too, instead of a pool's threads moving between CPUs with every
+ * call.
+ */
+void bindox_proc_wake(struct bindox_proc *proc, bool sync)
+{
+	struct bindox_wake_key k = { .cpu = -1 };
+
+	if (sync) {
+		/* A hint: that the caller may move at once does no harm. */
+		k.cpu = raw_smp_processor_id();
+		__wake_up_sync_key(&proc->receivers, TASK_INTERRUPTIBLE, &k);
+		k.cpu = -1;
+	}
+	if (!k.woken)
+		__wake_up(&proc->receivers, TASK_INTERRUPTIBLE, 1, &k);
+	if (wq_has_sleeper(&proc->wait))
+		wake_up_interruptible_poll(&proc->wait, EPOLLIN | EPOLLRDNORM);
+}
+
+/* The proc died: every receiver and poller learns it. */
+void bindox_proc_wake_all(struct bindox_proc *proc)
+{
+	struct bindox_wake_key k = { .cpu = -1 };
+
+	__wake_up(&proc->receivers, TASK_INTERRUPTIBLE, 0, &k);
+	wake_up_all(&proc->wait);
 }
 
 /**
@@ -145,21 +200,22 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
  * @proc:	the proc
  * @timeout:	jiffies left (MAX_SCHEDULE_TIMEOUT: forever), updated
  *
- * Receivers wait exclusively: one message wakes one thread.
+ * Receivers wait exclusively on @proc->receivers: one message wakes one
+ * thread (bindox_proc_wake() says which).
  *
  * Return: 0 when there may be work, -ETIMEDOUT, -EINTR on a signal, or
  * -ENODEV once the proc was killed (its domain removed by force).
  */
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 {
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	DEFINE_WAIT_FUNC(wait, bindox_receiver_wake);
 	u64 poll_end = *timeout ? bindox_busy_poll_end() : 0;
 	int err = 0;
 
 	while (!READ_ONCE(proc->n_todo) && !READ_ONCE(proc->dead) &&
 	       bindox_busy_poll_more(poll_end))
 		cpu_relax();
-	add_wait_queue_exclusive(&proc->wait, &wait);
+	add_wait_queue_exclusive(&proc->receivers, &wait);
 	while (!READ_ONCE(proc->n_todo)) {
 		if (READ_ONCE(proc->dead)) {
 			err = -ENODEV;
@@ -175,6 +231,6 @@ int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 		}
 		*timeout = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeout);
 	}
-	remove_wait_queue(&proc->wait, &wait);
+	remove_wait_queue(&proc->receivers, &wait);
 	return err;
 }

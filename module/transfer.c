@@ -552,7 +552,7 @@ static void bindox_transfer_untake(struct bindox_proc *proc,
 static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
 {
 	if (READ_ONCE(proc->n_todo))
-		wake_up_interruptible(&proc->wait);
+		bindox_proc_wake(proc, false);
 }
 
 /**
