@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Children and threads of the in-guest kernel tests: spawning, reaping,
- * joining with a timeout, and failing in a child; see bxt.h.
+ * joining with a timeout, failing in a child, pinning to a CPU; see bxt.h.
  */
 
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,4 +120,13 @@ void bxt_child_fail(const char *file, int line, const char *what, long got)
 		got < 0 && got > -4096 ? bxt_errname((int)got) : "");
 	fflush(stderr);
 	_exit(99);
+}
+
+int bxt_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }

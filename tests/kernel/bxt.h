@@ -296,6 +296,8 @@ void bxt_reap_ck(pid_t pid);
 void bxt_kill_ck(pid_t pid);
 /* pthread_join with a bound: 0 or -ETIMEDOUT. */
 int bxt_join(pthread_t t, int timeout_ms, void **ret);
+/* Keep the calling thread on @cpu: 0 or -errno. */
+int bxt_pin_cpu(int cpu);
 
 /* In a child: report a failed check on stderr and _exit(99). */
 _Noreturn void bxt_child_fail(const char *file, int line, const char *what, long got);

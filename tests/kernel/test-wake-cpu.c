@@ -5,21 +5,11 @@
  * between CPUs with every call. Needs two CPUs (the test VM has two).
  */
 
-#include <sched.h>
 #include <unistd.h>
 #include "bxt.h"
 
 #define COOKIE 0xC9ULL
 #define CALLS 20
-
-static void pin_ck(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	ck_assert_int_eq(sched_setaffinity(0, sizeof(set), &set), 0);
-}
 
 typedef struct Receiver {
 	int fd;
@@ -35,7 +25,9 @@ static void *receiver_thread(void *arg)
 	BxtBuf in, out;
 	uint64_t id = 0;
 
-	pin_ck(r->cpu);
+	r->result = bxt_pin_cpu(r->cpu);
+	if (r->result)
+		return NULL;
 	bxt_buf_init(&out);
 	bxt_buf_u64(&out, (uint64_t)r->cpu);
 	for (;;) {
@@ -53,7 +45,7 @@ static void count_answers_ck(BxtEnv *e, int cpu, int answers[2])
 {
 	BxtBuf req, rep;
 
-	pin_ck(cpu);
+	BXT_OK(bxt_pin_cpu(cpu));
 	answers[0] = answers[1] = 0;
 	for (int i = 0; i < CALLS; i++) {
 		bxt_sleep_ms(30);

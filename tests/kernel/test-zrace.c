@@ -20,7 +20,6 @@
  */
 
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,15 +34,6 @@
 static void on_signal(int sig)
 {
 	(void)sig;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	(void)sched_setaffinity(0, sizeof(set), &set);
 }
 
 /* The current preemption mode ("(voluntary)" in "none (voluntary) full"). */
@@ -89,7 +79,7 @@ static void *caller_thread(void *arg)
 	Caller *c = arg;
 	BxtBuf b, r;
 
-	pin(0);
+	(void)bxt_pin_cpu(0);
 	bxt_buf_init(&b);
 	bxt_buf_init(&r);
 	c->result = bxt_call(c->fd, c->h, &b, &r, NULL, -1);
@@ -108,7 +98,7 @@ static void *signaller(void *arg)
 	int64_t until;
 	int i, left;
 
-	pin(1);
+	(void)bxt_pin_cpu(1);
 	atomic_fetch_add(&go->arrived, 1);
 	while (atomic_load(&go->arrived) < 2)
 		;
@@ -143,7 +133,7 @@ START_TEST(callers_give_up_while_target_closes)
 		ck_assert(preempt_set("full"));
 	else
 		printf("note: %s not available; the race is much narrower\n", PREEMPT_FILE);
-	pin(0);
+	(void)bxt_pin_cpu(0);
 
 	co = bxt_coord_start_ck();
 	for (round = 0; round < N_ROUNDS; round++) {
