@@ -87,7 +87,8 @@
  * payload in and takes its objects (bindox_msg_buffer_attach() for
  * buffers); a call to handle 0 is checked by
  * bindox_coordinator_check_request(); bindox_proc_enqueue() queues it at
- * the node's owner and wakes a receiver; bindox_msg_buffer_commit() moves
+ * the node's owner and wakes a receiver, one that last ran on the caller's
+ * CPU if one waits (bindox_proc_wake()); bindox_msg_buffer_commit() moves
  * the buffers. The caller sleeps on txn->wait.
  *
  * The server: bindox_reply_recv() (lib/src/recv.c) makes the
