@@ -97,6 +97,15 @@ void bxt_kill_ck(pid_t pid)
 		      "child %d did not die of SIGKILL (status %d)", (int)pid, st);
 }
 
+void bxt_stop_ck(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
+	ck_assert(WIFSTOPPED(status));
+}
+
 int bxt_join(pthread_t t, int timeout_ms, void **ret)
 {
 	struct timespec ts;

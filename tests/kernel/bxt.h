@@ -294,6 +294,8 @@ int bxt_waitpid(pid_t pid, int timeout_ms);
 void bxt_reap_ck(pid_t pid);
 /* SIGKILL @pid and reap it. */
 void bxt_kill_ck(pid_t pid);
+/* SIGSTOP @pid and wait until it is stopped. Asserted. */
+void bxt_stop_ck(pid_t pid);
 /* pthread_join with a bound: 0 or -ETIMEDOUT. */
 int bxt_join(pthread_t t, int timeout_ms, void **ret);
 /* Keep the calling thread on @cpu: 0 or -errno. */

@@ -72,11 +72,7 @@ static pid_t fork_receiver(BxtEnv *e, int64_t timeout_ns)
 
 static void stop_and_continue_ck(pid_t pid)
 {
-	int status;
-
-	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
-	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
-	ck_assert(WIFSTOPPED(status));
+	bxt_stop_ck(pid);
 	bxt_sleep_ms(100);
 	ck_assert_int_eq(kill(pid, SIGCONT), 0);
 }

@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
 
@@ -342,7 +341,6 @@ static pid_t fork_caller(BxtEnv *e)
 static pid_t stopped_caller_ck(BxtEnv *e, Slow *s, pthread_t *t)
 {
 	pid_t pid;
-	int status;
 
 	bxt_env_up_ck(e, COOKIE);
 	s->fd = e->srv;
@@ -350,9 +348,7 @@ static pid_t stopped_caller_ck(BxtEnv *e, Slow *s, pthread_t *t)
 	pid = fork_caller(e);
 	while (!atomic_load(&s->received))
 		bxt_sleep_ms(5);
-	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
-	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
-	ck_assert(WIFSTOPPED(status));
+	bxt_stop_ck(pid);
 	ck_assert_int_eq(parked_calls(), 1);
 	return pid;
 }
