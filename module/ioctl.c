@@ -92,7 +92,7 @@ static int bindox_ioctl_send(struct bindox_proc *proc,
 	BUILD_BUG_ON(sizeof(tx) != 32 || _IOC_SIZE(BINDOX_IOC_SEND) != 32);
 	if (copy_from_user(&tx, uarg, sizeof(tx)))
 		return -EFAULT;
-	if (tx.flags != BINDOX_TF_ONEWAY)
+	if ((tx.flags & ~BINDOX_TF_WAIT_ROOM) != BINDOX_TF_ONEWAY)
 		return -EINVAL;
 	return bindox_transfer_send(proc, &tx);
 }

@@ -71,6 +71,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	}
 	init_waitqueue_head(&proc->wait);
 	init_waitqueue_head(&proc->receivers);
+	init_waitqueue_head(&proc->room);
 	bindox_buffer_table_init(&proc->buffers);
 	bindox_stat_inc(BINDOX_STAT_PROCS);
 

@@ -15,7 +15,9 @@
  * messages, at most bindox_max_queued_per_sender from the senders of one
  * uid (@todo_by_sender counts them), and one-way messages of one domain up
  * to that domain's count and bytes (@oneway_by_domain, like binder's async
- * space), so that no sender can fill it for everyone else. A call taken off the queue moves to
+ * space), so that no sender can fill it for everyone else. A one-way sender
+ * that finds no room fails with EAGAIN or, if it asked to, waits on @room
+ * until a receiver takes a message (queue.c). A call taken off the queue moves to
  * @inflight until one of the proc's threads replies to it. A call's id is
  * its slot in @inflight (low 32 bits: the lowest free one, so the table
  * stays small and warm) and a per-proc sequence number (high 32 bits), so a
@@ -80,6 +82,7 @@ struct bindox_proc {
 	u32 call_seq;			/* high half of the next call id */
 	wait_queue_head_t wait;		/* poll() */
 	wait_queue_head_t receivers;	/* exclusive: bindox_proc_wait() */
+	wait_queue_head_t room;		/* exclusive: senders, for room */
 	struct bindox_buffer_table buffers;	/* under @lock but .bytes */
 };
 
@@ -99,6 +102,8 @@ void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work);
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout);
 void bindox_proc_wake(struct bindox_proc *proc, bool sync);
 void bindox_proc_wake_all(struct bindox_proc *proc);
+int bindox_proc_wait_room(struct bindox_proc *proc, struct bindox_proc *sender,
+			  u32 size);
 
 static inline struct bindox_proc *bindox_proc_ref(struct bindox_proc *proc)
 {

@@ -36,6 +36,30 @@ static long bindox_timeout_jiffies(s64 ns)
 	return j;
 }
 
+/*
+ * The node @handle refers to, if the policy lets @proc call it through
+ * that handle (calls to the Coordinator are not checked). Return: a node
+ * reference or an ERR_PTR.
+ */
+static struct bindox_node *bindox_transfer_target(struct bindox_proc *proc,
+						  u32 handle)
+{
+	struct bindox_node *node;
+	int err;
+
+	mutex_lock(&proc->lock);
+	node = bindox_handle_node(proc, handle);
+	if (!IS_ERR(node) && handle != BINDOX_HANDLE_COORDINATOR) {
+		err = bindox_handle_may_call(proc, handle);
+		if (err) {
+			bindox_node_unref(node);
+			node = ERR_PTR(err);
+		}
+	}
+	mutex_unlock(&proc->lock);
+	return node;
+}
+
 /* Build a call or one-way message to @handle and queue it at the owner. */
 static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 						const struct bindox_transaction *tx,
@@ -46,20 +70,13 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 	bool oneway = tx->flags & BINDOX_TF_ONEWAY;
 	int err;
 
-	mutex_lock(&proc->lock);
-	node = bindox_handle_node(proc, tx->handle);
-	if (!IS_ERR(node) && tx->handle != BINDOX_HANDLE_COORDINATOR) {
-		err = bindox_handle_may_call(proc, tx->handle);
-		if (err) {
-			bindox_node_unref(node);
-			node = ERR_PTR(err);
-		}
-	}
-	mutex_unlock(&proc->lock);
+	node = bindox_transfer_target(proc, tx->handle);
 	if (IS_ERR(node))
 		return ERR_CAST(node);
 
-	txn = bindox_txn_build(proc, &tx->payload, tx->flags);
+	/* How the sender waits is not part of the message. */
+	txn = bindox_txn_build(proc, &tx->payload,
+			       tx->flags & ~BINDOX_TF_WAIT_ROOM);
 	if (IS_ERR(txn)) {
 		bindox_node_unref(node);
 		return txn;
@@ -362,21 +379,59 @@ void bindox_transfer_drop_parked(struct bindox_proc *proc)
 		bindox_transfer_drop_park(proc, park);
 }
 
+/*
+ * Wait until the queue of @handle's owner has room for a one-way message of
+ * @size bytes from @proc. Return: 0 (there may be room: the send decides),
+ * -ERESTARTSYS, or the handle's error (it changed since the refused send).
+ */
+static int bindox_transfer_wait_room(struct bindox_proc *proc, u32 handle,
+				     u32 size)
+{
+	struct bindox_proc *to;
+	struct bindox_node *node;
+	int err;
+
+	node = bindox_transfer_target(proc, handle);
+	if (IS_ERR(node))
+		return PTR_ERR(node);
+	to = bindox_proc_ref(node->owner);
+	bindox_node_unref(node);
+	err = bindox_proc_wait_room(to, proc, size);
+	bindox_proc_unref(to);
+	return err;
+}
+
 /**
  * bindox_transfer_send() - queue a one-way message
  * @proc:	the sender's proc
- * @tx:		the message, checked by the ioctl layer (BINDOX_TF_ONEWAY)
+ * @tx:		the message, checked by the ioctl layer (BINDOX_TF_ONEWAY,
+ *		maybe BINDOX_TF_WAIT_ROOM)
+ *
+ * A full queue refuses the message (-EAGAIN); with BINDOX_TF_WAIT_ROOM the
+ * sender waits for room and tries again, as often as another sender takes
+ * the room first.
  *
  * Return: 0 once queued, or a negative errno.
  */
 int bindox_transfer_send(struct bindox_proc *proc,
 			 const struct bindox_transaction *tx)
 {
+	bool wait = tx->flags & BINDOX_TF_WAIT_ROOM;
 	struct bindox_txn *txn;
+	int err;
 
-	txn = bindox_transfer_start(proc, tx, NULL);
-	if (IS_ERR(txn))
-		return PTR_ERR(txn);
+	for (;;) {
+		txn = bindox_transfer_start(proc, tx, NULL);
+		if (!IS_ERR(txn))
+			break;
+		err = PTR_ERR(txn);
+		if (!wait || err != -EAGAIN)
+			return err;
+		err = bindox_transfer_wait_room(proc, tx->handle,
+						tx->payload.data_size);
+		if (err)
+			return err;
+	}
 	bindox_txn_unref(txn);
 	return 0;
 }

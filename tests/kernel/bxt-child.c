@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Children and threads of the in-guest kernel tests: spawning, reaping,
- * joining with a timeout, failing in a child, pinning to a CPU; see bxt.h.
+ * joining with a timeout, waiting until one sleeps, failing in a child,
+ * pinning to a CPU; see bxt.h.
  */
 
 #include <dirent.h>
@@ -10,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -104,6 +106,30 @@ void bxt_stop_ck(pid_t pid)
 	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
 	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
 	ck_assert(WIFSTOPPED(status));
+}
+
+/* A process's state letter from /proc/PID/stat ('S': sleeping), or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], line[256], *paren;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+void bxt_wait_asleep_ck(pid_t pid)
+{
+	for (int i = 0; proc_state(pid) != 'S'; i++) {
+		ck_assert_msg(i < 500, "process %d never slept", (int)pid);
+		bxt_sleep_ms(10);
+	}
+	bxt_sleep_ms(50);
 }
 
 int bxt_join(pthread_t t, int timeout_ms, void **ret)

@@ -296,6 +296,11 @@ void bxt_reap_ck(pid_t pid);
 void bxt_kill_ck(pid_t pid);
 /* SIGSTOP @pid and wait until it is stopped. Asserted. */
 void bxt_stop_ck(pid_t pid);
+/*
+ * Wait until @pid sleeps (its state in /proc is 'S'), then 50 ms more: for
+ * a child whose only wait is the one under test. Asserted (5 s).
+ */
+void bxt_wait_asleep_ck(pid_t pid);
 /* pthread_join with a bound: 0 or -ETIMEDOUT. */
 int bxt_join(pthread_t t, int timeout_ms, void **ret);
 /* Keep the calling thread on @cpu: 0 or -errno. */

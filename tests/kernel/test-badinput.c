@@ -565,13 +565,16 @@ START_TEST(ioctl_numbers_and_flags)
 	flags = 2;
 	BXT_ERR(bxt_ioctl(e.cli, BINDOX_IOC_SET_COORDINATOR, &flags), EINVAL);
 
-	/* SEND needs exactly BINDOX_TF_ONEWAY, CALL refuses it and unknown flags. */
+	/*
+	 * SEND needs BINDOX_TF_ONEWAY, alone or with BINDOX_TF_WAIT_ROOM; CALL
+	 * refuses both and unknown flags.
+	 */
 	BXT_ERR(send_raw(e.cli, e.h, 0, &p), EINVAL);
-	BXT_ERR(send_raw(e.cli, e.h, 2, &p), EINVAL);
-	BXT_ERR(send_raw(e.cli, e.h, BINDOX_TF_ONEWAY | 2, &p), EINVAL);
+	BXT_ERR(send_raw(e.cli, e.h, BINDOX_TF_WAIT_ROOM, &p), EINVAL);
+	BXT_ERR(send_raw(e.cli, e.h, BINDOX_TF_ONEWAY | 4, &p), EINVAL);
 	BXT_ERR(send_raw(e.cli, e.h, BINDOX_TF_ONEWAY | 0x80000000U, &p), EINVAL);
 	BXT_ERR(call_raw(e.cli, e.h, BINDOX_TF_ONEWAY, &p), EINVAL);
-	BXT_ERR(call_raw(e.cli, e.h, 2, &p), EINVAL);
+	BXT_ERR(call_raw(e.cli, e.h, BINDOX_TF_WAIT_ROOM, &p), EINVAL);
 	BXT_ERR(call_raw(e.cli, e.h, 0x80000000U, &p), EINVAL);
 	assert_nothing_delivered(e.srv);
 	bxt_env_down_ck(&e);

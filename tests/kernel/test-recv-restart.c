@@ -9,28 +9,12 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
 
 #define COOKIE 0x5E57ULL
-
-/* A process's state letter from /proc/PID/stat ('S': sleeping), or 0. */
-static char proc_state(pid_t pid)
-{
-	char path[64], line[256], *paren;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
-	fclose(f);
-	return paren && paren[1] == ' ' ? paren[2] : 0;
-}
 
 /*
  * A process that receives once on @e's server file with @timeout_ns and
@@ -62,11 +46,7 @@ static pid_t fork_receiver(BxtEnv *e, int64_t timeout_ns)
 	close(ready[0]);
 	close(ready[1]);
 	/* Asleep in the receive: the only wait after the pipe write. */
-	for (int i = 0; proc_state(pid) != 'S'; i++) {
-		ck_assert_msg(i < 500, "receiver %d never slept", (int)pid);
-		bxt_sleep_ms(10);
-	}
-	bxt_sleep_ms(50);
+	bxt_wait_asleep_ck(pid);
 	return pid;
 }
 

@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 
 #define BINDOX_VERSION_MAJOR	1
-#define BINDOX_VERSION_MINOR	0
+#define BINDOX_VERSION_MINOR	1	/* 1: BINDOX_TF_WAIT_ROOM */
 
 /* Handle 0 in every process refers to the Coordinator. */
 #define BINDOX_HANDLE_COORDINATOR	0U
@@ -92,6 +92,7 @@ struct bindox_payload {
 
 /* Transaction flags. */
 #define BINDOX_TF_ONEWAY	(1U << 0)	/* no reply, the sender does not wait */
+#define BINDOX_TF_WAIT_ROOM	(1U << 1)	/* SEND: wait while the queue is full */
 
 /**
  * struct bindox_transaction - a message to send
@@ -369,7 +370,15 @@ struct bindox_policy_load {
  *	the max_queued and max_queued_per_sender module parameters). A call
  *	whose handles or buffers the receiver's tables have no room for
  *	fails with the receiver's error (ENOSPC, see RECV). SEND's flags must
- *	be exactly BINDOX_TF_ONEWAY; CALL's must be 0.
+ *	be BINDOX_TF_ONEWAY, alone or with BINDOX_TF_WAIT_ROOM; CALL's must
+ *	be 0. With BINDOX_TF_WAIT_ROOM a SEND that the target's queue has no
+ *	room for waits instead of failing with EAGAIN, as a blocking write
+ *	to a full socket does: until a receiver takes a message and this
+ *	one fits, or the target dies (BINDOX_EDEADPEER); a signal restarts
+ *	it, or ends it with EINTR when a handler runs without SA_RESTART.
+ *	Nothing is queued before it returns 0. Two procs that send to each
+ *	other this way while both queues are full wait for ever, as two
+ *	such sockets do. The receiver's message does not carry the flag.
  *  CALL, SEND, REPLY_RECV: EDQUOT when the messages the caller's uid has
  *	sent and that are not consumed yet would exceed max_user_msg_bytes;
  *	ENOSPC when a node object would exceed the nodes of the caller's file

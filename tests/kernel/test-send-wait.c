@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A one-way send with BINDOX_TF_WAIT_ROOM waits while the target's queue
+ * has no room for it, as a blocking write to a full socket does, where the
+ * same send without the flag fails with EAGAIN at once:
+ * - it goes out once the receiver takes one message, exactly once, last,
+ *   and the receiver does not see the flag;
+ * - a stop and continue leaves it waiting (the ioctl restarts);
+ * - a handler without SA_RESTART ends it with EINTR, nothing queued;
+ * - the target's death ends it with BINDOX_EDEADPEER.
+ * The queue is full for the sender when its uid holds its share
+ * (max_queued_per_sender) of the target's queue.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "bxt.h"
+#include "bxt-buffer.h"
+
+#define COOKIE 0x5e4dULL
+
+static int send_flags(int fd, uint32_t handle, uint32_t flags, const BxtBuf *m)
+{
+	struct bindox_transaction tx;
+
+	memset(&tx, 0, sizeof(tx));
+	tx.handle = handle;
+	tx.flags = flags;
+	bxt_buf_send_payload(m, &tx.payload);
+	return bxt_ioctl(fd, BINDOX_IOC_SEND, &tx);
+}
+
+/* Send "fill" until the queue refuses: the uid's whole share, asserted. */
+static unsigned long fill_share_ck(BxtEnv *e)
+{
+	unsigned long share = bxb_param_get_ck("max_queued_per_sender");
+	unsigned long sent = 0;
+	BxtBuf m;
+
+	bxt_buf_init(&m);
+	bxt_buf_str(&m, "fill");
+	while (sent <= share && bxt_send(e->cli, e->h, &m) == 0)
+		sent++;
+	ck_assert_uint_eq(sent, share);
+	/* The twin: without the flag, a full queue refuses at once. */
+	BXT_ERR(send_flags(e->cli, e->h, BINDOX_TF_ONEWAY, &m), EAGAIN);
+	return sent;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A process that sends "waited" with BINDOX_TF_WAIT_ROOM and exits with 0,
+ * or with the error; with @handler, SIGUSR1 runs a handler (no SA_RESTART).
+ */
+static pid_t fork_waiting_sender(BxtEnv *e, bool handler)
+{
+	struct sigaction sa;
+	pid_t pid;
+	BxtBuf m;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* The target dies when the test closes its file: not ours. */
+		close(e->srv);
+		if (handler) {
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_handler = on_usr1;
+			sigemptyset(&sa.sa_mask);
+			BXT_CHILD_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+		}
+		bxt_buf_init(&m);
+		bxt_buf_str(&m, "waited");
+		_exit(-send_flags(e->cli, e->h,
+				  BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM, &m));
+	}
+	bxt_wait_asleep_ck(pid);
+	return pid;
+}
+
+/* @pid has not exited (it is still waiting in its send). */
+static void still_waiting_ck(pid_t pid)
+{
+	bxt_sleep_ms(300);
+	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0);
+}
+
+static void exited_with_ck(pid_t pid, int err)
+{
+	int st = bxt_waitpid(pid, BXT_LONG_MS);
+
+	ck_assert_msg(st >= 0 && WIFEXITED(st), "sender: %s", bxt_errname(st));
+	ck_assert_msg(WEXITSTATUS(st) == err, "sender exited with %d, not %d",
+		      WEXITSTATUS(st), err);
+}
+
+/* Receive @n "fill" messages, then @last if not NULL, then nothing. */
+static void receive_all_ck(BxtEnv *e, unsigned long n, const char *last)
+{
+	struct bindox_message hdr;
+	BxtBuf b;
+
+	for (unsigned long i = 0; i < n; i++) {
+		bxt_buf_init(&b);
+		BXT_OK(bxt_recv(e->srv, &b, &hdr, BXT_LONG_NS));
+		ck_assert(b.size == 4 && !memcmp(b.data, "fill", 4));
+	}
+	if (last) {
+		bxt_buf_init(&b);
+		BXT_OK(bxt_recv(e->srv, &b, &hdr, BXT_LONG_NS));
+		ck_assert(b.size == strlen(last) && !memcmp(b.data, last, b.size));
+		ck_assert_uint_eq(hdr.type, BINDOX_MSG_ONEWAY);
+		ck_assert_uint_eq(hdr.flags, BINDOX_TF_ONEWAY);
+	}
+	bxt_buf_init(&b);
+	BXT_ERR(bxt_recv(e->srv, &b, NULL, 0), EAGAIN);
+}
+
+/* Take one message off the queue: the room the waiting sender needs. */
+static void receive_one_ck(BxtEnv *e)
+{
+	BxtBuf b;
+
+	bxt_buf_init(&b);
+	BXT_OK(bxt_recv(e->srv, &b, NULL, BXT_LONG_NS));
+}
+
+START_TEST(full_queue_send_waits_for_room)
+{
+	unsigned long n;
+	BxtEnv e;
+	pid_t pid;
+
+	bxt_env_up_ck(&e, COOKIE);
+	n = fill_share_ck(&e);
+	pid = fork_waiting_sender(&e, false);
+	still_waiting_ck(pid);
+	receive_one_ck(&e);
+	exited_with_ck(pid, 0);
+	receive_all_ck(&e, n - 1, "waited");
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+START_TEST(stopped_and_continued_send_goes_on_waiting)
+{
+	unsigned long n;
+	BxtEnv e;
+	pid_t pid;
+
+	bxt_env_up_ck(&e, COOKIE);
+	n = fill_share_ck(&e);
+	pid = fork_waiting_sender(&e, false);
+	bxt_stop_ck(pid);
+	bxt_sleep_ms(100);
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+	still_waiting_ck(pid);
+	receive_one_ck(&e);
+	exited_with_ck(pid, 0);
+	/* Sent once: not twice by the restart. */
+	receive_all_ck(&e, n - 1, "waited");
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+START_TEST(handler_ends_waiting_send_with_eintr)
+{
+	unsigned long n;
+	BxtEnv e;
+	pid_t pid;
+
+	bxt_env_up_ck(&e, COOKIE);
+	n = fill_share_ck(&e);
+	pid = fork_waiting_sender(&e, true);
+	ck_assert_int_eq(kill(pid, SIGUSR1), 0);
+	exited_with_ck(pid, EINTR);
+	receive_all_ck(&e, n, NULL);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+START_TEST(target_death_ends_waiting_send)
+{
+	BxtEnv e;
+	pid_t pid;
+
+	bxt_env_up_ck(&e, COOKIE);
+	fill_share_ck(&e);
+	pid = fork_waiting_sender(&e, false);
+	close(e.srv);
+	e.srv = -1;
+	exited_with_ck(pid, BINDOX_EDEADPEER);
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
+static Suite *send_wait_suite(void)
+{
+	Suite *s = suite_create("send-wait");
+	TCase *tc = bxt_tcase(s, "send-wait");
+
+	tcase_add_test(tc, full_queue_send_waits_for_room);
+	tcase_add_test(tc, stopped_and_continued_send_goes_on_waiting);
+	tcase_add_test(tc, handler_ends_waiting_send_with_eintr);
+	tcase_add_test(tc, target_death_ends_waiting_send);
+	return s;
+}
+
+int main(void)
+{
+	return bxt_run(send_wait_suite());
+}
