@@ -7,7 +7,8 @@
  *   bindox  libbindox's BindoxServer: p->workers threads on one connection,
  *           each looping on bindox_reply_recv() (one ioctl answers the
  *           previous call and takes the next message). Clients: one
- *           connection each, bindox_call() or bindox_send_oneway() to the
+ *           connection each, bindox_call() or bindox_send_oneway_wait()
+ *           (a full queue makes it wait, as a socket's write) to the
  *           handle a LOOKUP gave them.
  *   uds     one listening UNIX stream socket and a thread per accepted
  *           connection (so as many threads as clients, whatever
@@ -133,7 +134,7 @@ static int bindox_op(TputClient *c, const uint8_t *req, uint8_t *rep)
 	if (r < 0)
 		return r;
 	if (c->base.oneway)
-		return bindox_send_oneway(c->conn, c->handle, c->req);
+		return bindox_send_oneway_wait(c->conn, c->handle, c->req);
 	r = bindox_call(c->conn, c->handle, c->req, c->rep, -1);
 	if (r < 0)
 		return r;

@@ -42,7 +42,7 @@ int bindox_call(BindoxConn *c, uint32_t handle, const BindoxMsg *req, BindoxMsg 
 	return r;
 }
 
-int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg)
+static int send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg, uint32_t flags)
 {
 	struct bindox_transaction tx = { 0 };
 
@@ -50,8 +50,18 @@ int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg)
 		return -EINVAL;
 
 	tx.handle = handle;
-	tx.flags = BINDOX_TF_ONEWAY;
+	tx.flags = flags;
 	bindox_msg_payload_for_send(msg, &tx.payload);
 
 	return bindox_conn_ioctl(c->fd, BINDOX_IOC_SEND, &tx);
+}
+
+int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg)
+{
+	return send_oneway(c, handle, msg, BINDOX_TF_ONEWAY);
+}
+
+int bindox_send_oneway_wait(BindoxConn *c, uint32_t handle, const BindoxMsg *msg)
+{
+	return send_oneway(c, handle, msg, BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM);
 }

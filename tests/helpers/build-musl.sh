@@ -7,7 +7,7 @@
 #   tests/helpers/build-musl.sh [SRCDIR [OUTDIR]]
 #
 # SRCDIR defaults to the repository this script is in, OUTDIR to a fresh
-# temporary directory. Results: OUTDIR/libbindox.so.1.1.0, OUTDIR/libbindox.a,
+# temporary directory. Results: OUTDIR/libbindox.so.1.2.0, OUTDIR/libbindox.a,
 # OUTDIR/musl-smoke. Exits 77 (meson's "skipped") if musl-gcc is missing,
 # 1 (failed) then with BINDOX_REQUIRE_ALL=1, as tests/run-all.sh sets: CI
 # installs musl-tools, and a test that could not run must not pass there.
@@ -63,7 +63,7 @@ done
 # shellcheck disable=SC2086
 "$musl_cc" -shared -Wl,-soname,libbindox.so.1 \
 	-Wl,--version-script="$srcdir/lib/libbindox.sym" -Wl,--no-undefined \
-	-o "$outdir/libbindox.so.1.1.0" $objs
+	-o "$outdir/libbindox.so.1.2.0" $objs
 rm -f "$outdir/libbindox.a"
 # shellcheck disable=SC2086
 ar rcs "$outdir/libbindox.a" $objs

@@ -474,7 +474,8 @@ static int fake_ioc_send(FakeProc *p, struct bindox_transaction *tx)
 	FakeMsg *m;
 	int r;
 
-	if (tx->flags != BINDOX_TF_ONEWAY)
+	/* The fake's queues have no limit: waiting for room never waits. */
+	if ((tx->flags & ~BINDOX_TF_WAIT_ROOM) != BINDOX_TF_ONEWAY)
 		return -EINVAL;
 	node = fake_handle_node(p, tx->handle);
 	if (!node)

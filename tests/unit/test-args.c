@@ -100,6 +100,8 @@ START_TEST(test_transact_args)
 	ck_assert_int_eq(bindox_call(c, 1, a, a, -1), -EINVAL);
 	ck_assert_int_eq(bindox_send_oneway(NULL, 1, a), -EINVAL);
 	ck_assert_int_eq(bindox_send_oneway(c, 1, NULL), -EINVAL);
+	ck_assert_int_eq(bindox_send_oneway_wait(NULL, 1, a), -EINVAL);
+	ck_assert_int_eq(bindox_send_oneway_wait(c, 1, NULL), -EINVAL);
 	ck_assert_int_eq(bindox_recv(NULL, a, 0), -EINVAL);
 	ck_assert_int_eq(bindox_recv(c, NULL, 0), -EINVAL);
 	ck_assert_int_eq(bindox_reply_recv(NULL, &id, a, b, 0), -EINVAL);

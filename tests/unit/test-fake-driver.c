@@ -189,7 +189,7 @@ START_TEST(test_no_oneway_to_coordinator)
 }
 END_TEST
 
-/* CALL's flags must be 0, SEND's exactly BINDOX_TF_ONEWAY. */
+/* CALL's flags must be 0, SEND's BINDOX_TF_ONEWAY (| BINDOX_TF_WAIT_ROOM). */
 START_TEST(test_unknown_transaction_flags)
 {
 	Payload pl = { 0 };
@@ -198,14 +198,17 @@ START_TEST(test_unknown_transaction_flags)
 	ck_assert_int_eq(raw_call(client_fd, server_handle, 1U << 1, &pl, 0), -EINVAL);
 	ck_assert_int_eq(raw_call(client_fd, server_handle, 1U << 31, &pl, 0), -EINVAL);
 	ck_assert_int_eq(raw_send(client_fd, server_handle, 0, &pl), -EINVAL);
-	ck_assert_int_eq(raw_send(client_fd, server_handle, BINDOX_TF_ONEWAY | 1U << 1, &pl),
+	ck_assert_int_eq(raw_send(client_fd, server_handle, BINDOX_TF_WAIT_ROOM, &pl), -EINVAL);
+	ck_assert_int_eq(raw_send(client_fd, server_handle, BINDOX_TF_ONEWAY | 1U << 2, &pl),
 			 -EINVAL);
 	ck_assert_uint_eq(fake_driver_count_queued(server_fd), 0);
 
 	/* Twins. */
 	ck_assert_int_eq(raw_call(client_fd, server_handle, 0, &pl, 0), -ETIMEDOUT);
 	ck_assert_int_eq(raw_send(client_fd, server_handle, BINDOX_TF_ONEWAY, &pl), 0);
-	ck_assert_uint_eq(fake_driver_count_queued(server_fd), 2);
+	ck_assert_int_eq(raw_send(client_fd, server_handle,
+				  BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM, &pl), 0);
+	ck_assert_uint_eq(fake_driver_count_queued(server_fd), 3);
 }
 END_TEST
 

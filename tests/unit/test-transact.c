@@ -212,6 +212,24 @@ START_TEST(test_oneway_and_recv_growth)
 }
 END_TEST
 
+/* The waiting send is a one-way SEND with the wait flag, delivered as usual. */
+START_TEST(test_oneway_wait)
+{
+	BindoxMsg *out = msg_new(), *in = msg_new();
+	uint32_t v = 0;
+
+	ck_assert_int_eq(bindox_msg_append_u32(out, 42), 0);
+	ck_assert_int_eq(bindox_send_oneway_wait(client_conn, server_handle, out), 0);
+	ck_assert_int_eq(bindox_recv(server_conn, in, 0), 0);
+	ck_assert_uint_eq(bindox_msg_get_type(in), BINDOX_MSG_ONEWAY);
+	ck_assert_int_eq(bindox_msg_read_u32(in, &v), 0);
+	ck_assert_uint_eq(v, 42);
+
+	bindox_msg_free(out);
+	bindox_msg_free(in);
+}
+END_TEST
+
 START_TEST(test_recv_timeouts)
 {
 	BindoxMsg *in = msg_new();
@@ -381,6 +399,7 @@ static Suite *transact_suite(void)
 	tcase_add_test(tc, test_no_coordinator);
 	tcase_add_test(tc, test_call_roundtrip);
 	tcase_add_test(tc, test_oneway_and_recv_growth);
+	tcase_add_test(tc, test_oneway_wait);
 	tcase_add_test(tc, test_recv_timeouts);
 	tcase_add_test(tc, test_reply_recv_reports_reply);
 	tcase_add_test(tc, test_reply_too_big);

@@ -82,6 +82,27 @@ int bindox_call(BindoxConn *c, uint32_t handle, const BindoxMsg *req, BindoxMsg 
 int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg);
 
 /**
+ * bindox_send_oneway_wait() - send a one-way message, waiting for room
+ * @c:		connection
+ * @handle:	target
+ * @msg:	the message
+ *
+ * As bindox_send_oneway(), with BINDOX_TF_WAIT_ROOM: where the target's
+ * queue has no room for the message (bindox_send_oneway() returns -EAGAIN),
+ * waits until a receiver takes a message and this one fits, as a blocking
+ * write to a full socket does. A signal whose handler was installed
+ * without SA_RESTART ends the wait with -EINTR; other signals, a stop and
+ * continue included, leave it waiting. Nothing is queued unless it
+ * returns 0. Two processes that send to each other this way while both
+ * queues are full wait for ever.
+ *
+ * Return: 0, -EINVAL for NULL arguments (or from a driver older than
+ * version 1.1, which does not know the flag), BINDOX_EDEADPEER (negated)
+ * when the target dies while it waits, or the driver's negative errno.
+ */
+int bindox_send_oneway_wait(BindoxConn *c, uint32_t handle, const BindoxMsg *msg);
+
+/**
  * bindox_recv() - wait for the next message
  * @c:		connection
  * @msg:	receives the message (its content is replaced)
