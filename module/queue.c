@@ -17,15 +17,6 @@
 #include "proc.h"
 #include "txn.h"
 
-/*
- * The queue's accounts of a txn: messages per sender uid (todo_by_sender,
- * bindox_max_queued_per_sender) and, for one-way messages, count and bytes
- * per sender domain (oneway_by_domain, that domain's max_oneway and
- * max_oneway_bytes), both in one xarray value (bytes << 20 | count; both
- * limits are far below those widths). @delta is +1 or -1; with @force a
- * message that was queued before comes back whatever the limits. The
- * proc's lock is held.
- */
 #define BINDOX_SHARE_COUNT_BITS	20
 
 /*
@@ -45,8 +36,20 @@ static bool bindox_oneway_over(struct bindox_domain *d, unsigned long count,
 	       bytes > bindox_domain_limit(d, BINDOX_LIMIT_ONEWAY_BYTES) / part;
 }
 
+/*
+ * The queue's accounts of a txn: messages per sender uid (todo_by_sender,
+ * bindox_max_queued_per_sender) and, for one-way messages, count and bytes
+ * per sender domain (oneway_by_domain, that domain's max_oneway and
+ * max_oneway_bytes), both in one xarray value (bytes << 20 | count; both
+ * limits are far below those widths). @delta is +1 or -1; with @force a
+ * message that was queued before comes back whatever the limits. A
+ * decrement sets *@halved when a share it lowered fell to half of its
+ * limit (what a sender waiting for room waits for). The proc's lock is
+ * held.
+ */
 static int bindox_proc_account(struct bindox_proc *proc,
-			       struct bindox_work *work, int delta, bool force)
+			       struct bindox_work *work, int delta, bool force,
+			       bool *halved)
 {
 	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
 	/* A kuid is the uid in the initial namespace: no mapping needed. */
@@ -59,6 +62,9 @@ static int bindox_proc_account(struct bindox_proc *proc,
 	BUILD_BUG_ON(BITS_PER_LONG < 64);
 	/* A count that a failed requeue left lower stays at 0. */
 	n = xa_to_value(xa_load(&proc->todo_by_sender, uid));
+	if (delta < 0)
+		*halved = bindox_sender_over(n, 2) &&
+			  !bindox_sender_over(n - !!n, 2);
 	n = delta > 0 ? n + 1 : n - !!n;
 	if (delta > 0 && !force && bindox_sender_over(n, 1))
 		return -EAGAIN;
@@ -70,8 +76,12 @@ static int bindox_proc_account(struct bindox_proc *proc,
 			count++;
 			bytes += txn->data_size;
 		} else {
+			bool over = bindox_oneway_over(d, count, bytes, 2);
+
 			count -= !!count;
 			bytes -= min_t(unsigned long, bytes, txn->data_size);
+			if (over && !bindox_oneway_over(d, count, bytes, 2))
+				*halved = true;
 		}
 		if (delta > 0 && !force &&
 		    bindox_oneway_over(d, count, bytes, 1))
@@ -98,14 +108,21 @@ static int bindox_proc_account(struct bindox_proc *proc,
  */
 void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 {
+	unsigned int half = READ_ONCE(bindox_max_queued) / 2;
+	bool halved;
+
 	lockdep_assert_held(&proc->lock);
 	list_del_init(&work->entry);
-	proc->n_todo--;
+	halved = proc->n_todo-- > half && proc->n_todo <= half;
 	if (work->type == BINDOX_WORK_TXN)
-		bindox_proc_account(proc, work, -1, false);
-	/* One message fewer: room for a waiting sender (see its wake)? */
-	if (wq_has_sleeper(&proc->room) &&
-	    proc->n_todo <= READ_ONCE(bindox_max_queued) / 2)
+		bindox_proc_account(proc, work, -1, false, &halved);
+	/*
+	 * A waiting sender needs every limit at half (see its wake): only a
+	 * limit that just got there can have made one wakeable. Testing the
+	 * waiters at every dequeue would cost the receiver a walk of them,
+	 * under the lock its senders wait for, per message.
+	 */
+	if (halved && wq_has_sleeper(&proc->room))
 		__wake_up(&proc->room, TASK_INTERRUPTIBLE, 1, NULL);
 }
 
@@ -123,7 +140,7 @@ void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
 	list_add(&work->entry, &proc->todo);
 	proc->n_todo++;
 	if (work->type == BINDOX_WORK_TXN)
-		bindox_proc_account(proc, work, 1, true);
+		bindox_proc_account(proc, work, 1, true, NULL);
 }
 
 /**
@@ -148,7 +165,7 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 	else if (proc->n_todo >= READ_ONCE(bindox_max_queued))
 		err = -EAGAIN;
 	else if (work->type == BINDOX_WORK_TXN)
-		err = bindox_proc_account(proc, work, 1, false);
+		err = bindox_proc_account(proc, work, 1, false, NULL);
 	if (err) {
 		mutex_unlock(&proc->lock);
 		return err;
@@ -161,10 +178,11 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 }
 
 /**
- * bindox_proc_has_room() - whether a one-way message would be queued now
+ * bindox_proc_fits() - whether the queue has room for what a sender adds
  * @proc:	the receiving proc
  * @sender:	the sending proc: its euid and domain are what is counted
- * @size:	the message's data bytes
+ * @msgs:	one-way messages to add (1, or 0 to ask about the levels)
+ * @bytes:	their data bytes
  * @part:	1: within the limits; 2: within half of each (see the wake)
  *
  * The limits bindox_proc_enqueue() checks, read without the lock: for a
@@ -172,41 +190,40 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
  * under the lock and waits again if another sender took the room first.
  * A dead receiver or sender "has room": what it tries next fails for good.
  */
-static bool bindox_proc_has_room(struct bindox_proc *proc,
-				 struct bindox_proc *sender, u32 size,
-				 unsigned int part)
+static bool bindox_proc_fits(struct bindox_proc *proc,
+			     struct bindox_proc *sender, unsigned long msgs,
+			     unsigned long bytes, unsigned int part)
 {
 	struct bindox_domain *d = sender->domain;
 	unsigned long n, v;
 
 	if (READ_ONCE(proc->dead) || READ_ONCE(sender->dead))
 		return true;
-	if (READ_ONCE(proc->n_todo) + 1UL > READ_ONCE(bindox_max_queued) / part)
+	if (READ_ONCE(proc->n_todo) + msgs > READ_ONCE(bindox_max_queued) / part)
 		return false;
 	n = xa_to_value(xa_load(&proc->todo_by_sender,
 				__kuid_val(sender->cred->euid)));
-	if (bindox_sender_over(n + 1, part))
+	if (bindox_sender_over(n + msgs, part))
 		return false;
 	v = xa_to_value(xa_load(&proc->oneway_by_domain, d->id));
 	return !bindox_oneway_over(d,
-				   (v & GENMASK(BINDOX_SHARE_COUNT_BITS - 1, 0)) + 1,
-				   (v >> BINDOX_SHARE_COUNT_BITS) + size, part);
+				   (v & GENMASK(BINDOX_SHARE_COUNT_BITS - 1, 0)) + msgs,
+				   (v >> BINDOX_SHARE_COUNT_BITS) + bytes, part);
 }
 
 /* How often a sender waiting for room looks again unwoken: 10 ms. */
 #define BINDOX_ROOM_RECHECK	msecs_to_jiffies(10)
 
-/* A sender waiting on a proc's @room queue, and for what. */
+/* A sender waiting on a proc's @room queue, and on which proc's. */
 struct bindox_room_wait {
 	struct wait_queue_entry entry;
 	struct bindox_proc *proc;
 	struct bindox_proc *sender;
-	u32 size;
 };
 
 /*
- * A dequeue wakes one waiting sender (exclusive waits), and only one whose
- * message fits within half of every limit: a sender over another limit
+ * A dequeue wakes one waiting sender (exclusive waits), and only one for
+ * which every limit is at half or below: a sender over another limit
  * (its uid's share, its domain's) is passed over, and a queue drained to
  * half lets the woken sender queue a batch before it waits again, where
  * waking it for every free slot costs the receiver a wakeup per message
@@ -220,7 +237,7 @@ static int bindox_room_wake(struct wait_queue_entry *wq_entry,
 						  struct bindox_room_wait,
 						  entry);
 
-	if (!bindox_proc_has_room(w->proc, w->sender, w->size, 2))
+	if (!bindox_proc_fits(w->proc, w->sender, 0, 0, 2))
 		return 0;
 	return woken_wake_function(wq_entry, mode, sync, key);
 }
@@ -248,21 +265,21 @@ int bindox_proc_wait_room(struct bindox_proc *proc, struct bindox_proc *sender,
 		},
 		.proc = proc,
 		.sender = sender,
-		.size = size,
 	};
 	int err = 0;
 
 	INIT_LIST_HEAD(&w.entry.entry);
 	add_wait_queue_exclusive(&proc->room, &w.entry);
-	while (!bindox_proc_has_room(proc, sender, size, 1)) {
+	while (!bindox_proc_fits(proc, sender, 1, size, 1)) {
 		if (signal_pending(current)) {
 			err = -ERESTARTSYS;
 			break;
 		}
 		/*
 		 * Others may keep the queue above half without waiting (they
-		 * retry EAGAIN): look again now and then, so that a sender
-		 * that fits is never passed over for long.
+		 * retry EAGAIN), or a message of more than half the byte
+		 * limit may not fit at half yet: look again now and then, so
+		 * that a sender that fits is never passed over for long.
 		 */
 		wait_woken(&w.entry, TASK_INTERRUPTIBLE, BINDOX_ROOM_RECHECK);
 	}
