@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Children and threads of the in-guest kernel tests: spawning, reaping,
- * joining with a timeout, waiting until one sleeps, failing in a child,
- * pinning to a CPU; see bxt.h.
+ * joining with a timeout, waiting until one sleeps, a SIGUSR1 handler,
+ * failing in a child, pinning to a CPU; see bxt.h.
  */
 
 #include <dirent.h>
@@ -130,6 +130,26 @@ void bxt_wait_asleep_ck(pid_t pid)
 		bxt_sleep_ms(10);
 	}
 	bxt_sleep_ms(50);
+}
+
+volatile sig_atomic_t bxt_usr1_count;
+
+static void count_usr1(int sig)
+{
+	(void)sig;
+	bxt_usr1_count++;
+}
+
+int bxt_usr1_handler(int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = count_usr1;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	bxt_usr1_count = 0;
+	return sigaction(SIGUSR1, &sa, NULL) ? -errno : 0;
 }
 
 int bxt_join(pthread_t t, int timeout_ms, void **ret)

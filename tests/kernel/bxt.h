@@ -22,6 +22,7 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -301,6 +302,12 @@ void bxt_stop_ck(pid_t pid);
  * a child whose only wait is the one under test. Asserted (5 s).
  */
 void bxt_wait_asleep_ck(pid_t pid);
+/*
+ * SIGUSR1 runs a handler that counts in bxt_usr1_count (set to 0 here), so
+ * that it interrupts what waits; @flags: 0 or SA_RESTART. 0 or -errno.
+ */
+extern volatile sig_atomic_t bxt_usr1_count;
+int bxt_usr1_handler(int flags);
 /* pthread_join with a bound: 0 or -ETIMEDOUT. */
 int bxt_join(pthread_t t, int timeout_ms, void **ret);
 /* Keep the calling thread on @cpu: 0 or -errno. */

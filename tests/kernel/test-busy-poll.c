@@ -119,14 +119,6 @@ START_TEST(timeouts_end_a_polling_receive_and_call)
 }
 END_TEST
 
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	got_signal = 1;
-}
-
 typedef struct Receiver {
 	int fd;
 	int result;
@@ -142,16 +134,11 @@ static void *receive_forever(void *arg)
 
 START_TEST(signal_interrupts_a_polling_receive)
 {
-	struct sigaction sa;
 	Receiver r = { .result = 1 };
 	pthread_t t;
 	BxtEnv e;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-	got_signal = 0;
+	ck_assert_int_eq(bxt_usr1_handler(0), 0);
 	poll_at_most();
 	bxt_env_up_ck(&e, COOKIE);
 	r.fd = e.srv;
@@ -160,7 +147,7 @@ START_TEST(signal_interrupts_a_polling_receive)
 	ck_assert_int_eq(pthread_kill(t, SIGUSR1), 0);
 	ck_assert_int_eq(bxt_join(t, 5000, NULL), 0);
 	ck_assert_int_eq(r.result, -EINTR);
-	ck_assert(got_signal);
+	ck_assert(bxt_usr1_count);
 	bxt_env_down_ck(&e);
 }
 END_TEST

@@ -50,18 +50,12 @@ static unsigned long fill_share_ck(BxtEnv *e)
 	return sent;
 }
 
-static void on_usr1(int sig)
-{
-	(void)sig;
-}
-
 /*
  * A process that sends "waited" with BINDOX_TF_WAIT_ROOM and exits with 0,
  * or with the error; with @handler, SIGUSR1 runs a handler (no SA_RESTART).
  */
 static pid_t fork_waiting_sender(BxtEnv *e, bool handler)
 {
-	struct sigaction sa;
 	pid_t pid;
 	BxtBuf m;
 
@@ -70,12 +64,8 @@ static pid_t fork_waiting_sender(BxtEnv *e, bool handler)
 	if (pid == 0) {
 		/* The target dies when the test closes its file: not ours. */
 		close(e->srv);
-		if (handler) {
-			memset(&sa, 0, sizeof(sa));
-			sa.sa_handler = on_usr1;
-			sigemptyset(&sa.sa_mask);
-			BXT_CHILD_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
-		}
+		if (handler)
+			BXT_CHILD_EQ(bxt_usr1_handler(0), 0);
 		bxt_buf_init(&m);
 		bxt_buf_str(&m, "waited");
 		_exit(-send_flags(e->cli, e->h,

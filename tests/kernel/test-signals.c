@@ -20,26 +20,6 @@
 
 #define COOKIE 0x516ULL
 
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	got_signal++;
-}
-
-static void install_handler(int flags)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = flags;
-	sigemptyset(&sa.sa_mask);
-	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-	got_signal = 0;
-}
-
 static void block_signals(void)
 {
 	sigset_t all;
@@ -111,7 +91,7 @@ START_TEST(signal_interrupts_call_in_flight)
 	BxtEnv e;
 	int r;
 
-	install_handler(_i ? SA_RESTART : 0);
+	ck_assert_int_eq(bxt_usr1_handler(_i ? SA_RESTART : 0), 0);
 	bxt_env_up_ck(&e, COOKIE);
 	s.fd = e.srv;
 	s.caller = pthread_self();
@@ -120,7 +100,7 @@ START_TEST(signal_interrupts_call_in_flight)
 	r = call(e.cli, e.h, -1);
 	ck_assert_msg(r == -EINTR, "call: %s", bxt_errname(r));
 	ck_assert_msg(!atomic_load(&s.replying), "the call waited for the late reply");
-	ck_assert_int_eq(got_signal, 1);
+	ck_assert_int_eq(bxt_usr1_count, 1);
 
 	ck_assert_int_eq(bxt_join(t, BXT_LONG_MS, NULL), 0);
 	ck_assert_int_eq(s.recv_result, 0);
@@ -175,7 +155,7 @@ START_TEST(signal_interrupts_queued_call)
 	BxtEnv e;
 	int r;
 
-	install_handler(0);
+	ck_assert_int_eq(bxt_usr1_handler(0), 0);
 	bxt_env_up_ck(&e, COOKIE);
 	g.target = pthread_self();
 	ck_assert_int_eq(pthread_create(&t, NULL, signaler, &g), 0);
@@ -183,7 +163,7 @@ START_TEST(signal_interrupts_queued_call)
 	r = call(e.cli, e.h, -1);
 	signaler_stop(&g, t);
 	ck_assert_msg(r == -EINTR, "call: %s", bxt_errname(r));
-	ck_assert_int_ge(got_signal, 1);
+	ck_assert_int_ge(bxt_usr1_count, 1);
 	/* The abandoned call left the server's queue. */
 	BXT_OK(bxt_wait_queued(0, BXT_LONG_MS));
 	ck_assert(!readable(e.srv));
@@ -221,7 +201,7 @@ START_TEST(signal_interrupts_receive)
 	BxtEnv e;
 	int r;
 
-	install_handler(0);
+	ck_assert_int_eq(bxt_usr1_handler(0), 0);
 	bxt_env_up_ck(&e, COOKIE);
 
 	/* A receive waiting forever. */

@@ -31,11 +31,6 @@
 #define N_ROUNDS 20
 #define MAX_DELAY_US 200000
 
-static void on_signal(int sig)
-{
-	(void)sig;
-}
-
 /* The current preemption mode ("(voluntary)" in "none (voluntary) full"). */
 static bool preempt_mode(char *out, size_t size)
 {
@@ -119,15 +114,12 @@ static void *signaller(void *arg)
 
 START_TEST(callers_give_up_while_target_closes)
 {
-	struct sigaction sa;
 	char old_mode[32] = "";
 	bool have_mode;
 	BxtCoord *co;
 	int round, i, r, interrupted = 0, dead = 0, mixed = 0, delay_us = 0;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	ck_assert_int_eq(bxt_usr1_handler(0), 0);
 	have_mode = preempt_mode(old_mode, sizeof(old_mode));
 	if (have_mode)
 		ck_assert(preempt_set("full"));
