@@ -135,15 +135,20 @@ int bxt_call_small(int fd, uint32_t handle)
 	return bxt_call(fd, handle, &req, &rep, NULL, BXT_LONG_NS);
 }
 
-int bxt_send(int fd, uint32_t handle, const BxtBuf *m)
+int bxt_send_flags(int fd, uint32_t handle, uint32_t flags, const BxtBuf *m)
 {
 	struct bindox_transaction tx;
 
 	memset(&tx, 0, sizeof(tx));
 	tx.handle = handle;
-	tx.flags = BINDOX_TF_ONEWAY;
+	tx.flags = flags;
 	bxt_buf_send_payload(m, &tx.payload);
 	return bxt_ioctl(fd, BINDOX_IOC_SEND, &tx);
+}
+
+int bxt_send(int fd, uint32_t handle, const BxtBuf *m)
+{
+	return bxt_send_flags(fd, handle, BINDOX_TF_ONEWAY, m);
 }
 
 int bxt_recv(int fd, BxtBuf *b, struct bindox_message *hdr, int64_t timeout_ns)

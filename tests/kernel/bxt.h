@@ -160,6 +160,8 @@ int bxt_call(int fd, uint32_t handle, const BxtBuf *req, BxtBuf *rep,
 int bxt_call_small(int fd, uint32_t handle);
 /* BINDOX_IOC_SEND with BINDOX_TF_ONEWAY. */
 int bxt_send(int fd, uint32_t handle, const BxtBuf *m);
+/* BINDOX_IOC_SEND with @flags (BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM, ...). */
+int bxt_send_flags(int fd, uint32_t handle, uint32_t flags, const BxtBuf *m);
 /* BINDOX_IOC_RECV into @b (NULL: no capacity); @hdr may be NULL. */
 int bxt_recv(int fd, BxtBuf *b, struct bindox_message *hdr, int64_t timeout_ns);
 /* BINDOX_IOC_REPLY_RECV; @reply NULL sends an empty reply; *@reply_id out. */

@@ -22,17 +22,6 @@
 
 #define COOKIE 0x5e4dULL
 
-static int send_flags(int fd, uint32_t handle, uint32_t flags, const BxtBuf *m)
-{
-	struct bindox_transaction tx;
-
-	memset(&tx, 0, sizeof(tx));
-	tx.handle = handle;
-	tx.flags = flags;
-	bxt_buf_send_payload(m, &tx.payload);
-	return bxt_ioctl(fd, BINDOX_IOC_SEND, &tx);
-}
-
 /* Send "fill" until the queue refuses: the uid's whole share, asserted. */
 static unsigned long fill_share_ck(BxtEnv *e)
 {
@@ -46,7 +35,7 @@ static unsigned long fill_share_ck(BxtEnv *e)
 		sent++;
 	ck_assert_uint_eq(sent, share);
 	/* The twin: without the flag, a full queue refuses at once. */
-	BXT_ERR(send_flags(e->cli, e->h, BINDOX_TF_ONEWAY, &m), EAGAIN);
+	BXT_ERR(bxt_send_flags(e->cli, e->h, BINDOX_TF_ONEWAY, &m), EAGAIN);
 	return sent;
 }
 
@@ -68,7 +57,7 @@ static pid_t fork_waiting_sender(BxtEnv *e, bool handler)
 			BXT_CHILD_EQ(bxt_usr1_handler(0), 0);
 		bxt_buf_init(&m);
 		bxt_buf_str(&m, "waited");
-		_exit(-send_flags(e->cli, e->h,
+		_exit(-bxt_send_flags(e->cli, e->h,
 				  BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM, &m));
 	}
 	bxt_wait_asleep_ck(pid);
@@ -122,41 +111,50 @@ static void receive_one_ck(BxtEnv *e)
 	BXT_OK(bxt_recv(e->srv, &b, NULL, BXT_LONG_NS));
 }
 
+/*
+ * The test's start: a queue full for the client's uid and a sender
+ * waiting for room in it; *@n "fill" messages are queued.
+ */
+static pid_t waiting_sender_ck(BxtEnv *e, unsigned long *n, bool handler)
+{
+	bxt_env_up_ck(e, COOKIE);
+	*n = fill_share_ck(e);
+	return fork_waiting_sender(e, handler);
+}
+
+/* The waiting sender still waits; one receive lets it send, once, last. */
+static void room_lets_it_send_ck(BxtEnv *e, pid_t pid, unsigned long n)
+{
+	still_waiting_ck(pid);
+	receive_one_ck(e);
+	exited_with_ck(pid, 0);
+	receive_all_ck(e, n - 1, "waited");
+	bxt_env_down_ck(e);
+}
+
 START_TEST(full_queue_send_waits_for_room)
 {
 	unsigned long n;
 	BxtEnv e;
 	pid_t pid;
 
-	bxt_env_up_ck(&e, COOKIE);
-	n = fill_share_ck(&e);
-	pid = fork_waiting_sender(&e, false);
-	still_waiting_ck(pid);
-	receive_one_ck(&e);
-	exited_with_ck(pid, 0);
-	receive_all_ck(&e, n - 1, "waited");
-	bxt_env_down_ck(&e);
+	pid = waiting_sender_ck(&e, &n, false);
+	room_lets_it_send_ck(&e, pid, n);
 }
 END_TEST
 
+/* Sent once: a restart does not send it twice. */
 START_TEST(stopped_and_continued_send_goes_on_waiting)
 {
 	unsigned long n;
 	BxtEnv e;
 	pid_t pid;
 
-	bxt_env_up_ck(&e, COOKIE);
-	n = fill_share_ck(&e);
-	pid = fork_waiting_sender(&e, false);
+	pid = waiting_sender_ck(&e, &n, false);
 	bxt_stop_ck(pid);
 	bxt_sleep_ms(100);
 	ck_assert_int_eq(kill(pid, SIGCONT), 0);
-	still_waiting_ck(pid);
-	receive_one_ck(&e);
-	exited_with_ck(pid, 0);
-	/* Sent once: not twice by the restart. */
-	receive_all_ck(&e, n - 1, "waited");
-	bxt_env_down_ck(&e);
+	room_lets_it_send_ck(&e, pid, n);
 }
 END_TEST
 
@@ -166,9 +164,7 @@ START_TEST(handler_ends_waiting_send_with_eintr)
 	BxtEnv e;
 	pid_t pid;
 
-	bxt_env_up_ck(&e, COOKIE);
-	n = fill_share_ck(&e);
-	pid = fork_waiting_sender(&e, true);
+	pid = waiting_sender_ck(&e, &n, true);
 	ck_assert_int_eq(kill(pid, SIGUSR1), 0);
 	exited_with_ck(pid, EINTR);
 	receive_all_ck(&e, n, NULL);
@@ -178,12 +174,11 @@ END_TEST
 
 START_TEST(target_death_ends_waiting_send)
 {
+	unsigned long n;
 	BxtEnv e;
 	pid_t pid;
 
-	bxt_env_up_ck(&e, COOKIE);
-	fill_share_ck(&e);
-	pid = fork_waiting_sender(&e, false);
+	pid = waiting_sender_ck(&e, &n, false);
 	close(e.srv);
 	e.srv = -1;
 	exited_with_ck(pid, BINDOX_EDEADPEER);
