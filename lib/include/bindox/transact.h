@@ -75,9 +75,12 @@ int bindox_call(BindoxConn *c, uint32_t handle, const BindoxMsg *req, BindoxMsg 
  * @msg:	the message
  *
  * BINDOX_IOC_SEND with BINDOX_TF_ONEWAY: returns once the message is queued;
- * there is no reply.
+ * there is no reply. A target queue without room for it (the driver's
+ * limits per receiver, per sender uid and per sender domain) refuses it at
+ * once: bindox_send_oneway_wait() waits for room instead.
  *
- * Return: 0, -EINVAL for NULL arguments, or the driver's negative errno.
+ * Return: 0, -EINVAL for NULL arguments, -EAGAIN when the target's queue
+ * has no room (nothing was queued), or the driver's negative errno.
  */
 int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg);
 
