@@ -78,15 +78,21 @@ int bxt_waitpid(pid_t pid, int timeout_ms)
 	}
 }
 
-void bxt_reap_ck(pid_t pid)
+void bxt_reap_exit_ck(pid_t pid, int code)
 {
 	int st = bxt_waitpid(pid, BXT_LONG_MS);
 
 	ck_assert_msg(st >= 0, "child %d: %s", (int)pid, bxt_errname(st));
 	ck_assert_msg(WIFEXITED(st), "child %d killed by signal %d", (int)pid,
 		      WIFSIGNALED(st) ? WTERMSIG(st) : -1);
-	ck_assert_msg(WEXITSTATUS(st) == 0, "child %d exited with %d (see its stderr)",
-		      (int)pid, WEXITSTATUS(st));
+	ck_assert_msg(WEXITSTATUS(st) == code,
+		      "child %d exited with %d, not %d (see its stderr)",
+		      (int)pid, WEXITSTATUS(st), code);
+}
+
+void bxt_reap_ck(pid_t pid)
+{
+	bxt_reap_exit_ck(pid, 0);
 }
 
 void bxt_kill_ck(pid_t pid)
@@ -106,6 +112,19 @@ void bxt_stop_ck(pid_t pid)
 	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
 	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
 	ck_assert(WIFSTOPPED(status));
+}
+
+void bxt_still_running_ck(pid_t pid)
+{
+	bxt_sleep_ms(300);
+	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0);
+}
+
+void bxt_stop_continue_ck(pid_t pid)
+{
+	bxt_stop_ck(pid);
+	bxt_sleep_ms(100);
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
 }
 
 /* A process's state letter from /proc/PID/stat ('S': sleeping), or 0. */

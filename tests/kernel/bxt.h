@@ -295,10 +295,16 @@ pid_t bxt_spawn_ck(BxtChildFn fn, void *arg);
 int bxt_waitpid(pid_t pid, int timeout_ms);
 /* Wait for @pid and assert that it exited with status 0. */
 void bxt_reap_ck(pid_t pid);
+/* Wait for @pid and assert that it exited with status @code. */
+void bxt_reap_exit_ck(pid_t pid, int code);
+/* 300 ms later, @pid has not exited (it still waits). Asserted. */
+void bxt_still_running_ck(pid_t pid);
 /* SIGKILL @pid and reap it. */
 void bxt_kill_ck(pid_t pid);
 /* SIGSTOP @pid and wait until it is stopped. Asserted. */
 void bxt_stop_ck(pid_t pid);
+/* bxt_stop_ck(), 100 ms stopped, then SIGCONT. Asserted. */
+void bxt_stop_continue_ck(pid_t pid);
 /*
  * Wait until @pid sleeps (its state in /proc is 'S'), then 50 ms more: for
  * a child whose only wait is the one under test. Asserted (5 s).

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
 
@@ -50,13 +49,6 @@ static pid_t fork_receiver(BxtEnv *e, int64_t timeout_ns)
 	return pid;
 }
 
-static void stop_and_continue_ck(pid_t pid)
-{
-	bxt_stop_ck(pid);
-	bxt_sleep_ms(100);
-	ck_assert_int_eq(kill(pid, SIGCONT), 0);
-}
-
 static void send_after_ck(BxtEnv *e)
 {
 	BxtBuf b;
@@ -73,10 +65,9 @@ START_TEST(stopped_and_continued_receive_goes_on)
 
 	bxt_env_up_ck(&e, COOKIE);
 	pid = fork_receiver(&e, -1);
-	stop_and_continue_ck(pid);
+	bxt_stop_continue_ck(pid);
 	/* Before the message: a receive that ended would exit now. */
-	bxt_sleep_ms(300);
-	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0);
+	bxt_still_running_ck(pid);
 	send_after_ck(&e);
 	bxt_reap_ck(pid);
 	bxt_env_down_ck(&e);
@@ -89,15 +80,11 @@ START_TEST(stopped_and_continued_timed_receive_ends)
 	BxtEnv e;
 	BxtBuf b;
 	pid_t pid;
-	int st;
 
 	bxt_env_up_ck(&e, COOKIE);
 	pid = fork_receiver(&e, BXT_LONG_NS);
-	stop_and_continue_ck(pid);
-	st = bxt_waitpid(pid, BXT_LONG_MS);
-	ck_assert_msg(st >= 0 && WIFEXITED(st), "receiver: %s", bxt_errname(st));
-	ck_assert_msg(WEXITSTATUS(st) == EINTR, "receiver exited with %d",
-		      WEXITSTATUS(st));
+	bxt_stop_continue_ck(pid);
+	bxt_reap_exit_ck(pid, EINTR);
 	/* Nothing was taken: the message waits for the next receive. */
 	send_after_ck(&e);
 	bxt_buf_init(&b);

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
 #include "bxt-buffer.h"
@@ -64,22 +63,6 @@ static pid_t fork_waiting_sender(BxtEnv *e, bool handler)
 	return pid;
 }
 
-/* @pid has not exited (it is still waiting in its send). */
-static void still_waiting_ck(pid_t pid)
-{
-	bxt_sleep_ms(300);
-	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0);
-}
-
-static void exited_with_ck(pid_t pid, int err)
-{
-	int st = bxt_waitpid(pid, BXT_LONG_MS);
-
-	ck_assert_msg(st >= 0 && WIFEXITED(st), "sender: %s", bxt_errname(st));
-	ck_assert_msg(WEXITSTATUS(st) == err, "sender exited with %d, not %d",
-		      WEXITSTATUS(st), err);
-}
-
 /* Receive @n "fill" messages, then @last if not NULL, then nothing. */
 static void receive_all_ck(BxtEnv *e, unsigned long n, const char *last)
 {
@@ -125,9 +108,9 @@ static pid_t waiting_sender_ck(BxtEnv *e, unsigned long *n, bool handler)
 /* The waiting sender still waits; one receive lets it send, once, last. */
 static void room_lets_it_send_ck(BxtEnv *e, pid_t pid, unsigned long n)
 {
-	still_waiting_ck(pid);
+	bxt_still_running_ck(pid);
 	receive_one_ck(e);
-	exited_with_ck(pid, 0);
+	bxt_reap_ck(pid);
 	receive_all_ck(e, n - 1, "waited");
 	bxt_env_down_ck(e);
 }
@@ -151,9 +134,7 @@ START_TEST(stopped_and_continued_send_goes_on_waiting)
 	pid_t pid;
 
 	pid = waiting_sender_ck(&e, &n, false);
-	bxt_stop_ck(pid);
-	bxt_sleep_ms(100);
-	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+	bxt_stop_continue_ck(pid);
 	room_lets_it_send_ck(&e, pid, n);
 }
 END_TEST
@@ -166,7 +147,7 @@ START_TEST(handler_ends_waiting_send_with_eintr)
 
 	pid = waiting_sender_ck(&e, &n, true);
 	ck_assert_int_eq(kill(pid, SIGUSR1), 0);
-	exited_with_ck(pid, EINTR);
+	bxt_reap_exit_ck(pid, EINTR);
 	receive_all_ck(&e, n, NULL);
 	bxt_env_down_ck(&e);
 }
@@ -181,7 +162,7 @@ START_TEST(target_death_ends_waiting_send)
 	pid = waiting_sender_ck(&e, &n, false);
 	close(e.srv);
 	e.srv = -1;
-	exited_with_ck(pid, BINDOX_EDEADPEER);
+	bxt_reap_exit_ck(pid, BINDOX_EDEADPEER);
 	bxt_env_down_ck(&e);
 }
 END_TEST
