@@ -97,6 +97,22 @@ static int bindox_ioctl_send(struct bindox_proc *proc,
 	return bindox_transfer_send(proc, &tx);
 }
 
+/*
+ * RECV and REPLY_RECV's receive. On EMSGSIZE the time left goes back in
+ * @utimeout, for the retry with larger room.
+ */
+static int bindox_ioctl_receive(struct bindox_proc *proc,
+				struct bindox_message *msg,
+				struct bindox_message __user *umsg,
+				s64 timeout_ns, s64 __user *utimeout)
+{
+	int err = bindox_transfer_receive(proc, msg, umsg, &timeout_ns);
+
+	if (err == -EMSGSIZE && put_user(timeout_ns, utimeout))
+		return -EFAULT;
+	return err;
+}
+
 static int bindox_ioctl_recv(struct bindox_proc *proc,
 			     struct bindox_recv_args __user *uarg)
 {
@@ -107,8 +123,8 @@ static int bindox_ioctl_recv(struct bindox_proc *proc,
 		return -EFAULT;
 	if (args.msg.reserved)
 		return -EINVAL;
-	return bindox_transfer_receive(proc, &args.msg, &uarg->msg,
-				       args.timeout_ns);
+	return bindox_ioctl_receive(proc, &args.msg, &uarg->msg,
+				    args.timeout_ns, &uarg->timeout_ns);
 }
 
 /*
@@ -138,8 +154,8 @@ static int bindox_ioctl_reply_recv(struct bindox_proc *proc,
 	/* Checked only now: the reply above went out whatever it says. */
 	if (args.msg.reserved)
 		return -EINVAL;
-	return bindox_transfer_receive(proc, &args.msg, &uarg->msg,
-				       args.timeout_ns);
+	return bindox_ioctl_receive(proc, &args.msg, &uarg->msg,
+				    args.timeout_ns, &uarg->timeout_ns);
 }
 
 static int bindox_ioctl_handle_release(struct bindox_proc *proc,

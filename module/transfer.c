@@ -37,6 +37,21 @@ static long bindox_timeout_jiffies(s64 ns)
 }
 
 /*
+ * What is left of a positive @timeout_ns once the wait's @total jiffies are
+ * down to @left; at least 1 ns, so that a retry still waits (a 0 would be
+ * a poll). Others stay as they are.
+ */
+static s64 bindox_timeout_left_ns(s64 timeout_ns, long total, long left)
+{
+	u64 waited;
+
+	if (timeout_ns <= 0)
+		return timeout_ns;
+	waited = jiffies_to_nsecs(total - left);
+	return waited < timeout_ns ? timeout_ns - waited : 1;
+}
+
+/*
  * The node @handle refers to, if the policy lets @proc call it through
  * that handle (calls to the Coordinator are not checked). Return: a node
  * reference or an ERR_PTR.
@@ -615,10 +630,13 @@ static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
  * @proc:	the receiving proc
  * @msg:	a kernel copy of @umsg: the receiver's room, in and out
  * @umsg:	where the message goes in user memory
- * @timeout_ns:	how long to wait: 0 not at all, < 0 for ever
+ * @timeout_ns:	how long to wait: 0 not at all, < 0 for ever; on -EMSGSIZE
+ *		what is left of a positive one
  *
  * A message that does not fit stays queued (-EMSGSIZE, with the sizes it
- * needs written back); one that cannot be copied out goes back to the head
+ * needs written back, and the time left for the receive that takes it
+ * with larger room: the whole receive waits no longer than asked, and the
+ * caller reads no clock); one that cannot be copied out goes back to the head
  * of the queue (-EFAULT); one whose objects cannot be given to the
  * receiver is refused (bindox_transfer_refuse()). A death notification
  * that cannot be copied out is lost. The copy-out is done here, not by the
@@ -630,9 +648,10 @@ static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
  */
 int bindox_transfer_receive(struct bindox_proc *proc,
 			    struct bindox_message *msg,
-			    struct bindox_message __user *umsg, s64 timeout_ns)
+			    struct bindox_message __user *umsg, s64 *timeout_ns)
 {
-	long timeout = bindox_timeout_jiffies(timeout_ns);
+	long total = bindox_timeout_jiffies(*timeout_ns);
+	long timeout = total;
 	struct bindox_txn *txn;
 	int err;
 
@@ -642,7 +661,7 @@ int bindox_transfer_receive(struct bindox_proc *proc,
 		mutex_unlock(&proc->lock);
 		if (err <= 0)
 			break;
-		if (!timeout_ns)
+		if (!*timeout_ns)
 			return -EAGAIN;
 		err = bindox_proc_wait(proc, &timeout);
 		if (err) {
@@ -652,7 +671,7 @@ int bindox_transfer_receive(struct bindox_proc *proc,
 			 * restarted after a signal that runs no handler (stop
 			 * and continue, freezing), as a socket's read is.
 			 */
-			if (err == -EINTR && timeout_ns < 0)
+			if (err == -EINTR && *timeout_ns < 0)
 				return -ERESTARTNOHAND;
 			return err;
 		}
@@ -661,7 +680,11 @@ int bindox_transfer_receive(struct bindox_proc *proc,
 		if (txn)
 			bindox_transfer_refuse(txn, err);
 		bindox_transfer_pass_wakeup(proc);
-		if (err == -EMSGSIZE && copy_to_user(umsg, msg, sizeof(*msg)))
+		if (err != -EMSGSIZE)
+			return err;
+		*timeout_ns = bindox_timeout_left_ns(*timeout_ns, total,
+						     timeout);
+		if (copy_to_user(umsg, msg, sizeof(*msg)))
 			return -EFAULT;
 		return err;
 	}

@@ -29,6 +29,6 @@ int bindox_transfer_reply(struct bindox_proc *proc, u64 id,
 			  const struct bindox_payload *payload);
 int bindox_transfer_receive(struct bindox_proc *proc,
 			    struct bindox_message *msg,
-			    struct bindox_message __user *umsg, s64 timeout_ns);
+			    struct bindox_message __user *umsg, s64 *timeout_ns);
 
 #endif /* __BINDOX_TRANSFER_H */

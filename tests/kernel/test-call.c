@@ -227,6 +227,77 @@ START_TEST(receive_timeouts)
 }
 END_TEST
 
+/*
+ * RECV (or REPLY_RECV answering nothing) with room for @cap bytes and
+ * @timeout_ns; *@left is what the driver left in timeout_ns.
+ */
+static int recv_into(int fd, bool reply_recv, uint32_t cap, int64_t timeout_ns,
+		     int64_t *left)
+{
+	struct bindox_reply_recv_args rr;
+	struct bindox_recv_args r;
+	char room[8];
+	int err;
+
+	memset(&r, 0, sizeof(r));
+	r.msg.payload.data_ptr = (uintptr_t)room;
+	r.msg.payload.data_size = cap;
+	r.timeout_ns = timeout_ns;
+	if (!reply_recv) {
+		err = bxt_ioctl(fd, BINDOX_IOC_RECV, &r);
+		*left = r.timeout_ns;
+		return err;
+	}
+	memset(&rr, 0, sizeof(rr));
+	rr.msg = r.msg;
+	rr.timeout_ns = timeout_ns;
+	err = bxt_ioctl(fd, BINDOX_IOC_REPLY_RECV, &rr);
+	*left = rr.timeout_ns;
+	return err;
+}
+
+/*
+ * A message too large for the room waits in the queue (EMSGSIZE); the
+ * retry with larger room must not wait longer than the caller asked in
+ * all, so the driver gives back what is left of a positive timeout.
+ */
+START_TEST(emsgsize_gives_back_time_left)
+{
+	int64_t left;
+	pthread_t t;
+	void *ret;
+	BxtBuf b;
+	BxtEnv e;
+	int i;
+
+	bxt_env_up_ck(&e, COOKIE);
+	for (i = 0; i < 2; i++) {
+		/* Found at once: nothing waited, the timeout comes back whole. */
+		bxt_buf_init(&b);
+		bxt_buf_str(&b, "late");
+		BXT_OK(bxt_send(e.cli, e.h, &b));
+		BXT_ERR(recv_into(e.srv, i, 2, 5 * BXT_SEC, &left), EMSGSIZE);
+		ck_assert_int_eq(left, 5 * BXT_SEC);
+		BXT_ERR(recv_into(e.srv, i, 2, -1, &left), EMSGSIZE);
+		ck_assert_int_eq(left, -1);
+		BXT_ERR(recv_into(e.srv, i, 2, 0, &left), EMSGSIZE);
+		ck_assert_int_eq(left, 0);
+		BXT_OK(recv_into(e.srv, i, 4, 0, &left));
+
+		/* Sent 100 ms into the wait: about 100 ms less is left. */
+		ck_assert_int_eq(pthread_create(&t, NULL, late_sender, &e), 0);
+		BXT_ERR(recv_into(e.srv, i, 2, 5 * BXT_SEC, &left), EMSGSIZE);
+		ck_assert_msg(left > 3 * BXT_SEC && left <= 5 * BXT_SEC - 80 * BXT_MS,
+			      "%s left %lld ns of 5 s after a wait of 100 ms",
+			      i ? "REPLY_RECV" : "RECV", (long long)left);
+		ck_assert_int_eq(bxt_join(t, BXT_LONG_MS, &ret), 0);
+		ck_assert_int_eq((int)(intptr_t)ret, 0);
+		BXT_OK(recv_into(e.srv, i, 4, left, &left));
+	}
+	bxt_env_down_ck(&e);
+}
+END_TEST
+
 START_TEST(reply_larger_than_capacity)
 {
 	Caller c = { .req = { "q" }, .cap = 32, .ocap = 0 };
@@ -604,6 +675,7 @@ static Suite *call_suite(void)
 	tc = bxt_tcase(s, "sizes");
 	tcase_add_test(tc, reply_larger_than_capacity);
 	tcase_add_test(tc, message_larger_than_receive_buffer);
+	tcase_add_test(tc, emsgsize_gives_back_time_left);
 	tcase_add_test(tc, declined_message_wakes_another_receiver);
 	tcase_add_test(tc, size_limits);
 	tc = bxt_tcase(s, "objects");

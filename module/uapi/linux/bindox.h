@@ -17,7 +17,8 @@
 #include <linux/ioctl.h>
 
 #define BINDOX_VERSION_MAJOR	1
-#define BINDOX_VERSION_MINOR	1	/* 1: BINDOX_TF_WAIT_ROOM */
+/* 1: BINDOX_TF_WAIT_ROOM; 2: EMSGSIZE writes back the time left */
+#define BINDOX_VERSION_MINOR	2
 
 /* Handle 0 in every process refers to the Coordinator. */
 #define BINDOX_HANDLE_COORDINATOR	0U
@@ -182,7 +183,9 @@ struct bindox_call_args {
 /**
  * struct bindox_recv_args - BINDOX_IOC_RECV: wait for the next message
  * @msg:	the delivered message
- * @timeout_ns:	how long to wait
+ * @timeout_ns:	how long to wait (0: not at all, < 0: for ever); on
+ *		EMSGSIZE a positive one is set to what is left of it (at
+ *		least 1), for the receive that retries with larger room
  *
  * A signal whose handler runs ends the wait with EINTR (also with
  * SA_RESTART); nothing was taken. Waiting forever, a signal that runs no
@@ -203,7 +206,8 @@ struct bindox_recv_args {
  * @reserved:	must be 0
  * @reply:	the reply's payload
  * @msg:	the next message (as BINDOX_IOC_RECV)
- * @timeout_ns:	how long to wait for the next message
+ * @timeout_ns:	how long to wait for the next message (as in
+ *		struct bindox_recv_args, EMSGSIZE included)
  *
  * A reply to a caller that gave up (signal, timeout) or died is dropped
  * without error. A reply larger than the caller's capacity fails with
@@ -385,8 +389,9 @@ struct bindox_policy_load {
  *	(max_nodes) or uid (max_user_nodes). Handles count against the
  *	receiver's file (max_handles) and uid (max_user_handles).
  *  RECV, REPLY_RECV: EMSGSIZE when the first queued message does not fit
- *	the capacities given: it stays queued and the sizes it needs are
- *	written back to msg.payload. ENOSPC when its handles or buffer ids
+ *	the capacities given: it stays queued, the sizes it needs are
+ *	written back to msg.payload and what is left of a positive timeout
+ *	to timeout_ns (so a retry needs no clock). ENOSPC when its handles or buffer ids
  *	would exceed the receiver's quotas (max_handles, max_buffers): it is
  *	taken off the queue, so that it blocks no other sender; a call fails
  *	with the same error, a one-way message is dropped. EINVAL for
