@@ -91,6 +91,8 @@ static struct {
 	uint64_t next_id;
 	uint32_t major, minor;
 	unsigned int ioctls[32];
+	FakeRecvTimeout recv_timeouts[FAKE_RECV_LOG];
+	unsigned int n_recv;
 } fake = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
@@ -498,13 +500,29 @@ static int fake_ioc_send(FakeProc *p, struct bindox_transaction *tx)
 	return 0;
 }
 
-static int fake_receive(FakeProc *p, struct bindox_message *out, int64_t timeout_ns)
+/* What is left until @deadline of a positive timeout, at least 1 ns. */
+static int64_t fake_time_left(const struct timespec *deadline)
 {
+	struct timespec now;
+	int64_t left;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	left = (deadline->tv_sec - now.tv_sec) * 1000000000LL +
+	       (deadline->tv_nsec - now.tv_nsec);
+	return left > 0 ? left : 1;
+}
+
+/* On EMSGSIZE *@timeout_ns is what is left of a positive one (driver 1.2 on). */
+static int fake_receive(FakeProc *p, struct bindox_message *out, __s64 *timeout_ns_io)
+{
+	int64_t timeout_ns = *timeout_ns_io;
 	struct timespec deadline;
 	FakeCall *call;
 	FakeMsg *m;
 	int r;
 
+	if (fake.n_recv < FAKE_RECV_LOG)
+		fake.recv_timeouts[fake.n_recv++] = (FakeRecvTimeout){ timeout_ns, timeout_ns };
 	if (out->reserved)
 		return -EINVAL;
 
@@ -522,6 +540,10 @@ static int fake_receive(FakeProc *p, struct bindox_message *out, int64_t timeout
 	if (m->n_data > out->payload.data_size || m->n_offsets > out->payload.offsets_count) {
 		out->payload.data_size = (uint32_t)m->n_data;
 		out->payload.offsets_count = (uint32_t)m->n_offsets;
+		if (timeout_ns > 0 && fake.minor >= 2)
+			*timeout_ns_io = fake_time_left(&deadline);
+		if (fake.n_recv <= FAKE_RECV_LOG)
+			fake.recv_timeouts[fake.n_recv - 1].left = *timeout_ns_io;
 		return -EMSGSIZE;
 	}
 
@@ -585,7 +607,7 @@ static int fake_ioc_reply_recv(FakeProc *p, struct bindox_reply_recv_args *a)
 		a->reply_id = 0;
 	}
 
-	return fake_receive(p, &a->msg, a->timeout_ns);
+	return fake_receive(p, &a->msg, &a->timeout_ns);
 }
 
 static int fake_ioc_handle_release(FakeProc *p, struct bindox_handle_args *a)
@@ -790,7 +812,7 @@ int bindox_conn_ioctl(int fd, unsigned long request, void *arg)
 		break;
 	case BINDOX_IOC_RECV:
 		r = fake_receive(p, &((struct bindox_recv_args *)arg)->msg,
-				 ((struct bindox_recv_args *)arg)->timeout_ns);
+				 &((struct bindox_recv_args *)arg)->timeout_ns);
 		break;
 	case BINDOX_IOC_REPLY_RECV:
 		r = fake_ioc_reply_recv(p, arg);
@@ -827,7 +849,21 @@ void fake_driver_reset(void)
 	fake.major = BINDOX_VERSION_MAJOR;
 	fake.minor = BINDOX_VERSION_MINOR;
 	memset(fake.ioctls, 0, sizeof(fake.ioctls));
+	fake.n_recv = 0;
 	pthread_mutex_unlock(&fake.lock);
+}
+
+unsigned int fake_driver_recv_timeouts(FakeRecvTimeout *out, unsigned int max)
+{
+	unsigned int i, n;
+
+	pthread_mutex_lock(&fake.lock);
+	n = fake.n_recv < max ? fake.n_recv : max;
+	for (i = 0; i < n; i++)
+		out[i] = fake.recv_timeouts[i];
+	fake.n_recv = 0;
+	pthread_mutex_unlock(&fake.lock);
+	return n;
 }
 
 void fake_driver_set_version(uint32_t major, uint32_t minor)

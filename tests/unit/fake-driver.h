@@ -58,6 +58,18 @@ unsigned int fake_driver_count_queued(int fd);
 /* Number of BINDOX_IOC_* calls seen for @nr (the ioctl number's low byte). */
 unsigned int fake_driver_count_ioctls(unsigned int nr);
 
+/*
+ * The timeouts of the receives (RECV and REPLY_RECV) since the last reset
+ * or read, oldest first, at most FAKE_RECV_LOG: what each was given and
+ * what it left in timeout_ns (on EMSGSIZE, from driver version 1.2 on,
+ * the time left). Copied to @out and forgotten; returns how many.
+ */
+#define FAKE_RECV_LOG 8
+typedef struct FakeRecvTimeout {
+	int64_t given, left;
+} FakeRecvTimeout;
+unsigned int fake_driver_recv_timeouts(FakeRecvTimeout *out, unsigned int max);
+
 /* ---- buffers (fake-buffers.c) ---- */
 
 /* Live buffers, over all processes. */

@@ -16,12 +16,20 @@
 #include <bindox/bindox.h>
 #include "fake-driver.h"
 
-static inline void fake_pair_open(BindoxConn **server, BindoxConn **client)
+/* With a driver that says it is of minor version @minor. */
+static inline void fake_pair_open_minor(BindoxConn **server, BindoxConn **client,
+					uint32_t minor)
 {
 	fake_driver_reset();
+	fake_driver_set_version(BINDOX_VERSION_MAJOR, minor);
 	ck_assert_int_eq(bindox_conn_open("/dev/null", server), 0);
 	ck_assert_int_eq(bindox_conn_open("/dev/null", client), 0);
 	ck_assert_int_eq(bindox_conn_become_coordinator(*server), 0);
+}
+
+static inline void fake_pair_open(BindoxConn **server, BindoxConn **client)
+{
+	fake_pair_open_minor(server, client, BINDOX_VERSION_MINOR);
 }
 
 static inline void fake_pair_close(BindoxConn **server, BindoxConn **client)

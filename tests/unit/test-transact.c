@@ -212,6 +212,52 @@ START_TEST(test_oneway_and_recv_growth)
 }
 END_TEST
 
+/*
+ * A receive that has to grow its room retries within the caller's timeout:
+ * with what the driver gave back as left of it (1.2 on), or, from an older
+ * driver that gives nothing back, with what the library's clock says.
+ */
+static void recv_growth_timeout_ck(uint32_t driver_minor, bool reply_recv)
+{
+	BindoxMsg *out = msg_new(), *in = msg_new();
+	static uint8_t blob[1000];
+	FakeRecvTimeout t[FAKE_RECV_LOG];
+	const int64_t timeout = 5000000000LL;
+
+	fake_pair_close(&server_conn, &client_conn);
+	fake_pair_open_minor(&server_conn, &client_conn, driver_minor);
+	server_handle = fake_pair_handle(server_conn, client_conn, SERVER_COOKIE);
+	ck_assert_int_eq(bindox_msg_append_bytes(out, blob, sizeof(blob)), 0);
+	ck_assert_int_eq(bindox_send_oneway(client_conn, server_handle, out), 0);
+	ck_assert_int_eq(bindox_msg_reserve(in, 16, 0), 0);
+	fake_driver_recv_timeouts(t, FAKE_RECV_LOG);
+
+	if (reply_recv)
+		ck_assert_int_eq(bindox_reply_recv(server_conn, NULL, NULL, in, timeout), 0);
+	else
+		ck_assert_int_eq(bindox_recv(server_conn, in, timeout), 0);
+	ck_assert_uint_eq(fake_driver_recv_timeouts(t, FAKE_RECV_LOG), 2);
+	ck_assert(t[0].given == timeout);
+	if (driver_minor >= 2) {
+		ck_assert(t[0].left < timeout);
+		ck_assert(t[1].given == t[0].left);
+	} else {
+		ck_assert(t[0].left == timeout);
+		ck_assert(t[1].given < timeout && t[1].given > timeout - 1000000000LL);
+	}
+	bindox_msg_free(out);
+	bindox_msg_free(in);
+}
+
+START_TEST(test_recv_growth_within_timeout)
+{
+	recv_growth_timeout_ck(BINDOX_VERSION_MINOR, false);
+	recv_growth_timeout_ck(BINDOX_VERSION_MINOR, true);
+	recv_growth_timeout_ck(1, false);
+	recv_growth_timeout_ck(1, true);
+}
+END_TEST
+
 /* The waiting send is a one-way SEND with the wait flag, delivered as usual. */
 START_TEST(test_oneway_wait)
 {
@@ -400,6 +446,7 @@ static Suite *transact_suite(void)
 	tcase_add_test(tc, test_call_roundtrip);
 	tcase_add_test(tc, test_oneway_and_recv_growth);
 	tcase_add_test(tc, test_oneway_wait);
+	tcase_add_test(tc, test_recv_growth_within_timeout);
 	tcase_add_test(tc, test_recv_timeouts);
 	tcase_add_test(tc, test_reply_recv_reports_reply);
 	tcase_add_test(tc, test_reply_too_big);
