@@ -63,7 +63,8 @@ struct bindox_proc {
 	struct pid *opener;		/* ref: the opening process */
 	struct bindox_user *user;	/* ref: of cred's euid */
 	struct list_head procs_entry;	/* under bindox_procs_lock */
-	struct bindox_txn *spare_txn;	/* xchg()ed: a freed small txn (txn.c) */
+	struct bindox_txn *spare_txn;	/* xchg()ed: a freed txn (txn.c) */
+	void *spare_data;		/* xchg()ed: a freed data buffer (txn.c) */
 	struct xarray parked;		/* own lock: thread id -> park (park.h) */
 
 	struct mutex lock;		/* protects everything below */

@@ -48,7 +48,7 @@ enum bindox_txn_state {
 struct bindox_txn {
 	struct kref kref;
 	struct bindox_work work;
-	struct bindox_proc *home;	/* ref; a small txn: whose spare it becomes */
+	struct bindox_proc *home;	/* ref: the sender, whose spare it becomes */
 	struct list_head call_entry;	/* a call: in its caller's proc->calls */
 	u32 flags;			/* BINDOX_TF_* */
 	u32 debug_id;			/* names it in trace events */
@@ -66,6 +66,7 @@ struct bindox_txn {
 	/* payload */
 	void *data;
 	u32 data_size;
+	u32 data_cap;			/* of a buffer that can become a spare */
 	u32 n_objs;
 	u64 *offsets;
 	struct bindox_node **objs;	/* one ref per node or handle object */
