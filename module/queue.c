@@ -284,6 +284,14 @@ int bindox_proc_wait_room(struct bindox_proc *proc, struct bindox_proc *sender,
 		wait_woken(&w.entry, TASK_INTERRUPTIBLE, BINDOX_ROOM_RECHECK);
 	}
 	remove_wait_queue(&proc->room, &w.entry);
+	/*
+	 * Pass the wake on to the next sender that fits at half: a dequeue
+	 * wakes one when a level falls to half, and a receiver faster than
+	 * that one sender drains the queue without falling to half again,
+	 * while the others sleep until they look again.
+	 */
+	if (!err && wq_has_sleeper(&proc->room))
+		__wake_up(&proc->room, TASK_INTERRUPTIBLE, 1, NULL);
 	return err;
 }
 
