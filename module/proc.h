@@ -83,6 +83,7 @@ struct bindox_proc {
 	u32 call_seq;			/* high half of the next call id */
 	wait_queue_head_t wait;		/* poll() */
 	wait_queue_head_t receivers;	/* exclusive: bindox_proc_wait() */
+	atomic_t receivers_woken;	/* woken, not yet running (queue.c) */
 	wait_queue_head_t room;		/* exclusive: senders, for room */
 	struct bindox_buffer_table buffers;	/* under @lock but .bytes */
 };
