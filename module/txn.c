@@ -74,28 +74,31 @@ static struct bindox_txn *bindox_txn_alloc(struct bindox_proc *sender,
 }
 
 /*
- * Room for @size bytes of data beyond the inline room: the sender's spare
- * if it is large enough, else a new buffer, of a power of two up to the
- * spare limit (the size kmalloc gives anyway) so that it can serve larger
- * messages when it is the spare.
+ * Room for @size bytes of data: inside the txn if it fits there, else the
+ * sender's spare if it is large enough, else a new buffer, of a power of
+ * two up to the spare limit (the size kmalloc gives anyway) so that it
+ * can serve larger messages when it is the spare.
  */
 static int bindox_txn_alloc_data(struct bindox_txn *txn, u32 size)
 {
 	struct bindox_spare_data *spare;
 
-	if (size > BINDOX_TXN_SPARE_DATA_MAX) {
-		txn->data = kvmalloc(size, GFP_KERNEL_ACCOUNT);
-		return txn->data ? 0 : -ENOMEM;
-	}
-	spare = xchg(&txn->home->spare_data, NULL);
-	if (spare && spare->cap >= size) {
-		txn->data_cap = spare->cap;
-		txn->data = spare;
+	if (size <= BINDOX_TXN_INLINE_MAX) {
+		txn->data = txn->inline_data;
 		return 0;
 	}
-	kvfree(spare);
-	txn->data_cap = roundup_pow_of_two(size);
-	txn->data = kvmalloc(txn->data_cap, GFP_KERNEL_ACCOUNT);
+	if (size <= BINDOX_TXN_SPARE_DATA_MAX) {
+		spare = xchg(&txn->home->spare_data, NULL);
+		if (spare && spare->cap >= size) {
+			txn->data_cap = spare->cap;
+			txn->data = spare;
+			return 0;
+		}
+		kvfree(spare);
+		size = roundup_pow_of_two(size);
+		txn->data_cap = size;
+	}
+	txn->data = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	return txn->data ? 0 : -ENOMEM;
 }
 
@@ -147,12 +150,8 @@ static int bindox_txn_copy_in(struct bindox_txn *txn,
 	u32 n = payload->offsets_count;
 
 	if (payload->data_size) {
-		int err = 0;
+		int err = bindox_txn_alloc_data(txn, payload->data_size);
 
-		if (payload->data_size <= BINDOX_TXN_INLINE_MAX)
-			txn->data = txn->inline_data;
-		else
-			err = bindox_txn_alloc_data(txn, payload->data_size);
 		if (err)
 			return err;
 		if (copy_from_user(txn->data,
