@@ -100,6 +100,16 @@ static int bindox_proc_account(struct bindox_proc *proc,
 			  xa_erase(&proc->todo_by_sender, uid));
 }
 
+/*
+ * Wake one sender waiting for room in @proc's queue, one that fits at half
+ * (bindox_room_wake() passes over the others), if any waits.
+ */
+static void bindox_room_wake_one(struct bindox_proc *proc)
+{
+	if (wq_has_sleeper(&proc->room))
+		__wake_up(&proc->room, TASK_INTERRUPTIBLE, 1, NULL);
+}
+
 /**
  * bindox_proc_dequeue() - take a message off a proc's incoming queue
  * @proc:	the proc; its lock is held
@@ -122,8 +132,8 @@ void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 	 * waiters at every dequeue would cost the receiver a walk of them,
 	 * under the lock its senders wait for, per message.
 	 */
-	if (halved && wq_has_sleeper(&proc->room))
-		__wake_up(&proc->room, TASK_INTERRUPTIBLE, 1, NULL);
+	if (halved)
+		bindox_room_wake_one(proc);
 }
 
 /**
@@ -290,8 +300,8 @@ int bindox_proc_wait_room(struct bindox_proc *proc, struct bindox_proc *sender,
 	 * that one sender drains the queue without falling to half again,
 	 * while the others sleep until they look again.
 	 */
-	if (!err && wq_has_sleeper(&proc->room))
-		__wake_up(&proc->room, TASK_INTERRUPTIBLE, 1, NULL);
+	if (!err)
+		bindox_room_wake_one(proc);
 	return err;
 }
 
