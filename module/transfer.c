@@ -635,11 +635,11 @@ static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
  *
  * A message that does not fit stays queued (-EMSGSIZE, with the sizes it
  * needs written back, and the time left for the receive that takes it
- * with larger room: the whole receive waits no longer than asked, and the
- * caller reads no clock); one that cannot be copied out goes back to the head
- * of the queue (-EFAULT); one whose objects cannot be given to the
- * receiver is refused (bindox_transfer_refuse()). A death notification
- * that cannot be copied out is lost. The copy-out is done here, not by the
+ * with larger room: the whole receive waits no longer than asked, and
+ * the caller reads no clock); one that cannot be copied out goes back to
+ * the head of the queue (-EFAULT); one whose objects cannot be given to
+ * the receiver is refused (bindox_transfer_refuse()). A death
+ * notification that cannot be copied out is lost. The copy-out is done here, not by the
  * ioctl layer, because its failure must put the message back.
  *
  * Return: 0 with a message, -EAGAIN (timeout 0) or -ETIMEDOUT with none,

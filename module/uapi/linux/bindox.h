@@ -391,12 +391,12 @@ struct bindox_policy_load {
  *  RECV, REPLY_RECV: EMSGSIZE when the first queued message does not fit
  *	the capacities given: it stays queued, the sizes it needs are
  *	written back to msg.payload and what is left of a positive timeout
- *	to timeout_ns (so a retry needs no clock). ENOSPC when its handles or buffer ids
- *	would exceed the receiver's quotas (max_handles, max_buffers): it is
- *	taken off the queue, so that it blocks no other sender; a call fails
- *	with the same error, a one-way message is dropped. EINVAL for
- *	a reply_id that names no call waiting for an answer (unknown, already
- *	answered, or stale).
+ *	to timeout_ns (so a retry needs no clock). ENOSPC when its handles
+ *	or buffer ids would exceed the receiver's quotas (max_handles,
+ *	max_buffers): it is taken off the queue, so that it blocks no other
+ *	sender; a call fails with the same error, a one-way message is
+ *	dropped. EINVAL for a reply_id that names no call waiting for an
+ *	answer (unknown, already answered, or stale).
  *  HANDLE_RELEASE: EINVAL for an unknown handle or handle 0.
  *  DEATH_SUBSCRIBE: one subscription per handle (EBUSY for a second);
  *	a node that is already dead is reported at once.
