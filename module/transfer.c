@@ -575,6 +575,13 @@ static void bindox_transfer_refuse(struct bindox_txn *txn, int err)
 static int bindox_transfer_publish(struct bindox_proc *proc,
 				   struct bindox_txn *txn)
 {
+	/*
+	 * A one-way message without objects has nothing to publish: it was
+	 * the receiver's once taken. Not taking the lock a second time keeps
+	 * the receiver off the lock its senders queue on.
+	 */
+	if (txn->flags & BINDOX_TF_ONEWAY && !txn->n_objs)
+		return 0;
 	mutex_lock(&proc->lock);
 	/* Killed while copying out: its teardown took the ids already. */
 	if (proc->dead) {
