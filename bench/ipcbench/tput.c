@@ -24,7 +24,10 @@
  * Every call's request carries the client's sequence number and a pattern;
  * the client checks that the reply is its echo. The measurements of one
  * (kind, size, clients) run the methods back to back, so that the ratios
- * between methods are within a short stretch of the machine's time.
+ * between methods are within a short stretch of the machine's time; and
+ * each round runs every point in turn, so that the machine's slow and fast
+ * periods fall on all points alike, and a point's rate can be compared
+ * with another's of the same round.
  */
 #define _GNU_SOURCE
 #include "tput.h"
@@ -90,6 +93,13 @@ typedef struct TputResult {
 	double setup_s, teardown_s;	/* start to the go, stop to all reaped */
 	double round_min, round_max;	/* per_sec of the slowest and fastest round */
 } TputResult;
+
+/* A point beyond the CPU count against the one within it, per round. */
+typedef struct TputScaling {
+	const TputResult *point;	/* the method's summary at the point */
+	unsigned int ref_clients;	/* the most clients within the CPU count */
+	double median, min, max;	/* of the rounds' ratios */
+} TputScaling;
 
 /* ---- helpers for the methods' processes ---- */
 
@@ -362,58 +372,73 @@ out:
 }
 
 /*
- * One point (kind, size, clients): every method once per round, the order
- * rotated each round so that each takes every place in turn; a method's
- * result is its median round (of an even number, the upper one), with the
- * range of its rounds. @out has a slot per method of opt->methods.
+ * Every point's methods once: the order rotated by @round so that each
+ * method takes every place in turn. @all has the round's slots
+ * [point][method]; @out the points' summaries, where a method that failed
+ * once keeps its error and is not run again.
  */
-static int run_point(const TputOptions *opt, TputShared *sh, TputResult *out, bool oneway,
-		     uint64_t size, unsigned int clients)
+static int run_round(const TputOptions *opt, TputShared *sh, TputResult *out, TputResult *all,
+		     unsigned int n_points, unsigned int round)
 {
-	static TputResult rounds[MAX_ROUNDS][N_ALL_METHODS];
-	unsigned int round, i, j, mi, n = opt->n_methods;
+	unsigned int p, i, mi, n = opt->n_methods;
 	int failed = 0;
 
-	for (mi = 0; mi < n; mi++)
-		out[mi] = (TputResult){ .method = opt->methods[mi], .oneway = oneway, .size = size,
-					.clients = clients,
-					.workers = opt->workers ? opt->workers : clients };
-	for (round = 0; round < opt->rounds; round++) {
+	for (p = 0; p < n_points; p++) {
 		for (i = 0; i < n; i++) {
 			TputResult *t;
 
 			mi = (round + i) % n;
-			if (out[mi].error)
+			t = &all[p * n + mi];
+			if (out[p * n + mi].error)
 				continue;
-			t = &rounds[round][mi];
-			*t = out[mi];
+			*t = out[p * n + mi];
 			if (run_one(opt, sh, t) < 0) {
-				out[mi] = *t;
+				out[p * n + mi] = *t;
 				fprintf(stderr, "ipcbench tput: %s %s %" PRIu64 " B, %u clients: %s: %s\n",
-					t->method->name, kind_name(oneway), size, clients, t->what,
-					bindox_strerror(t->error));
+					t->method->name, kind_name(t->oneway), t->size, t->clients,
+					t->what, bindox_strerror(t->error));
 				failed = -1;
 			}
 		}
 	}
-	for (mi = 0; mi < n; mi++) {
-		const TputResult *sorted[MAX_ROUNDS];
-
-		if (out[mi].error)
-			continue;
-		/* Insertion sort of the rounds by rate. */
-		for (i = 0; i < opt->rounds; i++) {
-			const TputResult *t = &rounds[i][mi];
-
-			for (j = i; j > 0 && sorted[j - 1]->per_sec > t->per_sec; j--)
-				sorted[j] = sorted[j - 1];
-			sorted[j] = t;
-		}
-		out[mi] = *sorted[opt->rounds / 2];
-		out[mi].round_min = sorted[0]->per_sec;
-		out[mi].round_max = sorted[opt->rounds - 1]->per_sec;
-	}
 	return failed;
+}
+
+/* Sort @n doubles in place (insertion sort: a handful of rounds). */
+static void sort_doubles(double *v, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < n; i++) {
+		double x = v[i];
+
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
+ * A method's result at a point: its median round (of an even number, the
+ * upper one), with the range of its rounds. @rounds are the point's
+ * slots in each round, @stride apart.
+ */
+static void summarize(TputResult *out, const TputResult *rounds, size_t stride,
+		      unsigned int n_rounds)
+{
+	const TputResult *sorted[MAX_ROUNDS];
+	unsigned int i, j;
+
+	for (i = 0; i < n_rounds; i++) {
+		const TputResult *t = &rounds[i * stride];
+
+		for (j = i; j > 0 && sorted[j - 1]->per_sec > t->per_sec; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = t;
+	}
+	*out = *sorted[n_rounds / 2];
+	out->round_min = sorted[0]->per_sec;
+	out->round_max = sorted[n_rounds - 1]->per_sec;
 }
 
 /* ---- output ---- */
@@ -445,8 +470,27 @@ static void print_ratio(const char *label, double v)
 		printf("  %s %.2fx", label, v);
 }
 
+static void print_scaling(const TputScaling *sc, unsigned int n, long cpus)
+{
+	unsigned int i;
+
+	if (!n)
+		return;
+	printf("\nbeyond the %ld CPUs: each round's rate over the same round's with the\n"
+	       "most clients within them (median of the rounds, and their range)\n", cpus);
+	printf("%-6s  %5s  %7s  %-7s  %8s  %s\n", "kind", "size", "clients", "method", "against",
+	       "ratio");
+	for (i = 0; i < n; i++) {
+		const TputResult *r = sc[i].point;
+
+		printf("%-6s  %5" PRIu64 "  %7u  %-7s  %8u  %.2fx (%.2f..%.2f)\n",
+		       kind_name(r->oneway), r->size, r->clients, r->method->name,
+		       sc[i].ref_clients, sc[i].median, sc[i].min, sc[i].max);
+	}
+}
+
 static void print_results(const TputOptions *opt, const SysInfo *si, const TputResult *res,
-			  unsigned int n)
+			  unsigned int n, const TputScaling *sc, unsigned int n_sc)
 {
 	unsigned int i;
 
@@ -479,6 +523,7 @@ static void print_results(const TputOptions *opt, const SysInfo *si, const TputR
 			printf("  (sent %.0f/s, %" PRIu64 " full)", r->sent_per_sec, r->retries);
 		printf("\n");
 	}
+	print_scaling(sc, n_sc, si->cpus);
 	fflush(stdout);
 }
 
@@ -517,6 +562,8 @@ typedef struct TputReport {
 	const SysInfo *si;
 	const TputResult *res;
 	unsigned int n;
+	const TputScaling *scaling;
+	unsigned int n_scaling;
 } TputReport;
 
 static void write_json(JsonWriter *w, const void *ctx)
@@ -560,6 +607,23 @@ static void write_json(JsonWriter *w, const void *ctx)
 		json_object_end(w);
 	}
 	json_array_end(w);
+	/* Each point beyond the CPUs against the most clients within them. */
+	json_array_begin(w, "beyond_cpus");
+	for (i = 0; i < rep->n_scaling; i++) {
+		const TputScaling *sc = &rep->scaling[i];
+
+		json_object_begin(w, NULL);
+		json_string(w, "kind", kind_name(sc->point->oneway));
+		json_u64(w, "size", sc->point->size);
+		json_u64(w, "clients", sc->point->clients);
+		json_string(w, "method", sc->point->method->name);
+		json_u64(w, "against_clients", sc->ref_clients);
+		json_double(w, "ratio_median", sc->median, 3);
+		json_double(w, "ratio_min", sc->min, 3);
+		json_double(w, "ratio_max", sc->max, 3);
+		json_object_end(w);
+	}
+	json_array_end(w);
 	json_object_end(w);
 }
 
@@ -588,9 +652,11 @@ static void usage(FILE *f)
 		"  --methods LIST   in run order (default %s)\n"
 		"  --seconds S      measured window per point (default %.2f)\n"
 		"  --warmup S       running before the window opens (default %.2f)\n"
-		"  --rounds N       measure each point N times (at most %u), the methods'\n"
-		"                   order rotated each round; report each method's median\n"
-		"                   round and the range of its rounds (default 1)\n"
+		"  --rounds N       measure every point N times (at most %u): each round\n"
+		"                   runs all points in turn, the methods' order rotated\n"
+		"                   per round; report each method's median round, the\n"
+		"                   range of its rounds, and each point beyond the CPU\n"
+		"                   count over the same round's within it (default 1)\n"
 		"  --workers N      server threads (default: as many as clients)\n"
 		"  --device PATH    bindox device (default %s)\n"
 		"  --binder-device PATH  binder device (default /dev/binder)\n"
@@ -761,13 +827,66 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 	return 0;
 }
 
+/*
+ * Each point beyond the CPU count against the same kind, size and method
+ * at the most clients within it, round by round: rounds measure every
+ * point in turn, so a round's two points are close in time, and the
+ * ratio of a pair is not the machine's drift between them. Fills @sc;
+ * returns how many.
+ */
+static unsigned int compute_scaling(const TputOptions *opt, long cpus, const TputResult *res,
+				    const TputResult *all, unsigned int n_points,
+				    TputScaling *sc)
+{
+	unsigned int p, q, ref, mi, r, n = opt->n_methods, k = 0;
+	size_t stride = (size_t)n_points * n;
+	double ratios[MAX_ROUNDS];
+
+	for (p = 0; p < n_points; p++) {
+		const TputResult *pt = &res[p * n];
+
+		if (pt->clients <= cpus)
+			continue;
+		ref = n_points;
+		for (q = 0; q < n_points; q++) {
+			const TputResult *qt = &res[q * n];
+
+			if (qt->oneway == pt->oneway && qt->size == pt->size &&
+			    qt->clients <= cpus &&
+			    (ref == n_points || qt->clients > res[ref * n].clients))
+				ref = q;
+		}
+		if (ref == n_points)
+			continue;
+		for (mi = 0; mi < n; mi++) {
+			if (res[p * n + mi].error || res[ref * n + mi].error)
+				continue;
+			for (r = 0; r < opt->rounds; r++) {
+				const TputResult *a = &all[r * stride + p * n + mi];
+				const TputResult *b = &all[r * stride + ref * n + mi];
+
+				ratios[r] = b->per_sec > 0 ? a->per_sec / b->per_sec : 0;
+			}
+			sort_doubles(ratios, opt->rounds);
+			sc[k++] = (TputScaling){ .point = &res[p * n + mi],
+						 .ref_clients = res[ref * n].clients,
+						 .median = ratios[opt->rounds / 2],
+						 .min = ratios[0],
+						 .max = ratios[opt->rounds - 1] };
+		}
+	}
+	return k;
+}
+
 int tput_main(int argc, char **argv)
 {
 	TputOptions opt;
-	TputResult *res = NULL;
+	TputResult *res = NULL, *all = NULL;
+	TputScaling *scaling = NULL;
 	TputShared *sh;
 	SysInfo si;
-	unsigned int n = 0, ci, si_, k;
+	unsigned int n = 0, n_points = 0, n_scaling, ci, si_, k, p, mi, round;
+	size_t stride;
 	int failed = 0, r;
 
 	if (options_parse(argc, argv, &opt) < 0) {
@@ -781,30 +900,46 @@ int tput_main(int argc, char **argv)
 		fprintf(stderr, "ipcbench tput: mmap: %s\n", strerror(errno));
 		return 1;
 	}
-	res = calloc((size_t)opt.n_clients * opt.n_sizes * 2 * opt.n_methods, sizeof(*res));
-	if (!res) {
+	stride = (size_t)opt.n_clients * opt.n_sizes * 2 * opt.n_methods;
+	res = calloc(stride, sizeof(*res));
+	all = calloc(stride * opt.rounds, sizeof(*all));
+	scaling = calloc(stride, sizeof(*scaling));
+	if (!res || !all || !scaling) {
 		fprintf(stderr, "ipcbench tput: out of memory\n");
 		failed = 1;
 		goto out;
 	}
 	sysinfo_get(&si);
 
+	/* The points in the order of the output, each method's slot set up. */
 	for (k = 0; k < 2; k++) {
 		if (!opt.kinds[k])
 			continue;
 		for (si_ = 0; si_ < opt.n_sizes; si_++) {
-			for (ci = 0; ci < opt.n_clients; ci++) {
-				if (run_point(&opt, sh, &res[n], k == 1, opt.sizes[si_],
-					      opt.clients[ci]) < 0)
-					failed = 1;
-				n += opt.n_methods;
+			for (ci = 0; ci < opt.n_clients; ci++, n_points++) {
+				for (mi = 0; mi < opt.n_methods; mi++)
+					res[n++] = (TputResult){
+						.method = opt.methods[mi], .oneway = k == 1,
+						.size = opt.sizes[si_], .clients = opt.clients[ci],
+						.workers = opt.workers ? opt.workers : opt.clients[ci] };
 			}
 		}
 	}
+	stride = (size_t)n_points * opt.n_methods;
+	for (round = 0; round < opt.rounds; round++)
+		if (run_round(&opt, sh, res, &all[round * stride], n_points, round) < 0)
+			failed = 1;
+	for (p = 0; p < n_points; p++)
+		for (mi = 0; mi < opt.n_methods; mi++)
+			if (!res[p * opt.n_methods + mi].error)
+				summarize(&res[p * opt.n_methods + mi],
+					  &all[p * opt.n_methods + mi], stride, opt.rounds);
+	n_scaling = compute_scaling(&opt, si.cpus, res, all, n_points, scaling);
 
-	print_results(&opt, &si, res, n);
+	print_results(&opt, &si, res, n, scaling, n_scaling);
 	if (opt.json) {
-		TputReport rep = { .opt = &opt, .si = &si, .res = res, .n = n };
+		TputReport rep = { .opt = &opt, .si = &si, .res = res, .n = n,
+				   .scaling = scaling, .n_scaling = n_scaling };
 
 		/* The top object and its lists one member a line; each result on one. */
 		r = json_write_file(opt.json, 2, write_json, &rep);
@@ -814,6 +949,8 @@ int tput_main(int argc, char **argv)
 		}
 	}
 out:
+	free(scaling);
+	free(all);
 	free(res);
 	munmap(sh, sizeof(*sh));
 	return failed;
