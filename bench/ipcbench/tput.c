@@ -92,6 +92,7 @@ typedef struct TputResult {
 	uint64_t retries;		/* one-way sends refused as full */
 	double setup_s, teardown_s;	/* start to the go, stop to all reaped */
 	double round_min, round_max;	/* per_sec of the slowest and fastest round */
+	double over_uds, over_binder;	/* bindox: paired_ratio()'s median, or NaN */
 } TputResult;
 
 /* A point beyond the CPU count against the one within it, per round. */
@@ -441,28 +442,111 @@ static void summarize(TputResult *out, const TputResult *rounds, size_t stride,
 	out->round_max = sorted[n_rounds - 1]->per_sec;
 }
 
-/* ---- output ---- */
+/*
+ * The rate of slot @a over slot @b round by round (@all's rounds @stride
+ * apart): the median of those ratios, and their range. Two slots of one
+ * round were measured close in time, so the ratio is not the host's drift
+ * between rounds, where a ratio of two medians can pair a slow round of
+ * one with a fast round of the other.
+ */
+static void paired_ratio(const TputResult *all, size_t stride, unsigned int n_rounds, size_t a,
+			 size_t b, double *median, double *min, double *max)
+{
+	double ratios[MAX_ROUNDS];
+	unsigned int r;
 
-static const TputResult *find(const TputResult *res, unsigned int n, const TputResult *like,
-			      const char *method)
+	for (r = 0; r < n_rounds; r++) {
+		const TputResult *x = &all[r * stride + a], *y = &all[r * stride + b];
+
+		ratios[r] = y->per_sec > 0 ? x->per_sec / y->per_sec : 0;
+	}
+	sort_doubles(ratios, n_rounds);
+	*median = ratios[n_rounds / 2];
+	if (min)
+		*min = ratios[0];
+	if (max)
+		*max = ratios[n_rounds - 1];
+}
+
+/* The index of method @name in opt->methods, or -1. */
+static int method_index(const TputOptions *opt, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		if (res[i].oneway == like->oneway && res[i].size == like->size &&
-		    res[i].clients == like->clients && res[i].error == 0 &&
-		    strcmp(res[i].method->name, method) == 0)
-			return &res[i];
-	return NULL;
+	for (i = 0; i < opt->n_methods; i++)
+		if (strcmp(opt->methods[i]->name, name) == 0)
+			return (int)i;
+	return -1;
 }
 
-/* @a's rate over @b's, or NaN (JSON null) if either is missing. */
-static double ratio(const TputResult *a, const TputResult *b)
+/* Bindox against uds and binder at every point, round by round. */
+static void compute_bindox_ratios(const TputOptions *opt, TputResult *res, const TputResult *all,
+				  unsigned int n_points)
 {
-	if (!a || !b || b->per_sec <= 0)
-		return NAN;
-	return a->per_sec / b->per_sec;
+	int b = method_index(opt, "bindox"), u = method_index(opt, "uds");
+	int d = method_index(opt, "binder");
+	unsigned int p, n = opt->n_methods;
+	size_t stride = (size_t)n_points * n;
+
+	if (b < 0)
+		return;
+	for (p = 0; p < n_points; p++) {
+		TputResult *r = &res[p * n + b];
+
+		r->over_uds = r->over_binder = NAN;
+		if (r->error)
+			continue;
+		if (u >= 0 && !res[p * n + u].error)
+			paired_ratio(all, stride, opt->rounds, p * n + b, p * n + u, &r->over_uds,
+				     NULL, NULL);
+		if (d >= 0 && !res[p * n + d].error)
+			paired_ratio(all, stride, opt->rounds, p * n + b, p * n + d,
+				     &r->over_binder, NULL, NULL);
+	}
 }
+
+/*
+ * Each point beyond the CPU count against the same kind, size and method
+ * at the most clients within it, round by round. Fills @sc; returns how
+ * many.
+ */
+static unsigned int compute_scaling(const TputOptions *opt, long cpus, const TputResult *res,
+				    const TputResult *all, unsigned int n_points,
+				    TputScaling *sc)
+{
+	unsigned int p, q, ref, mi, n = opt->n_methods, k = 0;
+	size_t stride = (size_t)n_points * n;
+
+	for (p = 0; p < n_points; p++) {
+		const TputResult *pt = &res[p * n];
+
+		if (pt->clients <= cpus)
+			continue;
+		ref = n_points;
+		for (q = 0; q < n_points; q++) {
+			const TputResult *qt = &res[q * n];
+
+			if (qt->oneway == pt->oneway && qt->size == pt->size &&
+			    qt->clients <= cpus &&
+			    (ref == n_points || qt->clients > res[ref * n].clients))
+				ref = q;
+		}
+		if (ref == n_points)
+			continue;
+		for (mi = 0; mi < n; mi++) {
+			if (res[p * n + mi].error || res[ref * n + mi].error)
+				continue;
+			sc[k] = (TputScaling){ .point = &res[p * n + mi],
+					       .ref_clients = res[ref * n].clients };
+			paired_ratio(all, stride, opt->rounds, p * n + mi, ref * n + mi,
+				     &sc[k].median, &sc[k].min, &sc[k].max);
+			k++;
+		}
+	}
+	return k;
+}
+
+/* ---- output ---- */
 
 static void print_ratio(const char *label, double v)
 {
@@ -497,7 +581,8 @@ static void print_results(const TputOptions *opt, const SysInfo *si, const TputR
 	printf("ipcbench tput: one server with a worker pool, 1..%u client processes\n",
 	       opt->clients[opt->n_clients - 1]);
 	printf("kernel %s, %ld CPUs online; %.2f s measured after %.2f s warm-up, %u round(s)\n"
-	       "per point (each method's median round shown)\n",
+	       "per point (each method's median round shown; a ratio is the median of\n"
+	       "the rounds' ratios, both methods measured back to back in each)\n",
 	       si->kernel, si->cpus, opt->seconds, opt->warmup, opt->rounds);
 	printf("workers: %s; bindox busy_poll_ns %s\n\n",
 	       opt->workers ? "fixed (--workers)" : "as many as clients", si->busy_poll_ns);
@@ -516,8 +601,8 @@ static void print_results(const TputOptions *opt, const SysInfo *si, const TputR
 		printf("%10.0f  %8.0f..%-7.0f  %8.0f..%-7.0f", r->per_sec, r->round_min,
 		       r->round_max, r->client_min, r->client_max);
 		if (strcmp(r->method->name, "bindox") == 0) {
-			print_ratio("bindox/uds", ratio(r, find(res, n, r, "uds")));
-			print_ratio("bindox/binder", ratio(r, find(res, n, r, "binder")));
+			print_ratio("bindox/uds", r->over_uds);
+			print_ratio("bindox/binder", r->over_binder);
 		}
 		if (r->oneway)
 			printf("  (sent %.0f/s, %" PRIu64 " full)", r->sent_per_sec, r->retries);
@@ -601,9 +686,8 @@ static void write_json(JsonWriter *w, const void *ctx)
 		json_string(w, "kind", kind_name(res[i].oneway));
 		json_u64(w, "size", res[i].size);
 		json_u64(w, "clients", res[i].clients);
-		json_double(w, "bindox_over_uds", ratio(&res[i], find(res, n, &res[i], "uds")), 3);
-		json_double(w, "bindox_over_binder",
-			    ratio(&res[i], find(res, n, &res[i], "binder")), 3);
+		json_double(w, "bindox_over_uds", res[i].over_uds, 3);
+		json_double(w, "bindox_over_binder", res[i].over_binder, 3);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -827,57 +911,6 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 	return 0;
 }
 
-/*
- * Each point beyond the CPU count against the same kind, size and method
- * at the most clients within it, round by round: rounds measure every
- * point in turn, so a round's two points are close in time, and the
- * ratio of a pair is not the machine's drift between them. Fills @sc;
- * returns how many.
- */
-static unsigned int compute_scaling(const TputOptions *opt, long cpus, const TputResult *res,
-				    const TputResult *all, unsigned int n_points,
-				    TputScaling *sc)
-{
-	unsigned int p, q, ref, mi, r, n = opt->n_methods, k = 0;
-	size_t stride = (size_t)n_points * n;
-	double ratios[MAX_ROUNDS];
-
-	for (p = 0; p < n_points; p++) {
-		const TputResult *pt = &res[p * n];
-
-		if (pt->clients <= cpus)
-			continue;
-		ref = n_points;
-		for (q = 0; q < n_points; q++) {
-			const TputResult *qt = &res[q * n];
-
-			if (qt->oneway == pt->oneway && qt->size == pt->size &&
-			    qt->clients <= cpus &&
-			    (ref == n_points || qt->clients > res[ref * n].clients))
-				ref = q;
-		}
-		if (ref == n_points)
-			continue;
-		for (mi = 0; mi < n; mi++) {
-			if (res[p * n + mi].error || res[ref * n + mi].error)
-				continue;
-			for (r = 0; r < opt->rounds; r++) {
-				const TputResult *a = &all[r * stride + p * n + mi];
-				const TputResult *b = &all[r * stride + ref * n + mi];
-
-				ratios[r] = b->per_sec > 0 ? a->per_sec / b->per_sec : 0;
-			}
-			sort_doubles(ratios, opt->rounds);
-			sc[k++] = (TputScaling){ .point = &res[p * n + mi],
-						 .ref_clients = res[ref * n].clients,
-						 .median = ratios[opt->rounds / 2],
-						 .min = ratios[0],
-						 .max = ratios[opt->rounds - 1] };
-		}
-	}
-	return k;
-}
-
 int tput_main(int argc, char **argv)
 {
 	TputOptions opt;
@@ -934,6 +967,7 @@ int tput_main(int argc, char **argv)
 			if (!res[p * opt.n_methods + mi].error)
 				summarize(&res[p * opt.n_methods + mi],
 					  &all[p * opt.n_methods + mi], stride, opt.rounds);
+	compute_bindox_ratios(&opt, res, all, n_points);
 	n_scaling = compute_scaling(&opt, si.cpus, res, all, n_points, scaling);
 
 	print_results(&opt, &si, res, n, scaling, n_scaling);
