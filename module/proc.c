@@ -94,7 +94,7 @@ void bindox_proc_free(struct kref *kref)
 	WARN_ON(!xa_empty(&proc->parked));
 	xa_destroy(&proc->handles);
 	xa_destroy(&proc->inflight);
-	bindox_txn_drop_spare(proc);
+	bindox_txn_drop_spares(proc);
 	bindox_user_unref(proc->user);
 	put_pid(proc->opener);
 	put_cred(proc->cred);

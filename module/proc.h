@@ -56,6 +56,14 @@ struct bindox_work {
 	enum bindox_work_type type;
 };
 
+/* How many freed txns, and data buffers, a proc keeps for its next sends. */
+#define BINDOX_SPARES	4
+
+/* Each slot NULL or a spare; taken and filled with xchg() and cmpxchg(). */
+struct bindox_spares {
+	void *slot[BINDOX_SPARES];
+};
+
 struct bindox_proc {
 	struct kref kref;
 	struct bindox_domain *domain;
@@ -63,8 +71,8 @@ struct bindox_proc {
 	struct pid *opener;		/* ref: the opening process */
 	struct bindox_user *user;	/* ref: of cred's euid */
 	struct list_head procs_entry;	/* under bindox_procs_lock */
-	struct bindox_txn *spare_txn;	/* xchg()ed: a freed txn (txn.c) */
-	void *spare_data;		/* xchg()ed: a freed data buffer (txn.c) */
+	struct bindox_spares spare_txns;	/* freed txns (txn.c) */
+	struct bindox_spares spare_data;	/* freed data buffers (txn.c) */
 	struct xarray parked;		/* own lock: thread id -> park (park.h) */
 
 	struct mutex lock;		/* protects everything below */

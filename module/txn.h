@@ -89,7 +89,7 @@ struct bindox_txn *bindox_txn_build(struct bindox_proc *sender,
 				    const struct bindox_payload *payload,
 				    u32 flags);
 void bindox_txn_free(struct kref *kref);
-void bindox_txn_drop_spare(struct bindox_proc *proc);
+void bindox_txn_drop_spares(struct bindox_proc *proc);
 bool bindox_txn_complete(struct bindox_txn *txn, struct bindox_txn *reply,
 			 int error);
 int bindox_txn_translate(struct bindox_txn *txn, struct bindox_proc *proc);
