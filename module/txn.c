@@ -110,7 +110,7 @@ static struct bindox_txn *bindox_txn_alloc(struct bindox_proc *sender,
 }
 
 /*
- * Room for @size bytes of data: inside the txn if it fits there, else the
+ * Room for @size bytes of data: inside the txn if it fits there, else
  * one of the sender's spares if large enough, else a new buffer, of a
  * power of two up to the spare limit (the size kmalloc gives anyway) so
  * that it can serve larger messages when it is a spare.
