@@ -18,6 +18,18 @@ void sort_u64(uint64_t *v, uint64_t n)
 	qsort(v, n, sizeof(*v), cmp_u64);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void sort_double(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
 uint64_t percentile_sorted(const uint64_t *sorted, uint64_t n, unsigned int pct)
 {
 	uint64_t rank = (pct * n + 99) / 100;	/* ceil(pct / 100 * n) */

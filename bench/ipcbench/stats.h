@@ -8,6 +8,7 @@
 #define IPCBENCH_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Figures of one series of samples, in the samples' unit. */
@@ -24,6 +25,7 @@ typedef struct Spread {
 } Spread;
 
 void sort_u64(uint64_t *v, uint64_t n);
+void sort_double(double *v, size_t n);
 
 /* Nearest-rank percentile (@pct in 1..100) of @n >= 1 sorted samples. */
 uint64_t percentile_sorted(const uint64_t *sorted, uint64_t n, unsigned int pct);

@@ -50,6 +50,7 @@
 
 #include "child.h"
 #include "json.h"
+#include "stats.h"
 #include "sysinfo.h"
 #include "util.h"
 
@@ -405,26 +406,12 @@ static int run_round(const TputOptions *opt, TputShared *sh, TputResult *out, Tp
 	return failed;
 }
 
-/* Sort @n doubles in place (insertion sort: a handful of rounds). */
-static void sort_doubles(double *v, unsigned int n)
-{
-	unsigned int i, j;
-
-	for (i = 1; i < n; i++) {
-		double x = v[i];
-
-		for (j = i; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
 /*
  * A method's result at a point: its median round (of an even number, the
  * upper one), with the range of its rounds. @rounds are the point's
  * slots in each round, @stride apart.
  */
-static void summarize(TputResult *out, const TputResult *rounds, size_t stride,
+static void summarize_point(TputResult *out, const TputResult *rounds, size_t stride,
 		      unsigned int n_rounds)
 {
 	const TputResult *sorted[MAX_ROUNDS];
@@ -460,7 +447,7 @@ static void paired_ratio(const TputResult *all, size_t stride, unsigned int n_ro
 
 		ratios[r] = y->per_sec > 0 ? x->per_sec / y->per_sec : 0;
 	}
-	sort_doubles(ratios, n_rounds);
+	sort_double(ratios, n_rounds);
 	*median = ratios[n_rounds / 2];
 	if (min)
 		*min = ratios[0];
@@ -919,7 +906,7 @@ int tput_main(int argc, char **argv)
 	TputShared *sh;
 	SysInfo si;
 	unsigned int n = 0, n_points = 0, n_scaling, ci, si_, k, p, mi, round;
-	size_t stride;
+	size_t max_slots, stride;
 	int failed = 0, r;
 
 	if (options_parse(argc, argv, &opt) < 0) {
@@ -933,10 +920,11 @@ int tput_main(int argc, char **argv)
 		fprintf(stderr, "ipcbench tput: mmap: %s\n", strerror(errno));
 		return 1;
 	}
-	stride = (size_t)opt.n_clients * opt.n_sizes * 2 * opt.n_methods;
-	res = calloc(stride, sizeof(*res));
-	all = calloc(stride * opt.rounds, sizeof(*all));
-	scaling = calloc(stride, sizeof(*scaling));
+	/* Every kind, size, count and method: the most one round can hold. */
+	max_slots = (size_t)opt.n_clients * opt.n_sizes * 2 * opt.n_methods;
+	res = calloc(max_slots, sizeof(*res));
+	all = calloc(max_slots * opt.rounds, sizeof(*all));
+	scaling = calloc(max_slots, sizeof(*scaling));
 	if (!res || !all || !scaling) {
 		fprintf(stderr, "ipcbench tput: out of memory\n");
 		failed = 1;
@@ -958,6 +946,7 @@ int tput_main(int argc, char **argv)
 			}
 		}
 	}
+	/* A round's slots: [point][method]. */
 	stride = (size_t)n_points * opt.n_methods;
 	for (round = 0; round < opt.rounds; round++)
 		if (run_round(&opt, sh, res, &all[round * stride], n_points, round) < 0)
@@ -965,8 +954,8 @@ int tput_main(int argc, char **argv)
 	for (p = 0; p < n_points; p++)
 		for (mi = 0; mi < opt.n_methods; mi++)
 			if (!res[p * opt.n_methods + mi].error)
-				summarize(&res[p * opt.n_methods + mi],
-					  &all[p * opt.n_methods + mi], stride, opt.rounds);
+				summarize_point(&res[p * opt.n_methods + mi],
+						&all[p * opt.n_methods + mi], stride, opt.rounds);
 	compute_bindox_ratios(&opt, res, all, n_points);
 	n_scaling = compute_scaling(&opt, si.cpus, res, all, n_points, scaling);
 
