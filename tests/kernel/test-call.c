@@ -305,6 +305,12 @@ END_TEST
  * at once (more than the driver keeps), each message arrives with exactly
  * its own bytes and nothing beyond them.
  */
+/* The bytes of copy @k of message @i: no two messages of the test alike. */
+static uint8_t reused_fill(size_t i, size_t k)
+{
+	return (uint8_t)(0x10 + i * 5 + k);
+}
+
 START_TEST(reused_data_buffers_leak_nothing)
 {
 	static const uint32_t sizes[] = { 4096, 1000, 257, 256, 16384, 16385,
@@ -319,13 +325,13 @@ START_TEST(reused_data_buffers_leak_nothing)
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		queued = 1 + i % 5;
 		for (k = 0; k < queued; k++) {
-			memset(out_data, (int)(0x10 + i * 5 + k), sizes[i]);
+			memset(out_data, reused_fill(i, k), sizes[i]);
 			bxt_buf_init_ext(&out, out_data, sizeof(out_data), NULL, 0);
 			out.size = sizes[i];
 			BXT_OK(bxt_send(e.cli, e.h, &out));
 		}
 		for (k = 0; k < queued; k++) {
-			uint8_t fill = (uint8_t)(0x10 + i * 5 + k);
+			uint8_t fill = reused_fill(i, k);
 
 			memset(in_data, 0xEE, sizeof(in_data));
 			bxt_buf_init_ext(&in, in_data, sizeof(in_data), NULL, 0);
