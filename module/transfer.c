@@ -646,8 +646,9 @@ static void bindox_transfer_pass_wakeup(struct bindox_proc *proc)
  * the caller reads no clock); one that cannot be copied out goes back to
  * the head of the queue (-EFAULT); one whose objects cannot be given to
  * the receiver is refused (bindox_transfer_refuse()). A death
- * notification that cannot be copied out is lost. The copy-out is done here, not by the
- * ioctl layer, because its failure must put the message back.
+ * notification that cannot be copied out is lost. The copy-out is done
+ * here, not by the ioctl layer, because its failure must put the message
+ * back.
  *
  * Return: 0 with a message, -EAGAIN (timeout 0) or -ETIMEDOUT with none,
  * -EINTR on a signal (-ERESTARTNOHAND when waiting for ever), -EMSGSIZE,
