@@ -374,7 +374,7 @@ static void usage(FILE *f, const char *argv0)
 	fprintf(f,
 		"Usage: %s [options]\n"
 		"       %s rtt [options]   request/reply round trips (see: %s rtt --help)\n"
-		"       %s tput [options]  throughput under 1..16 clients (see: %s tput --help)\n"
+		"       %s tput [options]  throughput under concurrent clients (see: %s tput --help)\n"
 		"The paper's benchmark: client (in a container) and server exchange a buffer\n"
 		"that each writes whole before passing it; one result per size and method.\n\n"
 		"  --workload NAME     label of the results: paper (default) or small\n"

@@ -806,6 +806,13 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+/* Say which option's value was refused; the usage follows. */
+static int refused(const char *name, const char *value)
+{
+	fprintf(stderr, "ipcbench tput: --%s %s: refused\n", name, value);
+	return -EINVAL;
+}
+
 static int options_parse(int argc, char **argv, TputOptions *o)
 {
 	static const struct option longopts[] = {
@@ -827,7 +834,7 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 	const char *clients = DEFAULT_CLIENTS, *kinds = DEFAULT_KINDS;
 	uint64_t list[MAX_LIST], v;
 	unsigned int order[2], n, i;
-	int c;
+	int c, at = 0;
 
 	*o = (TputOptions){ .seconds = DEFAULT_SECONDS, .warmup = DEFAULT_WARMUP, .rounds = 1,
 			    .device = BINDOX_DEVICE_DEFAULT, .binder_device = "/dev/binder" };
@@ -835,7 +842,7 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 	    parse_numbers(DEFAULT_SIZES, MIN_SIZE, MAX_SIZE, o->sizes, &o->n_sizes) < 0)
 		return -EINVAL;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, &at)) != -1) {
 		switch (c) {
 		case 'c':
 			clients = optarg;
@@ -843,31 +850,31 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 		case 's':
 			if (parse_numbers(optarg, MIN_SIZE, MAX_SIZE, o->sizes,
 					  &o->n_sizes) < 0)
-				return -EINVAL;
+				return refused(longopts[at].name, optarg);
 			break;
 		case 'k':
 			kinds = optarg;
 			break;
 		case 'm':
 			if (parse_methods(optarg, o) < 0)
-				return -EINVAL;
+				return refused(longopts[at].name, optarg);
 			break;
 		case 't':
 			if (parse_seconds(optarg, &o->seconds) < 0 || o->seconds == 0)
-				return -EINVAL;
+				return refused(longopts[at].name, optarg);
 			break;
 		case 'w':
 			if (parse_seconds(optarg, &o->warmup) < 0)
-				return -EINVAL;
+				return refused(longopts[at].name, optarg);
 			break;
 		case 'r':
 			if (parse_u64(optarg, 1, MAX_ROUNDS, &v) < 0)
-				return -EINVAL;
+				return refused(longopts[at].name, optarg);
 			o->rounds = (unsigned int)v;
 			break;
 		case 'W':
 			if (parse_u64(optarg, 1, TPUT_MAX_CLIENTS, &v) < 0)
-				return -EINVAL;
+				return refused(longopts[at].name, optarg);
 			o->workers = (unsigned int)v;
 			break;
 		case 'h':
@@ -886,15 +893,17 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 			return -EINVAL;
 		}
 	}
-	if (optind != argc)
+	if (optind != argc) {
+		fprintf(stderr, "ipcbench tput: unexpected argument %s\n", argv[optind]);
 		return -EINVAL;
+	}
 	if (parse_numbers(clients, 1, TPUT_MAX_CLIENTS, list, &n) < 0)
-		return -EINVAL;
+		return refused("clients", clients);
 	for (i = 0; i < n; i++)
 		o->clients[i] = (unsigned int)list[i];
 	o->n_clients = n;
 	if (parse_names(kinds, kind_names, 2, o->kinds, order, &n) < 0)
-		return -EINVAL;
+		return refused("kinds", kinds);
 	return 0;
 }
 
