@@ -159,16 +159,28 @@ void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
  * @work:	the message; on success the queue owns the caller's reference
  * @sync:	whether the caller is about to sleep (a call, not a one-way)
  *
- * Return: 0; BINDOX_EDEADPEER (negated) if the proc died; -EAGAIN if its
- * queue is full, or holds bindox_max_queued_per_sender messages from the
- * sender's uid, or (a one-way message) the sender domain's max_oneway
- * messages or max_oneway_bytes; -ENOMEM.
+ * A one-way message of more bytes than the sender's domain may have queued
+ * at one receiver in all could never be queued: it is refused before any
+ * limit that room can lift, looked at again at each try, as the domain's
+ * limit may be lowered while its sender waits for room (the room test then
+ * lets that sender through to fail here).
+ *
+ * Return: 0; -EMSGSIZE for a message that could never fit;
+ * BINDOX_EDEADPEER (negated) if the proc died; -EAGAIN if its queue is
+ * full, or holds bindox_max_queued_per_sender messages from the sender's
+ * uid, or (a one-way message) the sender domain's max_oneway messages or
+ * max_oneway_bytes; -ENOMEM.
  */
 int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 			bool sync)
 {
+	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
 	int err = 0;
 
+	if (work->type == BINDOX_WORK_TXN && (txn->flags & BINDOX_TF_ONEWAY) &&
+	    txn->data_size > bindox_domain_limit(txn->sender_domain,
+						 BINDOX_LIMIT_ONEWAY_BYTES))
+		return -EMSGSIZE;
 	mutex_lock(&proc->lock);
 	if (proc->dead)
 		err = -BINDOX_EDEADPEER;
@@ -198,7 +210,9 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
  * The limits bindox_proc_enqueue() checks, read without the lock: for a
  * sender waiting for room (bindox_proc_wait_room()), which then enqueues
  * under the lock and waits again if another sender took the room first.
- * A dead receiver or sender "has room": what it tries next fails for good.
+ * A dead receiver or sender "has room": what it tries next fails for good;
+ * so does a message that could never fit (bindox_proc_enqueue() refuses
+ * it).
  */
 static bool bindox_proc_fits(struct bindox_proc *proc,
 			     struct bindox_proc *sender, unsigned long msgs,
@@ -207,7 +221,8 @@ static bool bindox_proc_fits(struct bindox_proc *proc,
 	struct bindox_domain *d = sender->domain;
 	unsigned long n, v;
 
-	if (READ_ONCE(proc->dead) || READ_ONCE(sender->dead))
+	if (READ_ONCE(proc->dead) || READ_ONCE(sender->dead) ||
+	    bytes > bindox_domain_limit(d, BINDOX_LIMIT_ONEWAY_BYTES))
 		return true;
 	if (READ_ONCE(proc->n_todo) + msgs > READ_ONCE(bindox_max_queued) / part)
 		return false;

@@ -424,7 +424,8 @@ static int bindox_transfer_wait_room(struct bindox_proc *proc, u32 handle,
  *
  * A full queue refuses the message (-EAGAIN); with BINDOX_TF_WAIT_ROOM the
  * sender waits for room and tries again, as often as another sender takes
- * the room first.
+ * the room first; not for a message that could never fit (-EMSGSIZE, see
+ * bindox_proc_enqueue()).
  *
  * Return: 0 once queued, or a negative errno.
  */

@@ -368,6 +368,71 @@ START_TEST(test_limits_per_domain)
 }
 END_TEST
 
+/* A one-way message of @size bytes of @fill. */
+static void oneway_of(BxtBuf *m, size_t size, uint8_t fill)
+{
+	uint8_t bytes[128];
+
+	ck_assert_uint_le(size, sizeof(bytes));
+	memset(bytes, fill, size);
+	bxt_buf_init(m);
+	bxt_buf_put(m, bytes, size);
+}
+
+/*
+ * max_oneway_bytes: what fits is queued, one byte more waits for room
+ * (EAGAIN), and a message of more bytes than the whole limit, which no
+ * receiver can ever make room for, is refused as too long, also when the
+ * sender asked to wait for room (it used to wait for ever).
+ */
+START_TEST(test_oneway_bytes_per_domain)
+{
+	struct bindox_domain_config c = config("bytes", 0, 0, 0600);
+	int ctl = ctl_open_ck(), fd;
+	char path[64];
+	uint32_t h;
+	BxtEnv e;
+	BxtBuf m;
+
+	c.limits.max_oneway_bytes = 64;
+	BXT_OK(domain_add(ctl, &c));
+	node_path(path, sizeof(path), "bytes");
+	ck_assert(wait_path(path, true));
+	fd = bxt_try_open(path);
+	ck_assert_int_ge(fd, 0);
+	bxt_env_up_ck(&e, 0x20);
+	policy_ck(e.coord, true);
+	h = bxt_link_ck(e.srv, 0x21, fd);
+
+	oneway_of(&m, 64, 0xa1);
+	BXT_OK(bxt_send(fd, h, &m));
+	oneway_of(&m, 1, 0xa2);
+	BXT_ERR(bxt_send(fd, h, &m), EAGAIN);
+	bxt_buf_init(&m);
+	BXT_OK(bxt_recv(e.srv, &m, NULL, BXT_LONG_NS));
+	ck_assert(m.size == 64 && m.data[0] == 0xa1 && m.data[63] == 0xa1);
+
+	oneway_of(&m, 65, 0xa3);
+	BXT_ERR(bxt_send(fd, h, &m), EMSGSIZE);
+	BXT_ERR(bxt_send_flags(fd, h, BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM, &m),
+		EMSGSIZE);
+	/* Raised in place, the same message goes. */
+	c.limits.max_oneway_bytes = 65;
+	BXT_OK(bxt_ioctl(ctl, BINDOX_CTL_DOMAIN_UPDATE, &c));
+	BXT_OK(bxt_send_flags(fd, h, BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM, &m));
+	bxt_buf_init(&m);
+	BXT_OK(bxt_recv(e.srv, &m, NULL, BXT_LONG_NS));
+	ck_assert(m.size == 65 && m.data[0] == 0xa3 && m.data[64] == 0xa3);
+
+	close(fd);
+	policy_ck(e.coord, false);
+	bxt_env_down_ck(&e);
+	BXT_OK(domain_remove(ctl, "bytes", 0));
+	close(ctl);
+	bxt_assert_no_leaks();
+}
+END_TEST
+
 typedef struct Pending {
 	int fd;
 	uint32_t h;
@@ -446,6 +511,7 @@ static Suite *domains_suite(void)
 	tcase_add_test(bxt_tcase(s, "control"), test_control_needs_the_hosts_admin);
 	tcase_add_test(bxt_tcase(s, "messages"), test_messages_carry_the_domain);
 	tcase_add_test(bxt_tcase(s, "limits"), test_limits_per_domain);
+	tcase_add_test(bxt_tcase(s, "limits"), test_oneway_bytes_per_domain);
 	tcase_add_test(bxt_tcase(s, "removal"), test_removal_refused_while_used_or_forced);
 	return s;
 }

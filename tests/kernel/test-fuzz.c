@@ -253,7 +253,7 @@ static void allowed_init(void)
 	allowed[OP_SET_COORD] = E(EINVAL) | E(EFAULT) | E(EPERM) | E(EBUSY) | E(EEXIST);
 	allowed[OP_CALL] = XFER_ERRS | E(ETIMEDOUT) | E(EMSGSIZE);
 	allowed[OP_CALL_COORD] = allowed[OP_CALL];
-	allowed[OP_SEND] = XFER_ERRS;
+	allowed[OP_SEND] = XFER_ERRS | E(EMSGSIZE);
 	allowed[OP_RECV] = RECV_ERRS;
 	allowed[OP_REPLY_RECV] = XFER_ERRS | RECV_ERRS;
 	allowed[OP_SERVE] = allowed[OP_REPLY_RECV];

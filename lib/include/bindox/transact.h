@@ -80,7 +80,10 @@ int bindox_call(BindoxConn *c, uint32_t handle, const BindoxMsg *req, BindoxMsg 
  * once: bindox_send_oneway_wait() waits for room instead.
  *
  * Return: 0, -EINVAL for NULL arguments, -EAGAIN when the target's queue
- * has no room (nothing was queued), or the driver's negative errno.
+ * has no room (nothing was queued), -EMSGSIZE when the message has more
+ * bytes than the sender's domain may have queued at one receiver in all
+ * (its max_oneway_bytes: it could never fit), or the driver's negative
+ * errno.
  */
 int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg);
 
@@ -101,7 +104,9 @@ int bindox_send_oneway(BindoxConn *c, uint32_t handle, const BindoxMsg *msg);
  *
  * Return: 0, -EINVAL for NULL arguments (or from a driver older than
  * version 1.1, which does not know the flag), BINDOX_EDEADPEER (negated)
- * when the target dies while it waits, or the driver's negative errno.
+ * when the target dies while it waits, -EMSGSIZE at once for a message
+ * that could never fit (see bindox_send_oneway()), or the driver's
+ * negative errno.
  */
 int bindox_send_oneway_wait(BindoxConn *c, uint32_t handle, const BindoxMsg *msg);
 

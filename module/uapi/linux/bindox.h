@@ -371,7 +371,9 @@ struct bindox_policy_load {
  *  CALL, SEND: ENXIO (handle 0 without a Coordinator), BINDOX_EDEADPEER
  *	(the target's owner died), EAGAIN (the target's queue is full, or
  *	holds its share of messages from senders of the caller's uid: see
- *	the max_queued and max_queued_per_sender module parameters). A call
+ *	the max_queued and max_queued_per_sender module parameters). SEND:
+ *	EMSGSIZE for a message of more data bytes than its domain's
+ *	max_oneway_bytes, which no receiver can make room for. A call
  *	whose handles or buffers the receiver's tables have no room for
  *	fails with the receiver's error (ENOSPC, see RECV). SEND's flags must
  *	be BINDOX_TF_ONEWAY, alone or with BINDOX_TF_WAIT_ROOM; CALL's must
@@ -609,7 +611,8 @@ struct bindox_coord_reply {
  *			once (EAGAIN)
  * @max_oneway:		one-way messages from the domain queued at one
  *			receiver (EAGAIN)
- * @max_oneway_bytes:	bytes of those (EAGAIN)
+ * @max_oneway_bytes:	bytes of those (EAGAIN; EMSGSIZE for a message of
+ *			more bytes than this, which could never fit)
  * @max_buffer_bytes:	bytes of buffers the domain's files have allocated
  *			(EDQUOT)
  *
