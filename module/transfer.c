@@ -447,6 +447,12 @@ int bindox_transfer_send(struct bindox_proc *proc,
 						tx->payload.data_size);
 		if (err)
 			return err;
+		/*
+		 * The room test and the queue's limits agree, so a sender
+		 * that was let through finds room or lost it to another;
+		 * should they ever disagree, this loop would not sleep.
+		 */
+		cond_resched();
 	}
 	bindox_txn_unref(txn);
 	return 0;
