@@ -6,7 +6,7 @@
  *
  *   ipcbench tput [--clients LIST] [--sizes LIST] [--kinds LIST]
  *                 [--methods LIST] [--seconds S] [--warmup S] [--rounds N] [--workers N]
- *                 [--device PATH] [--binder-device PATH] [--json FILE]
+ *                 [--client-uid UID] [--device PATH] [--binder-device PATH] [--json FILE]
  *
  * One measurement (a method, a kind, a size, a number of clients C): this
  * process, the orchestrator, starts the server (a child with its worker
@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <math.h>
 #include <poll.h>
@@ -75,6 +76,7 @@ typedef struct TputOptions {
 	double seconds, warmup;
 	unsigned int rounds;
 	unsigned int workers;		/* 0: as many as clients */
+	int64_t client_uid;		/* -1: the clients keep the caller's */
 	const char *device, *binder_device;
 	const char *json;
 } TputOptions;
@@ -207,7 +209,14 @@ static int client_main(void *arg, int ctl)
 	close(a->stop_r);
 	req = malloc(p->size);
 	rep = malloc(p->size);
-	r = req && rep ? a->m->connect(p, &c) : -ENOMEM;
+	r = req && rep ? 0 : -ENOMEM;
+	/* Before connecting: the driver counts a file's messages by its opener's uid. */
+	if (r >= 0 && p->client_uid >= 0 &&
+	    (setgroups(0, NULL) < 0 || setgid((gid_t)p->client_uid) < 0 ||
+	     setuid((uid_t)p->client_uid) < 0))
+		r = -errno;
+	if (r >= 0)
+		r = a->m->connect(p, &c);
 	tput_send_status(ctl, r);
 	if (r >= 0)
 		r = tput_wait_eof(a->go_r);
@@ -260,7 +269,7 @@ static int run_one(const TputOptions *opt, TputShared *sh, TputResult *res)
 	const TputMethod *m = res->method;
 	TputParams p = { .device = opt->device, .binder_device = opt->binder_device,
 			 .size = res->size, .oneway = res->oneway, .clients = res->clients,
-			 .workers = res->workers };
+			 .workers = res->workers, .client_uid = opt->client_uid };
 	pid_t aux = -1, server = -1, clients[TPUT_MAX_CLIENTS];
 	int srv_ctl = -1, cli_ctl[TPUT_MAX_CLIENTS], go[2] = { -1, -1 }, stop[2] = { -1, -1 };
 	uint64_t done0[TPUT_MAX_CLIENTS], done1[TPUT_MAX_CLIENTS], served0, served1, sum = 0;
@@ -571,8 +580,11 @@ static void print_results(const TputOptions *opt, const SysInfo *si, const TputR
 	       "per point (each method's median round shown; a ratio is the median of\n"
 	       "the rounds' ratios, both methods measured back to back in each)\n",
 	       si->kernel, si->cpus, opt->seconds, opt->warmup, opt->rounds);
-	printf("workers: %s; bindox busy_poll_ns %s\n\n",
+	printf("workers: %s; bindox busy_poll_ns %s\n",
 	       opt->workers ? "fixed (--workers)" : "as many as clients", si->busy_poll_ns);
+	if (opt->client_uid >= 0)
+		printf("clients as uid and gid %" PRId64 "\n", opt->client_uid);
+	printf("\n");
 	printf("%-6s  %5s  %7s  %-7s  %10s  %17s  %17s  %s\n", "kind", "size", "clients",
 	       "method", "per second", "rounds min..max", "per client /s", "ratios");
 	for (i = 0; i < n; i++) {
@@ -651,6 +663,7 @@ static void write_json(JsonWriter *w, const void *ctx)
 	json_double(w, "warmup_seconds", opt->warmup, 3);
 	json_u64(w, "rounds", opt->rounds);
 	json_string(w, "workers", opt->workers ? "fixed" : "as many as clients");
+	json_i64(w, "client_uid", opt->client_uid);
 	sysinfo_json(w, rep->si);
 	json_array_begin(w, "methods");
 	for (i = 0; i < opt->n_methods; i++) {
@@ -729,6 +742,9 @@ static void usage(FILE *f)
 		"                   range of its rounds, and each point beyond the CPU\n"
 		"                   count over the same round's within it (default 1)\n"
 		"  --workers N      server threads (default: as many as clients)\n"
+		"  --client-uid UID the clients drop to UID (and gid UID) before they\n"
+		"                   connect, as a container's would (bindox only: its\n"
+		"                   device must be open to UID; default: the caller's)\n"
 		"  --device PATH    bindox device (default %s)\n"
 		"  --binder-device PATH  binder device (default /dev/binder)\n"
 		"  --json FILE      also write the results as JSON\n"
@@ -824,6 +840,7 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "workers", required_argument, NULL, 'W' },
+		{ "client-uid", required_argument, NULL, 'u' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "binder-device", required_argument, NULL, 'b' },
 		{ "json", required_argument, NULL, 'j' },
@@ -837,6 +854,7 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 	int c, at = 0;
 
 	*o = (TputOptions){ .seconds = DEFAULT_SECONDS, .warmup = DEFAULT_WARMUP, .rounds = 1,
+			    .client_uid = -1,
 			    .device = BINDOX_DEVICE_DEFAULT, .binder_device = "/dev/binder" };
 	if (parse_methods(DEFAULT_METHODS, o) < 0 ||
 	    parse_numbers(DEFAULT_SIZES, MIN_SIZE, MAX_SIZE, o->sizes, &o->n_sizes) < 0)
@@ -877,6 +895,12 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 				return refused(longopts[at].name, optarg);
 			o->workers = (unsigned int)v;
 			break;
+		case 'u':
+			/* (uid_t)-1 means "unchanged" to setuid(). */
+			if (parse_u64(optarg, 0, UINT32_MAX - 1, &v) < 0)
+				return refused(longopts[at].name, optarg);
+			o->client_uid = (int64_t)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -904,6 +928,12 @@ static int options_parse(int argc, char **argv, TputOptions *o)
 	o->n_clients = n;
 	if (parse_names(kinds, kind_names, 2, o->kinds, order, &n) < 0)
 		return refused("kinds", kinds);
+	/* The others' servers make no endpoint another uid may open. */
+	if (o->client_uid >= 0 &&
+	    (o->n_methods != 1 || o->methods[0] != &tput_method_bindox)) {
+		fprintf(stderr, "ipcbench tput: --client-uid takes --methods bindox alone\n");
+		return -EINVAL;
+	}
 	return 0;
 }
 

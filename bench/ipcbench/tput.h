@@ -26,6 +26,7 @@ typedef struct TputParams {
 	bool oneway;			/* one-way messages instead of calls */
 	unsigned int clients;
 	unsigned int workers;		/* the server's threads */
+	int64_t client_uid;		/* the clients' uid; -1: the orchestrator's */
 	char addr[TPUT_ADDR_SIZE];	/* where clients find the server (method's own) */
 } TputParams;
 

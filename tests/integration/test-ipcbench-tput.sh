@@ -8,7 +8,8 @@
 # must exit 0, and its JSON must hold every point with a rate, bindox's
 # calls as the clients' rates summed, bindox's ratios to the others at
 # every (kind, clients) and the points beyond the CPUs against 1 client.
-# A --rounds, --sizes or --kinds out of range is refused, named.
+# A --rounds, --sizes or --kinds out of range is refused, named; clients
+# of uid 1000 (--client-uid) are served.
 set -uo pipefail
 
 build=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -136,5 +137,26 @@ expect_exit "--kinds bogus refused" 2 '^ipcbench tput: --kinds bogus: refused' \
 	timeout 30 "${quick[@]}" --kinds bogus
 expect_exit "an argument left over refused" 2 '^ipcbench tput: unexpected argument extra' \
 	timeout 30 "${quick[@]}" extra
+expect_exit "--client-uid with uds refused" 2 '^ipcbench tput: --client-uid takes --methods bindox alone' \
+	timeout 30 "${quick[@]}" --client-uid 1000
+
+# Clients of another uid (bindox alone; the device opened to them for the
+# run): their calls are answered and the JSON says whose they were.
+mode=$(stat -c %a /dev/bindox)
+chmod 666 /dev/bindox
+expect_status "ipcbench tput --client-uid 1000: bindox calls" 0 \
+	timeout 60 "$ipcbench" tput --methods bindox --kinds call --sizes 64 --clients 2 \
+	--seconds 0.3 --warmup 0.1 --client-uid 1000 --json "$tmp/uid.json"
+chmod "$mode" /dev/bindox
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["results"]
+sys.exit(not (d["client_uid"] == 1000 and len(r) == 1 and r[0]["per_sec"] > 0 and
+              r[0]["client_min_per_sec"] > 0))' "$tmp/uid.json" 2>"$tmp/uid.err"; then
+	pass "JSON: client_uid 1000, every client served"
+else
+	fail "JSON: client_uid 1000, every client served" "$(head -c 400 "$tmp/uid.json" "$tmp/uid.err")"
+fi
 
 checks_summary
