@@ -137,6 +137,8 @@ static bool bindox_proc_detach(struct bindox_proc *proc,
 	proc->n_todo = 0;
 	xa_destroy(&proc->todo_by_sender);
 	xa_destroy(&proc->oneway_by_domain);
+	proc->idle_by_sender = 0;
+	proc->idle_by_domain = 0;
 	xa_for_each(&proc->inflight, id, txn) {
 		xa_erase(&proc->inflight, id);
 		list_add_tail(&txn->work.entry, txns);

@@ -13,9 +13,10 @@
  * The proc's incoming queue (@todo) holds calls, one-way messages and
  * death notifications in arrival order. It holds at most bindox_max_queued
  * messages, at most bindox_max_queued_per_sender from the senders of one
- * uid (@todo_by_sender counts them), and one-way messages of one domain up
- * to that domain's count and bytes (@oneway_by_domain, like binder's async
- * space), so that no sender can fill it for everyone else. A one-way sender
+ * uid (@todo_by_sender counts them; a few zero counts stay, see queue.c),
+ * and one-way messages of one domain up to that domain's count and bytes
+ * (@oneway_by_domain, like binder's async space), so that no sender can
+ * fill it for everyone else. A one-way sender
  * that finds no room fails with EAGAIN or, if it asked to, waits on @room
  * until a receiver takes a message (queue.c). A call taken off the queue moves to
  * @inflight until one of the proc's threads replies to it. A call's id is
@@ -86,6 +87,7 @@ struct bindox_proc {
 	u32 n_todo;
 	struct xarray todo_by_sender;	/* sender's uid -> its txns in @todo */
 	struct xarray oneway_by_domain;	/* sender domain -> its one-ways */
+	u32 idle_by_sender, idle_by_domain;	/* their zero entries */
 	struct list_head calls;		/* txn.call_entry: calls it made */
 	struct xarray inflight;		/* call slot -> received txn */
 	u32 call_seq;			/* high half of the next call id */

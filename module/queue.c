@@ -37,6 +37,46 @@ static bool bindox_oneway_over(struct bindox_domain *d, unsigned long count,
 }
 
 /*
+ * An account that falls to zero stays in its xarray as a zero value: a
+ * sender whose count goes 1, 0, 1 with every call would otherwise have an
+ * xarray node allocated and freed each time (any index but 0 needs one;
+ * uids and domain ids of containers are not 0). At most
+ * BINDOX_IDLE_ACCOUNTS such entries per xarray; one more, and every zero
+ * entry is erased.
+ */
+#define BINDOX_IDLE_ACCOUNTS	8
+
+/*
+ * Set the account at @index of @xa, whose entry was @was (NULL: none), to
+ * @v, counting the zero entries in *@idle. The proc's lock is held.
+ */
+static int bindox_account_set(struct xarray *xa, u32 *idle,
+			      unsigned long index, void *was, unsigned long v)
+{
+	unsigned long i;
+	void *entry;
+	int err;
+
+	if (!v && !xa_to_value(was))
+		return 0;
+	/* Only a new entry allocates: a dequeue's replacing store cannot fail. */
+	err = xa_err(xa_store(xa, index, xa_mk_value(v), GFP_KERNEL_ACCOUNT));
+	if (err)
+		return err;
+	if (v) {
+		*idle -= was && !xa_to_value(was);
+		return 0;
+	}
+	if (++*idle <= BINDOX_IDLE_ACCOUNTS)
+		return 0;
+	xa_for_each(xa, i, entry)
+		if (!xa_to_value(entry))
+			xa_erase(xa, i);
+	*idle = 0;
+	return 0;
+}
+
+/*
  * The queue's accounts of a txn: messages per sender uid (todo_by_sender,
  * bindox_max_queued_per_sender) and, for one-way messages, count and bytes
  * per sender domain (oneway_by_domain, that domain's max_oneway and
@@ -55,13 +95,15 @@ static int bindox_proc_account(struct bindox_proc *proc,
 	/* A kuid is the uid in the initial namespace: no mapping needed. */
 	unsigned long uid = __kuid_val(txn->sender_euid);
 	struct bindox_domain *d = txn->sender_domain;
-	unsigned long n, v, count, bytes;
+	unsigned long n, count, bytes;
+	void *was_n, *was_v;
 	int err;
 
 	lockdep_assert_held(&proc->lock);
 	BUILD_BUG_ON(BITS_PER_LONG < 64);
 	/* A count that a failed requeue left lower stays at 0. */
-	n = xa_to_value(xa_load(&proc->todo_by_sender, uid));
+	was_n = xa_load(&proc->todo_by_sender, uid);
+	n = xa_to_value(was_n);
 	if (delta < 0)
 		*halved = bindox_sender_over(n, 2) &&
 			  !bindox_sender_over(n - !!n, 2);
@@ -69,9 +111,10 @@ static int bindox_proc_account(struct bindox_proc *proc,
 	if (delta > 0 && !force && bindox_sender_over(n, 1))
 		return -EAGAIN;
 	if (txn->flags & BINDOX_TF_ONEWAY) {
-		v = xa_to_value(xa_load(&proc->oneway_by_domain, d->id));
-		count = v & GENMASK(BINDOX_SHARE_COUNT_BITS - 1, 0);
-		bytes = v >> BINDOX_SHARE_COUNT_BITS;
+		was_v = xa_load(&proc->oneway_by_domain, d->id);
+		count = xa_to_value(was_v) &
+			GENMASK(BINDOX_SHARE_COUNT_BITS - 1, 0);
+		bytes = xa_to_value(was_v) >> BINDOX_SHARE_COUNT_BITS;
 		if (delta > 0) {
 			count++;
 			bytes += txn->data_size;
@@ -86,18 +129,16 @@ static int bindox_proc_account(struct bindox_proc *proc,
 		if (delta > 0 && !force &&
 		    bindox_oneway_over(d, count, bytes, 1))
 			return -EAGAIN;
-		/* Replacing or erasing an entry allocates nothing. */
-		err = xa_err(count ?
-			     xa_store(&proc->oneway_by_domain, d->id,
-				      xa_mk_value(bytes << BINDOX_SHARE_COUNT_BITS |
-						  count), GFP_KERNEL_ACCOUNT) :
-			     xa_erase(&proc->oneway_by_domain, d->id));
+		/* No bytes without a message: both fall to 0 together. */
+		err = bindox_account_set(&proc->oneway_by_domain,
+					 &proc->idle_by_domain, d->id, was_v,
+					 count ? bytes << BINDOX_SHARE_COUNT_BITS |
+						 count : 0);
 		if (err)
 			return err;
 	}
-	return xa_err(n ? xa_store(&proc->todo_by_sender, uid, xa_mk_value(n),
-				   GFP_KERNEL_ACCOUNT) :
-			  xa_erase(&proc->todo_by_sender, uid));
+	return bindox_account_set(&proc->todo_by_sender, &proc->idle_by_sender,
+				  uid, was_n, n);
 }
 
 /*

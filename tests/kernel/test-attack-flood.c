@@ -9,6 +9,9 @@
  *   messages behind it are delivered (it used to stay at the head: every
  *   receive failed with ENOSPC and no other client was ever served).
  *
+ * - the shares hold across a dozen uids, whose accounts stay at zero
+ *   after their messages are received and are dropped past eight;
+ *
  * - what one uid can make the kernel hold is bounded whatever the number
  *   of files it opens (max_user_nodes, max_user_msg_bytes,
  *   max_user_buffer_bytes): it used to be bounded per file only (eight
@@ -33,6 +36,7 @@ typedef struct Flood {
 	int srv;
 	int a, b;	/* clients of uids 1000 and 1001 */
 	uint32_t ha, hb;
+	char name[64];	/* the service's */
 } Flood;
 
 /* Open the world-accessible node as @uid (the file keeps that identity). */
@@ -49,14 +53,14 @@ static int open_as_ck(const char *world, uid_t uid)
 
 static void flood_up_ck(Flood *f)
 {
-	char name[64];
+	char *name = f->name;
 
 	f->coord = bxt_coord_start_ck();
 	bxt_world_node_ck(f->world);
 	f->srv = bxt_open_ck();
 	f->a = open_as_ck(f->world, 1000);
 	f->b = open_as_ck(f->world, 1001);
-	bxt_unique_name(name, sizeof(name), "flooded");
+	bxt_unique_name(name, sizeof(f->name), "flooded");
 	BXT_OK(bxt_register(f->srv, name, COOKIE));
 	BXT_OK(bxt_lookup(f->a, name, &f->ha));
 	BXT_OK(bxt_lookup(f->b, name, &f->hb));
@@ -110,6 +114,60 @@ START_TEST(test_one_sender_cannot_fill_a_queue)
 	/* Once received, the flooder's share is free again. */
 	BXT_OK(bxt_send(f.a, f.ha, &m));
 	ck_assert_uint_eq(recv_from_ck(f.srv, &m), 1000);
+	flood_down_ck(&f);
+}
+END_TEST
+
+#define MANY_UIDS 12
+
+/*
+ * The queue's accounts of many uids: an account that falls to zero stays
+ * (a caller whose count goes 1, 0, 1 then allocates nothing), and past
+ * eight such all are dropped. Twelve uids, in turns of one message each
+ * and of one message from all, then one uid up to its share: every
+ * message arrives from its uid, the share holds, the others pass it.
+ */
+START_TEST(test_shares_hold_across_many_uids)
+{
+	unsigned long share = bxb_param_get_ck("max_queued_per_sender");
+	int fd[MANY_UIDS];
+	uint32_t h[MANY_UIDS];
+	unsigned long sent = 0, i;
+	int turn, u;
+	BxtBuf m;
+	Flood f;
+
+	flood_up_ck(&f);
+	for (u = 0; u < MANY_UIDS; u++) {
+		fd[u] = open_as_ck(f.world, 2000 + u);
+		BXT_OK(bxt_lookup(fd[u], f.name, &h[u]));
+	}
+	bxt_buf_init(&m);
+	bxt_buf_str(&m, "turn");
+	for (turn = 0; turn < 3; turn++) {
+		for (u = 0; u < MANY_UIDS; u++) {
+			BXT_OK(bxt_send(fd[u], h[u], &m));
+			ck_assert_uint_eq(recv_from_ck(f.srv, &m), 2000 + u);
+		}
+		for (u = 0; u < MANY_UIDS; u++)
+			BXT_OK(bxt_send(fd[u], h[u], &m));
+		for (u = 0; u < MANY_UIDS; u++)
+			ck_assert_uint_eq(recv_from_ck(f.srv, &m), 2000 + u);
+	}
+
+	while (sent <= share && bxt_send(fd[5], h[5], &m) == 0)
+		sent++;
+	ck_assert_uint_eq(sent, share);
+	BXT_ERR(bxt_send(fd[5], h[5], &m), EAGAIN);
+	BXT_OK(bxt_send(fd[6], h[6], &m));
+	for (i = 0; i < sent; i++)
+		ck_assert_uint_eq(recv_from_ck(f.srv, &m), 2005);
+	ck_assert_uint_eq(recv_from_ck(f.srv, &m), 2006);
+	BXT_OK(bxt_send(fd[5], h[5], &m));
+	ck_assert_uint_eq(recv_from_ck(f.srv, &m), 2005);
+
+	for (u = 0; u < MANY_UIDS; u++)
+		close(fd[u]);
 	flood_down_ck(&f);
 }
 END_TEST
@@ -379,6 +437,7 @@ static Suite *flood_suite(void)
 	Suite *s = suite_create("attack-flood");
 
 	tcase_add_test(bxt_tcase(s, "share"), test_one_sender_cannot_fill_a_queue);
+	tcase_add_test(bxt_tcase(s, "share"), test_shares_hold_across_many_uids);
 	tcase_add_test(bxt_tcase(s, "head"), test_undeliverable_message_leaves_the_queue);
 	tcase_add_test(bxt_tcase(s, "library"), test_library_server_survives_a_refused_message);
 	tcase_add_test(bxt_tcase(s, "user-nodes"), test_nodes_per_user);
