@@ -423,19 +423,18 @@ static int run_round(const TputOptions *opt, TputShared *sh, TputResult *out, Tp
 static void summarize_point(TputResult *out, const TputResult *rounds, size_t stride,
 		      unsigned int n_rounds)
 {
-	const TputResult *sorted[MAX_ROUNDS];
-	unsigned int i, j;
+	double rates[MAX_ROUNDS];
+	unsigned int i;
 
-	for (i = 0; i < n_rounds; i++) {
-		const TputResult *t = &rounds[i * stride];
-
-		for (j = i; j > 0 && sorted[j - 1]->per_sec > t->per_sec; j--)
-			sorted[j] = sorted[j - 1];
-		sorted[j] = t;
-	}
-	*out = *sorted[n_rounds / 2];
-	out->round_min = sorted[0]->per_sec;
-	out->round_max = sorted[n_rounds - 1]->per_sec;
+	for (i = 0; i < n_rounds; i++)
+		rates[i] = rounds[i * stride].per_sec;
+	sort_double(rates, n_rounds);
+	/* The round whose rate is the median: its clients' range goes with it. */
+	for (i = 0; rounds[i * stride].per_sec != rates[n_rounds / 2]; i++)
+		;
+	*out = rounds[i * stride];
+	out->round_min = rates[0];
+	out->round_max = rates[n_rounds - 1];
 }
 
 /*
