@@ -37,6 +37,17 @@ static bool bindox_oneway_over(struct bindox_domain *d, unsigned long count,
 }
 
 /*
+ * Whether a one-way message of @bytes from domain @d could never be queued:
+ * more than the domain may have queued at one receiver in all. The enqueue
+ * refuses it and the room test lets its sender through: both must agree.
+ */
+static bool bindox_oneway_never_fits(struct bindox_domain *d,
+				     unsigned long bytes)
+{
+	return bytes > bindox_domain_limit(d, BINDOX_LIMIT_ONEWAY_BYTES);
+}
+
+/*
  * An account that falls to zero stays in its xarray as a zero value: a
  * sender whose count goes 1, 0, 1 with every call would otherwise have an
  * xarray node allocated and freed each time (any index but 0 needs one;
@@ -219,8 +230,7 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 	int err = 0;
 
 	if (work->type == BINDOX_WORK_TXN && (txn->flags & BINDOX_TF_ONEWAY) &&
-	    txn->data_size > bindox_domain_limit(txn->sender_domain,
-						 BINDOX_LIMIT_ONEWAY_BYTES))
+	    bindox_oneway_never_fits(txn->sender_domain, txn->data_size))
 		return -EMSGSIZE;
 	mutex_lock(&proc->lock);
 	if (proc->dead)
@@ -263,7 +273,7 @@ static bool bindox_proc_fits(struct bindox_proc *proc,
 	unsigned long n, v;
 
 	if (READ_ONCE(proc->dead) || READ_ONCE(sender->dead) ||
-	    bytes > bindox_domain_limit(d, BINDOX_LIMIT_ONEWAY_BYTES))
+	    bindox_oneway_never_fits(d, bytes))
 		return true;
 	if (READ_ONCE(proc->n_todo) + msgs > READ_ONCE(bindox_max_queued) / part)
 		return false;
