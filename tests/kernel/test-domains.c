@@ -250,6 +250,20 @@ static void policy_ck(BxtCoord *co, bool allow)
 	BXT_OK(bxt_ioctl(bindox_conn_fd(co->conn), BINDOX_IOC_POLICY_LOAD, &a));
 }
 
+/*
+ * The end of a test that opened domain @name's files against the host
+ * environment @e with policy_ck() on: policy back, environment down, the
+ * domain removed, the control file closed, nothing left behind.
+ */
+static void domain_env_down_ck(BxtEnv *e, int ctl, const char *name)
+{
+	policy_ck(e->coord, false);
+	bxt_env_down_ck(e);
+	BXT_OK(domain_remove(ctl, name, 0));
+	close(ctl);
+	bxt_assert_no_leaks();
+}
+
 /* The domain id a message from @fd arrives with at the Coordinator. */
 static uint32_t domain_of_sender_ck(BxtCoord *co, int fd)
 {
@@ -360,11 +374,7 @@ START_TEST(test_limits_per_domain)
 	close(a);
 	close(b);
 	close(fd);
-	policy_ck(e.coord, false);
-	bxt_env_down_ck(&e);
-	BXT_OK(domain_remove(ctl, "limited", 0));
-	close(ctl);
-	bxt_assert_no_leaks();
+	domain_env_down_ck(&e, ctl, "limited");
 }
 END_TEST
 
@@ -425,11 +435,7 @@ START_TEST(test_oneway_bytes_per_domain)
 	ck_assert(m.size == 65 && m.data[0] == 0xa3 && m.data[64] == 0xa3);
 
 	close(fd);
-	policy_ck(e.coord, false);
-	bxt_env_down_ck(&e);
-	BXT_OK(domain_remove(ctl, "bytes", 0));
-	close(ctl);
-	bxt_assert_no_leaks();
+	domain_env_down_ck(&e, ctl, "bytes");
 }
 END_TEST
 
