@@ -16,13 +16,13 @@
  * uid (@todo_by_sender counts them; a few zero counts stay, see queue.c),
  * and one-way messages of one domain up to that domain's count and bytes
  * (@oneway_by_domain, like binder's async space), so that no sender can
- * fill it for everyone else. A one-way sender
- * that finds no room fails with EAGAIN or, if it asked to, waits on @room
- * until a receiver takes a message (queue.c). A call taken off the queue moves to
- * @inflight until one of the proc's threads replies to it. A call's id is
- * its slot in @inflight (low 32 bits: the lowest free one, so the table
- * stays small and warm) and a per-proc sequence number (high 32 bits), so a
- * stale id never answers a later call that reuses the slot.
+ * fill it for everyone else. A one-way sender that finds no room fails with
+ * EAGAIN or, if it asked to, waits on @room until a receiver takes a
+ * message (queue.c). A call taken off the queue moves to @inflight until
+ * one of the proc's threads replies to it. A call's id is its slot in
+ * @inflight (low 32 bits: the lowest free one, so the table stays small and
+ * warm) and a per-proc sequence number (high 32 bits), so a stale id never
+ * answers a later call that reuses the slot.
  *
  * When the file is released the proc dies: @dead is set under @lock, so
  * nothing is queued to it any more; queued and in-flight calls, and the
