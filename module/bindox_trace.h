@@ -18,7 +18,10 @@
 #include "compat.h"
 #include <uapi/linux/bindox.h>
 
-/* A call or a one-way message is queued at its receiver. */
+/*
+ * A call or a one-way message is queued at its receiver; recorded under the
+ * receiver's lock, so always before the receiver's bindox_receive of it.
+ */
 TRACE_EVENT(bindox_send,
 	TP_PROTO(u32 debug_id, bool oneway, u32 handle, u32 data_size,
 		 u32 n_objs),

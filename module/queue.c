@@ -12,6 +12,7 @@
 #include <linux/xarray.h>
 #include <uapi/linux/bindox.h>
 #include "bindox.h"
+#include "bindox_trace.h"
 #include "busy_poll.h"
 #include "domain.h"
 #include "proc.h"
@@ -245,6 +246,10 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 	}
 	list_add_tail(&work->entry, &proc->todo);
 	proc->n_todo++;
+	/* Under the lock the receiver takes it with: before its receive. */
+	if (work->type == BINDOX_WORK_TXN)
+		trace_bindox_send(txn->debug_id, txn->flags & BINDOX_TF_ONEWAY,
+				  txn->handle, txn->data_size, txn->n_objs);
 	mutex_unlock(&proc->lock);
 	bindox_proc_wake(proc, sync);
 	return 0;

@@ -97,6 +97,7 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		return txn;
 	}
 	txn->target = node;
+	txn->handle = tx->handle;
 	txn->to = bindox_proc_ref(node->owner);
 	if (reply_cap) {
 		txn->reply_data_cap = min(reply_cap->data_size,
@@ -120,8 +121,6 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		goto fail;
 	}
 	bindox_msg_buffer_commit(txn, proc);
-	trace_bindox_send(txn->debug_id, oneway, tx->handle, txn->data_size,
-			  txn->n_objs);
 	return txn;
 fail:
 	bindox_txn_unref(txn);

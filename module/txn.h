@@ -68,6 +68,7 @@ struct bindox_txn {
 	u32 data_size;
 	u32 data_cap;			/* of a buffer that can become a spare */
 	u32 n_objs;
+	u32 handle;			/* the sender's for @target (trace) */
 	u64 *offsets;
 	struct bindox_node **objs;	/* one ref per node or handle object */
 	struct bindox_msg_buffer *bufs; /* per object, NULL without buffers */

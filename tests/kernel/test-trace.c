@@ -2,8 +2,9 @@
 /*
  * The driver's trace events (tracefs: events/bindox/), read from a trace
  * instance of the test's own: a call's bindox_send, bindox_receive,
- * bindox_reply and bindox_call_done carry one debug id, in that order; a
- * one-way message is sent and received; a buffer moved there and back
+ * bindox_reply and bindox_call_done carry one debug id, in that order,
+ * even when the server takes the call on another CPU at once; a one-way
+ * message is sent and received; a buffer moved there and back
  * gives bindox_buffer_move and bindox_buffer_revoke, a shared one
  * bindox_buffer_seal; a registration the policy refuses gives
  * bindox_policy_denied with who asked for what.
@@ -28,6 +29,8 @@
 #define ONEWAY_SIZE 41
 #define MOVE_SIZE (3 * BXB_MIB)
 #define SHARE_SIZE (5 * BXB_MIB)
+/* Calls enough that some are taken while their sender is still sending. */
+#define ORDER_CALLS 1000
 
 static void write_file_ck(const char *path, const char *text)
 {
@@ -152,7 +155,8 @@ START_TEST(a_call_and_a_oneway_message)
 
 	call_id = send_debug_id_ck(text, 0, CALL_SIZE);
 	snprintf(fields, sizeof(fields), "debug_id=%u ", call_id);
-	at = find_event_ck(text, text, "bindox_receive", fields);
+	at = find_event_ck(text, find_event(text, "bindox_send", fields), "bindox_receive",
+			   fields);
 	at = find_event_ck(text, at, "bindox_reply", fields);
 	snprintf(fields, sizeof(fields), "debug_id=%u error=0", call_id);
 	find_event_ck(text, at, "bindox_call_done", fields);
@@ -161,6 +165,71 @@ START_TEST(a_call_and_a_oneway_message)
 	ck_assert_uint_ne(oneway_id, call_id);
 	snprintf(fields, sizeof(fields), "debug_id=%u id=0x0", oneway_id);
 	find_event_ck(text, text, "bindox_receive", fields);
+	free(text);
+}
+END_TEST
+
+/*
+ * How many bindox_receive lines of @text come after the bindox_send of
+ * their debug id; *@early counts those that come before it (or without).
+ */
+static int receives_after_send(const char *text, int *early)
+{
+	static const char send[] = " bindox_send: ", receive[] = " bindox_receive: ";
+	static unsigned int sent[ORDER_CALLS * 2];
+	const char *line, *end, *at;
+	unsigned int id, n_sent = 0, i;
+	int ordered = 0;
+
+	*early = 0;
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if ((at = memmem(line, (size_t)(end - line), send, strlen(send))) &&
+		    sscanf(at + strlen(send), "debug_id=%u", &id) == 1) {
+			ck_assert_uint_lt(n_sent, ORDER_CALLS * 2);
+			sent[n_sent++] = id;
+		} else if ((at = memmem(line, (size_t)(end - line), receive, strlen(receive))) &&
+			   sscanf(at + strlen(receive), "debug_id=%u", &id) == 1) {
+			for (i = 0; i < n_sent && sent[i] != id; i++)
+				;
+			if (i < n_sent)
+				ordered++;
+			else
+				++*early;
+		}
+	}
+	return ordered;
+}
+
+/*
+ * bindox_send says the call is queued, so a server that takes it at once
+ * on another CPU must not record its bindox_receive first: a tool that
+ * pairs the events (bench/bindox-latency.bt) would lose the call.
+ */
+START_TEST(a_call_is_sent_before_it_is_received)
+{
+	BxtBuf req, rep;
+	BxtEcho echo;
+	BxtEnv e;
+	char *text;
+	int early, ordered, i;
+
+	bxt_env_up_ck(&e, COOKIE);
+	bxt_echo_start_ck(&echo, e.srv);
+	bxt_buf_init(&req);
+	bxt_buf_init(&rep);
+	req.size = CALL_SIZE;
+	trace_start_ck();
+	for (i = 0; i < ORDER_CALLS; i++)
+		BXT_OK(bxt_call(e.cli, e.h, &req, &rep, NULL, BXT_LONG_NS));
+	text = trace_stop_ck();
+	bxt_echo_stop_ck(&echo);
+	bxt_env_down_ck(&e);
+
+	ordered = receives_after_send(text, &early);
+	ck_assert_msg(early == 0 && ordered == ORDER_CALLS,
+		      "%d of %d calls received before their bindox_send (%d after)", early,
+		      ORDER_CALLS, ordered);
 	free(text);
 }
 END_TEST
@@ -240,6 +309,7 @@ int main(void)
 	TCase *tc = bxt_tcase(s, "events");
 
 	tcase_add_test(tc, a_call_and_a_oneway_message);
+	tcase_add_test(tc, a_call_is_sent_before_it_is_received);
 	tcase_add_test(tc, buffers_moved_revoked_and_sealed);
 	tcase_add_test(tc, a_refusal_of_the_policy);
 	return bxt_run(s);
