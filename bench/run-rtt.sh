@@ -29,8 +29,10 @@
 #   --name NAME       name the results after NAME: rtt-NAME-VARIANT.json
 #                     (instead of rtt-latest-VARIANT.json),
 #                     rtt-sizes-NAME.json, throughput-NAME.json (and .png)
-#   --append ARGS     extra guest kernel arguments (experiments, e.g.
-#                     "slub_debug=-"; the harness boots with slub_debug=FZPU)
+#   --no-debug        boot without the test harness's memory debugging
+#                     (run-vm.sh --no-debug: slub_debug=FZPU, page_poison
+#                     and KFENCE, which it boots with otherwise)
+#   --append ARGS     extra guest kernel arguments (experiments)
 #   --diag            instead of the benchmark, diagnose: per method and
 #                     variant, perf stat (task-clock, context switches,
 #                     migrations), a perf record profile (cpu-clock) and
@@ -132,6 +134,7 @@ build=1
 build_dir="build-bench"
 timeout=1800
 append=
+debug=1
 module=
 module_args=
 name=
@@ -144,12 +147,13 @@ while [[ $# -gt 0 ]]; do
 	--build-dir) build_dir=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--no-debug) debug=0; shift ;;
 	--module) module=$2; shift 2 ;;
 	--module-args) module_args=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--diag) mode=diag; shift ;;
 	--tput) mode="tput"; shift ;;
-	-h | --help) sed -n '4,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '4,45p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (rtt's own options go after --)" ;;
 	esac
@@ -195,6 +199,7 @@ mkdir -p "$results"
 rc=0
 vm_args=(--timeout "$timeout" --out "$vm_out" --module "$module")
 [[ -z $append ]] || vm_args+=(--append "$append")
+[[ $debug -eq 1 ]] || vm_args+=(--no-debug)
 [[ -z $module_args ]] || vm_args+=(--module-args "$module_args")
 "$repo/tests/vm/run-vm.sh" "${vm_args[@]}" -- \
 	"$bench_dir/run-rtt.sh" --guest "$mode" "$variants" "$guest_build" -- "${rtt_args[@]}" || rc=$?

@@ -41,6 +41,8 @@ usage: ${0##*/} [options] -- CMD [ARG...]
   --cmd-timeout SECS  bound on CMD inside the guest (default: timeout - 120)
   --mem MB            guest memory (default: 2048)
   --append ARGS       extra kernel command line arguments
+  --no-debug          boot without the memory debugging (slub_debug,
+                      page_poison, kfence), as for a benchmark
   --systemd           boot systemd as PID 1 (udev, D-Bus, the host's units
                       of basic.target); CMD runs as bindox-guest.service
   --disk IMG          keep the root's changes on IMG, an ext4 image (made
@@ -58,6 +60,7 @@ vm_timeout=1200
 cmd_timeout=
 mem=2048
 append=
+debug=1
 systemd=0
 disk=
 envs=()
@@ -74,6 +77,7 @@ while [[ $# -gt 0 ]]; do
 	--cmd-timeout) cmd_timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--no-debug) debug=0; shift ;;
 	--systemd) systemd=1; shift ;;
 	--disk) disk=$2; shift 2 ;;
 	--env)
@@ -172,8 +176,16 @@ fi
 # No panic_on_warn: warnings are reported by the dmesg check. Software
 # emulation on a busy host can stall a vCPU for seconds: the soft-lockup
 # and RCU-stall detectors get more slack than on hardware (60 s each).
-cmdline="loglevel=5 panic=-1 oops=panic slub_debug=FZPU"
+cmdline="loglevel=5 panic=-1 oops=panic"
 cmdline+=" watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
+# Memory debugging. slub_debug checks slab objects when they are freed and
+# allocated again. page_poison does that for whole pages ("pagealloc:
+# memory corruption"): a buffer's memory is pages, which slub_debug does
+# not see. KFENCE (6.12: built in, off unless given an interval; 6.1
+# ignores the argument) puts one slab allocation every 10 ms between guard
+# pages and reports its first read or write out of bounds or after free.
+[[ $debug -eq 0 ]] ||
+	cmdline+=" slub_debug=FZPU page_poison=1 kfence.sample_interval=10"
 cmdline+=" rdinit=/init $append"
 [[ $systemd -eq 0 ]] || cmdline+=" bindox.init=systemd"
 if [[ -n $disk ]]; then
@@ -282,7 +294,7 @@ check command "$(is_zero "$res/status")" "exit status $(cat "$res/status" 2>/dev
 bad='WARNING:|BUG:|Oops|refcount_t:|UBSAN|KASAN|general protection|kernel BUG'
 bad+='|list_add corruption|list_del corruption|BUG [^ ]+ \(|Redzone|Poison overwritten'
 bad+='|Object already free|Freepointer corrupt|Padding overwritten|Kernel panic'
-bad+='|blocked for more than|detected stalls?'
+bad+='|blocked for more than|detected stalls?|pagealloc:'
 {
 	cat "$res/dmesg.log" 2>/dev/null || true
 	tr -d '\r' <"$res/console.log" | grep -E '^\[ *[0-9]+\.[0-9]+\] ' || true
