@@ -285,6 +285,14 @@ void bxt_echo_stop_ck(BxtEcho *e);
 typedef int (*BxtChildFn)(void *arg);
 
 /*
+ * fork(), asserted in the parent only. A check made in the child, as in
+ * "pid = fork(); ck_assert(pid >= 0)", is a message the child appends to
+ * the file Check's runner reads the test's results from; a child killed
+ * in the middle of that write leaves half a message there, and the runner
+ * cannot read anything after it ("Bad message type").
+ */
+pid_t bxt_fork_ck(void);
+/*
  * Fork a child that runs @fn(@arg) and _exit()s with its return value. The
  * child dies with the test (PR_SET_PDEATHSIG SIGKILL) and closes every
  * bindox fd it inherited, so that only the files it opens itself are its

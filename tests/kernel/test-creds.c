@@ -446,8 +446,7 @@ START_TEST(inherited_file_speaks_for_its_opener)
 	ck_assert_int_eq(m.sender_pid, getpid());
 
 	/* A child that inherited the file, not opened it. */
-	child = fork();
-	ck_assert_int_ge(child, 0);
+	child = bxt_fork_ck();
 	if (child == 0)
 		_exit(probe(cli) == -ENOENT ? 0 : 1);
 	BXT_OK(serve_one(co, &m));
@@ -457,8 +456,7 @@ START_TEST(inherited_file_speaks_for_its_opener)
 
 	/* The opener exits; the process it gave the file to sends. */
 	bxt_pipe_ck(go);
-	opener = fork();
-	ck_assert_int_ge(opener, 0);
+	opener = bxt_fork_ck();
 	if (opener == 0) {
 		int fd = bxt_try_open(BXT_DEVICE);
 

@@ -25,6 +25,9 @@
  * server that fails with anything but BINDOX_EDEADPEER, a pattern that
  * does not match, an errno out of place. The test fails on those.
  *
+ * A second test checks what the storm needs of the harness: the children
+ * it spawns write nothing to Check's results file.
+ *
  * Environment: BINDOX_KILLSTORM_SEED (default KS_SEED) and
  * BINDOX_KILLSTORM_ROUNDS (default KS_CI_ROUNDS).
  *
@@ -35,13 +38,16 @@
  * tests/stress/run-killstorm-long.sh runs more rounds with more seeds.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bxt.h"
@@ -789,12 +795,94 @@ START_TEST(kill_storm)
 }
 END_TEST
 
+/* ---- what the storm needs of the harness ---- */
+
+#define QUIET_CHILDREN 20
+
+/*
+ * The file that Check's runner reads this test's results from: an
+ * unlinked check_XXXXXX that the test process appends messages to, each
+ * check a message with its source file's name in it. -1 if none.
+ */
+static int check_results_fd(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int fd = -1;
+
+	if (!d)
+		return -1;
+	while (fd < 0 && (de = readdir(d))) {
+		char link[PATH_MAX];
+		ssize_t n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (strstr(link, "/check_") && strstr(link, " (deleted)"))
+			fd = atoi(de->d_name);
+	}
+	closedir(d);
+	return fd;
+}
+
+/* How often @needle occurs in the bytes of @fd from @from to @to. */
+static int count_in_file(int fd, off_t from, off_t to, const char *needle)
+{
+	size_t len = (size_t)(to - from);
+	char *buf = malloc(len + 1);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(pread(fd, buf, len, from), (ssize_t)len);
+	buf[len] = '\0';
+	for (char *p = buf; (p = memmem(p, len - (size_t)(p - buf), needle, strlen(needle))); p++)
+		n++;
+	free(buf);
+	return n;
+}
+
+static int child_returns(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/*
+ * The storm kills children at any point, right after fork() too. A child
+ * that wrote to Check's results there (a check of fork()'s result, made
+ * in both processes) could be killed in the middle of that write, which
+ * leaves half a message in the file: the runner could then read nothing
+ * after it ("check_pack.c: Bad message type", once on arm64). Spawning
+ * children must leave in the file only the parent's check of each fork.
+ */
+START_TEST(spawned_children_write_no_check_results)
+{
+	int fd = check_results_fd(), i, n, st;
+	struct stat before, after;
+
+	ck_assert_msg(fd >= 0, "no Check results file among this process's fds");
+	ck_assert_int_eq(fstat(fd, &before), 0);
+	for (i = 0; i < QUIET_CHILDREN; i++) {
+		pid_t pid = bxt_spawn_ck(child_returns, NULL);
+
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	ck_assert_int_eq(fstat(fd, &after), 0);
+	n = count_in_file(fd, before.st_size, after.st_size, "bxt-child.c");
+	ck_assert_msg(n == QUIET_CHILDREN,
+		      "%d checks from bxt-child.c for %d children: the children wrote too", n,
+		      QUIET_CHILDREN);
+}
+END_TEST
+
 static Suite *storm_suite(void)
 {
 	Suite *s = suite_create("killstorm");
 	TCase *tc = bxt_tcase(s, "sigkill");
 	uint64_t rounds = env_u64("BINDOX_KILLSTORM_ROUNDS", KS_CI_ROUNDS);
 
+	tcase_add_test(bxt_tcase(s, "harness"), spawned_children_write_no_check_results);
 	/* A bound that only a hang reaches: a second per round. */
 	if (rounds > BXT_TEST_TIMEOUT)
 		tcase_set_timeout(tc, (double)rounds);

@@ -28,8 +28,7 @@ static pid_t fork_receiver(BxtEnv *e, int64_t timeout_ns)
 	int r;
 
 	bxt_pipe_ck(ready);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
+	pid = bxt_fork_ck();
 	if (pid == 0) {
 		bxt_put(ready[1], 1);
 		bxt_buf_init(&b);

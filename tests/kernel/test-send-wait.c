@@ -47,8 +47,7 @@ static pid_t fork_waiting_sender(BxtEnv *e, bool handler)
 	pid_t pid;
 	BxtBuf m;
 
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
+	pid = bxt_fork_ck();
 	if (pid == 0) {
 		/* The target dies when the test closes its file: not ours. */
 		close(e->srv);
