@@ -101,6 +101,18 @@ int bxt_wait_queued(int n, int timeout_ms);
 int64_t bxt_now_ns(void);
 void bxt_sleep_ms(int ms);
 
+/* ---- trace instances (bxt-tracefs.c) ---- */
+
+/*
+ * A trace instance of the test's own, /sys/kernel/tracing/instances/@name
+ * (tracefs is mounted if it is not); one left over from before goes first.
+ */
+void bxt_trace_instance_ck(const char *name);
+/* Write @text to the instance's @file (e.g. "events/bindox/enable"). */
+void bxt_trace_write_ck(const char *name, const char *file, const char *text);
+/* What the instance recorded (the caller frees it); the instance goes. */
+char *bxt_trace_take_ck(const char *name);
+
 /* ---- device (bxt-device.c) ---- */
 
 /* open(2) O_RDWR|O_CLOEXEC of BXT_DEVICE: the fd, asserted. */

@@ -10,20 +10,15 @@
  * bindox_policy_denied with who asked for what.
  */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "bxt.h"
 #include "bxt-buffer.h"
 
 #define COOKIE 0x7ace0ULL
-#define TRACEFS "/sys/kernel/tracing"
-#define INSTANCE TRACEFS "/instances/bindox-test-trace"
+#define INSTANCE "bindox-test-trace"
 /* Sizes no other message of the test has, to find its events. */
 #define CALL_SIZE 37
 #define ONEWAY_SIZE 41
@@ -32,45 +27,18 @@
 /* Calls enough that some are taken while their sender is still sending. */
 #define ORDER_CALLS 1000
 
-static void write_file_ck(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-
-	ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
-	ck_assert_msg(write(fd, text, strlen(text)) == (ssize_t)strlen(text),
-		      "write %s: %s", path, strerror(errno));
-	close(fd);
-}
-
 /* A trace instance with the bindox events on, and nothing else. */
 static void trace_start_ck(void)
 {
-	if (access(TRACEFS "/instances", F_OK) != 0)
-		ck_assert_msg(mount("tracefs", TRACEFS, "tracefs", 0, NULL) == 0,
-			      "mount tracefs: %s", strerror(errno));
-	rmdir(INSTANCE);
-	ck_assert_msg(mkdir(INSTANCE, 0700) == 0, "mkdir %s: %s", INSTANCE, strerror(errno));
-	write_file_ck(INSTANCE "/events/bindox/enable", "1");
+	bxt_trace_instance_ck(INSTANCE);
+	bxt_trace_write_ck(INSTANCE, "events/bindox/enable", "1");
 }
 
 /* What the instance recorded (caller frees); the instance goes. */
 static char *trace_stop_ck(void)
 {
-	size_t cap = 1 << 20, len = 0;
-	char *text = malloc(cap + 1);
-	ssize_t n;
-	int fd;
-
-	ck_assert_ptr_nonnull(text);
-	write_file_ck(INSTANCE "/events/bindox/enable", "0");
-	fd = open(INSTANCE "/trace", O_RDONLY | O_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	while (len < cap && (n = read(fd, text + len, cap - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	text[len] = '\0';
-	ck_assert_msg(rmdir(INSTANCE) == 0, "rmdir %s: %s", INSTANCE, strerror(errno));
-	return text;
+	bxt_trace_write_ck(INSTANCE, "events/bindox/enable", "0");
+	return bxt_trace_take_ck(INSTANCE);
 }
 
 /* The first line after @from holding @event and then @fields, or NULL. */
