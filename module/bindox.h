@@ -14,7 +14,9 @@
  * a one-way message or a reply. A *death* is a subscription to a node's death,
  * owned by the subscriber's handle.
  *
- * A *user* is the accounting of one uid over all its files (user.h).
+ * A *user* is the accounting of one uid over all its files (user.h). A
+ * *queue account* counts one sender uid's, or one sender domain's, messages
+ * in a proc's queue; the proc owns it, under its lock (queue.c).
  *
  * A *buffer* is memory for Mapping Delivery (buffer.h); a *hold* is a proc's
  * id for a buffer, in the proc's buffer table; each mapping of a buffer holds

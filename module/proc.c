@@ -124,6 +124,7 @@ static bool bindox_proc_detach(struct bindox_proc *proc,
 		return false;
 	}
 	WRITE_ONCE(proc->dead, true);
+	bindox_proc_drop_accounts(proc);
 	list_for_each_entry_safe(txn, ttmp, &proc->calls, call_entry) {
 		list_del_init(&txn->call_entry);
 		bindox_txn_complete(txn, NULL, -BINDOX_EDEADPEER);
@@ -135,10 +136,6 @@ static bool bindox_proc_detach(struct bindox_proc *proc,
 			list_add_tail(&work->entry, txns);
 	}
 	proc->n_todo = 0;
-	xa_destroy(&proc->todo_by_sender);
-	xa_destroy(&proc->oneway_by_domain);
-	proc->idle_by_sender = 0;
-	proc->idle_by_domain = 0;
 	xa_for_each(&proc->inflight, id, txn) {
 		xa_erase(&proc->inflight, id);
 		list_add_tail(&txn->work.entry, txns);

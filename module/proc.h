@@ -85,9 +85,9 @@ struct bindox_proc {
 	u32 n_handles;
 	struct list_head todo;		/* struct bindox_work */
 	u32 n_todo;
-	struct xarray todo_by_sender;	/* sender's uid -> its txns in @todo */
-	struct xarray oneway_by_domain;	/* sender domain -> its one-ways */
-	u32 idle_by_sender, idle_by_domain;	/* their zero entries */
+	struct xarray todo_by_sender;	/* sender's uid -> account (queue.c) */
+	struct xarray oneway_by_domain;	/* sender domain -> account */
+	u32 idle_by_sender, idle_by_domain;	/* their accounts at zero */
 	struct list_head calls;		/* txn.call_entry: calls it made */
 	struct xarray inflight;		/* call slot -> received txn */
 	u32 call_seq;			/* high half of the next call id */
@@ -111,6 +111,7 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 			bool sync);
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work);
 void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work);
+void bindox_proc_drop_accounts(struct bindox_proc *proc);
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout);
 void bindox_proc_wake(struct bindox_proc *proc, bool sync);
 void bindox_proc_wake_all(struct bindox_proc *proc);

@@ -16,9 +16,8 @@
 #include "busy_poll.h"
 #include "domain.h"
 #include "proc.h"
+#include "stats.h"
 #include "txn.h"
-
-#define BINDOX_SHARE_COUNT_BITS	20
 
 /*
  * Whether a sender uid's @n queued messages, or a domain's @count one-way
@@ -49,108 +48,206 @@ static bool bindox_oneway_never_fits(struct bindox_domain *d,
 }
 
 /*
- * An account that falls to zero stays in its xarray as a zero value: a
- * sender whose count goes 1, 0, 1 with every call would otherwise have an
- * xarray node allocated and freed each time (any index but 0 needs one;
- * uids and domain ids of containers are not 0). At most
- * BINDOX_IDLE_ACCOUNTS such entries per xarray; one more, and every zero
- * entry is erased.
+ * A queue account: how many messages of one sender uid a proc's queue
+ * holds (todo_by_sender), or how many one-way messages and data bytes of
+ * one sender domain (oneway_by_domain). Accounts live in those xarrays,
+ * changed under the proc's lock. A queued txn points at the accounts it is
+ * counted in (txn->by_sender, txn->by_domain), so that taking it off the
+ * queue, under the lock every sender to the proc waits for, looks nothing
+ * up and stores nothing in an xarray; it points at them only while counted,
+ * so no txn points at an account at zero. Senders waiting for room read
+ * the counts without the lock, under RCU (bindox_proc_fits()).
+ */
+struct bindox_queue_account {
+	unsigned long count;
+	unsigned long bytes;
+	struct rcu_head rcu;
+};
+
+/*
+ * An account that falls to zero stays: a sender whose count goes 1, 0, 1
+ * with every call would otherwise have it allocated and freed each time.
+ * At most BINDOX_IDLE_ACCOUNTS such accounts per xarray (*idle counts
+ * them); one more, and every zero account is freed.
  */
 #define BINDOX_IDLE_ACCOUNTS	8
 
-/*
- * Set the account at @index of @xa, whose entry was @was (NULL: none), to
- * @v, counting the zero entries in *@idle. The proc's lock is held.
- */
-static int bindox_account_set(struct xarray *xa, u32 *idle,
-			      unsigned long index, void *was, unsigned long v)
+static void bindox_account_free(struct xarray *xa, unsigned long index,
+				struct bindox_queue_account *a)
 {
-	unsigned long i;
-	void *entry;
-	int err;
+	xa_erase(xa, index);
+	kfree_rcu(a, rcu);
+	bindox_stat_dec(BINDOX_STAT_ACCOUNTS);
+}
 
-	if (!v && !xa_to_value(was))
-		return 0;
-	/* Only a new entry allocates: a dequeue's replacing store cannot fail. */
-	err = xa_err(xa_store(xa, index, xa_mk_value(v), GFP_KERNEL_ACCOUNT));
-	if (err)
-		return err;
-	if (v) {
-		*idle -= was && !xa_to_value(was);
-		return 0;
-	}
-	if (++*idle <= BINDOX_IDLE_ACCOUNTS)
-		return 0;
-	xa_for_each(xa, i, entry)
-		if (!xa_to_value(entry))
-			xa_erase(xa, i);
+static void bindox_accounts_prune(struct xarray *xa, u32 *idle)
+{
+	struct bindox_queue_account *a;
+	unsigned long i;
+
+	xa_for_each(xa, i, a)
+		if (!a->count)
+			bindox_account_free(xa, i, a);
 	*idle = 0;
+}
+
+/* The account at @index of @xa, added at zero if missing; NULL: no memory. */
+static struct bindox_queue_account *
+bindox_account_get(struct xarray *xa, u32 *idle, unsigned long index)
+{
+	struct bindox_queue_account *a = xa_load(xa, index);
+
+	if (a)
+		return a;
+	/* Frees only accounts at zero: no txn, and not the caller's other. */
+	if (*idle >= BINDOX_IDLE_ACCOUNTS)
+		bindox_accounts_prune(xa, idle);
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+	if (!a)
+		return NULL;
+	if (xa_err(xa_store(xa, index, a, GFP_KERNEL_ACCOUNT))) {
+		kfree(a);
+		return NULL;
+	}
+	bindox_stat_inc(BINDOX_STAT_ACCOUNTS);
+	++*idle;
+	return a;
+}
+
+static void bindox_account_add(struct bindox_queue_account *a, u32 *idle,
+			       u32 bytes)
+{
+	*idle -= !a->count;
+	WRITE_ONCE(a->count, a->count + 1);
+	WRITE_ONCE(a->bytes, a->bytes + bytes);
+}
+
+static void bindox_account_sub(struct xarray *xa, u32 *idle,
+			       struct bindox_queue_account *a, u32 bytes)
+{
+	WRITE_ONCE(a->count, a->count - 1);
+	WRITE_ONCE(a->bytes, a->bytes - bytes);
+	if (!a->count && ++*idle > BINDOX_IDLE_ACCOUNTS)
+		bindox_accounts_prune(xa, idle);
+}
+
+/* The count and bytes of @xa's account at @index, without the lock. */
+static void bindox_account_read(struct xarray *xa, unsigned long index,
+				unsigned long *count, unsigned long *bytes)
+{
+	struct bindox_queue_account *a;
+
+	rcu_read_lock();
+	a = xa_load(xa, index);
+	*count = a ? READ_ONCE(a->count) : 0;
+	*bytes = a ? READ_ONCE(a->bytes) : 0;
+	rcu_read_unlock();
+}
+
+/*
+ * Count a txn in the queue's accounts: messages per sender uid
+ * (bindox_max_queued_per_sender) and, for one-way messages, count and
+ * bytes per sender domain (that domain's max_oneway and max_oneway_bytes).
+ * With @force a message that was queued before comes back whatever the
+ * limits; if memory fails it then stays uncounted, its accounts simply
+ * lower. The proc's lock is held.
+ */
+static int bindox_proc_account_add(struct bindox_proc *proc,
+				   struct bindox_txn *txn, bool force)
+{
+	struct bindox_domain *d = txn->sender_domain;
+	struct bindox_queue_account *by_sender, *by_domain = NULL;
+
+	lockdep_assert_held(&proc->lock);
+	/* A kuid is the uid in the initial namespace: no mapping needed. */
+	by_sender = bindox_account_get(&proc->todo_by_sender,
+				       &proc->idle_by_sender,
+				       __kuid_val(txn->sender_euid));
+	if (!by_sender)
+		return -ENOMEM;
+	if (!force && bindox_sender_over(by_sender->count + 1, 1))
+		return -EAGAIN;
+	if (txn->flags & BINDOX_TF_ONEWAY) {
+		by_domain = bindox_account_get(&proc->oneway_by_domain,
+					       &proc->idle_by_domain, d->id);
+		if (!by_domain)
+			return -ENOMEM;
+		if (!force &&
+		    bindox_oneway_over(d, by_domain->count + 1,
+				       by_domain->bytes + txn->data_size, 1))
+			return -EAGAIN;
+		bindox_account_add(by_domain, &proc->idle_by_domain,
+				   txn->data_size);
+	}
+	bindox_account_add(by_sender, &proc->idle_by_sender, 0);
+	txn->by_sender = by_sender;
+	txn->by_domain = by_domain;
 	return 0;
 }
 
 /*
- * The queue's accounts of a txn: messages per sender uid (todo_by_sender,
- * bindox_max_queued_per_sender) and, for one-way messages, count and bytes
- * per sender domain (oneway_by_domain, that domain's max_oneway and
- * max_oneway_bytes), both in one xarray value (bytes << 20 | count; both
- * limits are far below those widths). @delta is +1 or -1; with @force a
- * message that was queued before comes back whatever the limits. A
- * decrement sets *@halved when a share it lowered fell to half of its
- * limit (what a sender waiting for room waits for). The proc's lock is
- * held.
+ * Take a txn off the queue's accounts. Returns whether a share it lowered
+ * fell to half of its limit (what a sender waiting for room waits for).
+ * The proc's lock is held.
  */
-static int bindox_proc_account(struct bindox_proc *proc,
-			       struct bindox_work *work, int delta, bool force,
-			       bool *halved)
+static bool bindox_proc_account_sub(struct bindox_proc *proc,
+				    struct bindox_txn *txn)
 {
-	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
-	/* A kuid is the uid in the initial namespace: no mapping needed. */
-	unsigned long uid = __kuid_val(txn->sender_euid);
+	struct bindox_queue_account *by_sender = txn->by_sender;
+	struct bindox_queue_account *by_domain = txn->by_domain;
 	struct bindox_domain *d = txn->sender_domain;
-	unsigned long n, count, bytes;
-	void *was_n, *was_v;
-	int err;
+	bool halved = false;
 
 	lockdep_assert_held(&proc->lock);
-	BUILD_BUG_ON(BITS_PER_LONG < 64);
-	/* A count that a failed requeue left lower stays at 0. */
-	was_n = xa_load(&proc->todo_by_sender, uid);
-	n = xa_to_value(was_n);
-	if (delta < 0)
-		*halved = bindox_sender_over(n, 2) &&
-			  !bindox_sender_over(n - !!n, 2);
-	n = delta > 0 ? n + 1 : n - !!n;
-	if (delta > 0 && !force && bindox_sender_over(n, 1))
-		return -EAGAIN;
-	if (txn->flags & BINDOX_TF_ONEWAY) {
-		was_v = xa_load(&proc->oneway_by_domain, d->id);
-		count = xa_to_value(was_v) &
-			GENMASK(BINDOX_SHARE_COUNT_BITS - 1, 0);
-		bytes = xa_to_value(was_v) >> BINDOX_SHARE_COUNT_BITS;
-		if (delta > 0) {
-			count++;
-			bytes += txn->data_size;
-		} else {
-			bool over = bindox_oneway_over(d, count, bytes, 2);
-
-			count -= !!count;
-			bytes -= min_t(unsigned long, bytes, txn->data_size);
-			if (over && !bindox_oneway_over(d, count, bytes, 2))
-				*halved = true;
-		}
-		if (delta > 0 && !force &&
-		    bindox_oneway_over(d, count, bytes, 1))
-			return -EAGAIN;
-		/* No bytes without a message: both fall to 0 together. */
-		err = bindox_account_set(&proc->oneway_by_domain,
-					 &proc->idle_by_domain, d->id, was_v,
-					 count ? bytes << BINDOX_SHARE_COUNT_BITS |
-						 count : 0);
-		if (err)
-			return err;
+	if (by_domain) {
+		halved = bindox_oneway_over(d, by_domain->count,
+					    by_domain->bytes, 2) &&
+			 !bindox_oneway_over(d, by_domain->count - 1,
+					     by_domain->bytes - txn->data_size,
+					     2);
+		bindox_account_sub(&proc->oneway_by_domain,
+				   &proc->idle_by_domain, by_domain,
+				   txn->data_size);
 	}
-	return bindox_account_set(&proc->todo_by_sender, &proc->idle_by_sender,
-				  uid, was_n, n);
+	if (by_sender) {
+		halved |= bindox_sender_over(by_sender->count, 2) &&
+			  !bindox_sender_over(by_sender->count - 1, 2);
+		bindox_account_sub(&proc->todo_by_sender,
+				   &proc->idle_by_sender, by_sender, 0);
+	}
+	txn->by_sender = NULL;
+	txn->by_domain = NULL;
+	return halved;
+}
+
+/**
+ * bindox_proc_drop_accounts() - free a dying proc's queue accounts
+ * @proc:	the proc; its lock is held and it is dead
+ *
+ * The txns still queued forget theirs: nothing counts them any more.
+ */
+void bindox_proc_drop_accounts(struct bindox_proc *proc)
+{
+	struct bindox_queue_account *a;
+	struct bindox_work *work;
+	unsigned long i;
+
+	lockdep_assert_held(&proc->lock);
+	list_for_each_entry(work, &proc->todo, entry) {
+		struct bindox_txn *txn;
+
+		if (work->type != BINDOX_WORK_TXN)
+			continue;
+		txn = container_of(work, struct bindox_txn, work);
+		txn->by_sender = NULL;
+		txn->by_domain = NULL;
+	}
+	xa_for_each(&proc->todo_by_sender, i, a)
+		bindox_account_free(&proc->todo_by_sender, i, a);
+	xa_for_each(&proc->oneway_by_domain, i, a)
+		bindox_account_free(&proc->oneway_by_domain, i, a);
+	proc->idle_by_sender = 0;
+	proc->idle_by_domain = 0;
 }
 
 /*
@@ -171,6 +268,7 @@ static void bindox_room_wake_one(struct bindox_proc *proc)
  */
 void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 {
+	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
 	unsigned int half = READ_ONCE(bindox_max_queued) / 2;
 	bool halved;
 
@@ -178,7 +276,7 @@ void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 	list_del_init(&work->entry);
 	halved = proc->n_todo-- > half && proc->n_todo <= half;
 	if (work->type == BINDOX_WORK_TXN)
-		bindox_proc_account(proc, work, -1, false, &halved);
+		halved |= bindox_proc_account_sub(proc, txn);
 	/*
 	 * A waiting sender needs every limit at half (see its wake): only a
 	 * limit that just got there can have made one wakeable. Testing the
@@ -199,11 +297,13 @@ void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
  */
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
 {
+	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
+
 	lockdep_assert_held(&proc->lock);
 	list_add(&work->entry, &proc->todo);
 	proc->n_todo++;
 	if (work->type == BINDOX_WORK_TXN)
-		bindox_proc_account(proc, work, 1, true, NULL);
+		bindox_proc_account_add(proc, txn, true);
 }
 
 /**
@@ -239,7 +339,7 @@ int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
 	else if (proc->n_todo >= READ_ONCE(bindox_max_queued))
 		err = -EAGAIN;
 	else if (work->type == BINDOX_WORK_TXN)
-		err = bindox_proc_account(proc, work, 1, false, NULL);
+		err = bindox_proc_account_add(proc, txn, false);
 	if (err) {
 		mutex_unlock(&proc->lock);
 		return err;
@@ -275,21 +375,19 @@ static bool bindox_proc_fits(struct bindox_proc *proc,
 			     unsigned long bytes, unsigned int part)
 {
 	struct bindox_domain *d = sender->domain;
-	unsigned long n, v;
+	unsigned long count, queued;
 
 	if (READ_ONCE(proc->dead) || READ_ONCE(sender->dead) ||
 	    bindox_oneway_never_fits(d, bytes))
 		return true;
 	if (READ_ONCE(proc->n_todo) + msgs > READ_ONCE(bindox_max_queued) / part)
 		return false;
-	n = xa_to_value(xa_load(&proc->todo_by_sender,
-				__kuid_val(sender->cred->euid)));
-	if (bindox_sender_over(n + msgs, part))
+	bindox_account_read(&proc->todo_by_sender,
+			    __kuid_val(sender->cred->euid), &count, &queued);
+	if (bindox_sender_over(count + msgs, part))
 		return false;
-	v = xa_to_value(xa_load(&proc->oneway_by_domain, d->id));
-	return !bindox_oneway_over(d,
-				   (v & GENMASK(BINDOX_SHARE_COUNT_BITS - 1, 0)) + msgs,
-				   (v >> BINDOX_SHARE_COUNT_BITS) + bytes, part);
+	bindox_account_read(&proc->oneway_by_domain, d->id, &count, &queued);
+	return !bindox_oneway_over(d, count + msgs, queued + bytes, part);
 }
 
 /* How often a sender waiting for room looks again unwoken: 10 ms. */

@@ -19,6 +19,7 @@ static const char * const bindox_stat_names[BINDOX_STAT_COUNT] = {
 	[BINDOX_STAT_BUFFERS] = "buffers",
 	[BINDOX_STAT_HOLDS] = "buffer_ids",
 	[BINDOX_STAT_PARKS] = "parked_calls",
+	[BINDOX_STAT_ACCOUNTS] = "queue_accounts",
 };
 
 static struct dentry *bindox_debugfs_dir;

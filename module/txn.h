@@ -35,6 +35,7 @@
 #include "proc.h"
 
 struct bindox_msg_buffer;
+struct bindox_queue_account;
 struct bindox_node;
 
 enum bindox_txn_state {
@@ -62,6 +63,8 @@ struct bindox_txn {
 	struct bindox_domain *sender_domain;	/* ref */
 	struct bindox_user *sender_user; /* ref, charged @charged bytes */
 	u64 charged;
+	/* queued: the queue accounts that count it (queue.c), else NULL */
+	struct bindox_queue_account *by_sender, *by_domain;
 
 	/* payload */
 	void *data;

@@ -67,7 +67,7 @@ void bxt_setup(void)
 	}
 	ck_abort_msg("objects left over before the test: procs %ld nodes %ld handles %ld "
 		     "transactions %ld deaths %ld buffers %ld buffer_ids %ld buffer_bytes %ld "
-		     "parked_calls %ld",
+		     "parked_calls %ld queue_accounts %ld",
 		     c.procs, c.nodes, c.handles, c.transactions, c.deaths, c.buffers,
-		     c.buffer_ids, c.buffer_bytes, c.parked_calls);
+		     c.buffer_ids, c.buffer_bytes, c.parked_calls, c.queue_accounts);
 }

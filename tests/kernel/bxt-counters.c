@@ -41,15 +41,18 @@ int bxt_counters_read(BxtCounters *c)
 			c->buffer_bytes = v;
 		else if (!strcmp(name, "parked_calls"))
 			c->parked_calls = v;
+		else if (!strcmp(name, "queue_accounts"))
+			c->queue_accounts = v;
 	}
 	fclose(f);
-	return n == 9 ? 0 : -EBADMSG;
+	return n == 10 ? 0 : -EBADMSG;
 }
 
 bool bxt_counters_zero(const BxtCounters *c)
 {
 	return !c->procs && !c->nodes && !c->handles && !c->transactions && !c->deaths &&
-	       !c->buffers && !c->buffer_ids && !c->buffer_bytes && !c->parked_calls;
+	       !c->buffers && !c->buffer_ids && !c->buffer_bytes && !c->parked_calls &&
+	       !c->queue_accounts;
 }
 
 /* Taint flags of a kernel warning (W), an oops (D) or a bad page (B). */
@@ -79,9 +82,9 @@ void bxt_assert_no_leaks(void)
 	}
 	ck_abort_msg("leak: with every fd closed the counters read procs %ld nodes %ld "
 		     "handles %ld transactions %ld deaths %ld buffers %ld buffer_ids %ld "
-		     "buffer_bytes %ld parked_calls %ld",
+		     "buffer_bytes %ld parked_calls %ld queue_accounts %ld",
 		     c.procs, c.nodes, c.handles, c.transactions, c.deaths, c.buffers,
-		     c.buffer_ids, c.buffer_bytes, c.parked_calls);
+		     c.buffer_ids, c.buffer_bytes, c.parked_calls, c.queue_accounts);
 }
 
 int bxt_state_queued(void)

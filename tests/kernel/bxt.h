@@ -80,7 +80,7 @@ void bxt_setup(void);
 
 typedef struct BxtCounters {
 	long procs, nodes, handles, transactions, deaths;
-	long buffers, buffer_ids, buffer_bytes, parked_calls;
+	long buffers, buffer_ids, buffer_bytes, parked_calls, queue_accounts;
 } BxtCounters;
 
 int bxt_counters_read(BxtCounters *c);
