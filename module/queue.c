@@ -99,7 +99,10 @@ bindox_account_get(struct xarray *xa, u32 *idle, unsigned long index)
 
 	if (a)
 		return a;
-	/* Frees only accounts at zero: no txn, and not the caller's other. */
+	/*
+	 * Frees only accounts at zero, which no txn points at; an account the
+	 * caller holds at zero is in the other xarray.
+	 */
 	if (*idle >= BINDOX_IDLE_ACCOUNTS)
 		bindox_accounts_prune(xa, idle);
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
@@ -375,7 +378,7 @@ static bool bindox_proc_fits(struct bindox_proc *proc,
 			     unsigned long bytes, unsigned int part)
 {
 	struct bindox_domain *d = sender->domain;
-	unsigned long count, queued;
+	unsigned long count, queued_bytes;
 
 	if (READ_ONCE(proc->dead) || READ_ONCE(sender->dead) ||
 	    bindox_oneway_never_fits(d, bytes))
@@ -383,11 +386,13 @@ static bool bindox_proc_fits(struct bindox_proc *proc,
 	if (READ_ONCE(proc->n_todo) + msgs > READ_ONCE(bindox_max_queued) / part)
 		return false;
 	bindox_account_read(&proc->todo_by_sender,
-			    __kuid_val(sender->cred->euid), &count, &queued);
+			    __kuid_val(sender->cred->euid), &count,
+			    &queued_bytes);
 	if (bindox_sender_over(count + msgs, part))
 		return false;
-	bindox_account_read(&proc->oneway_by_domain, d->id, &count, &queued);
-	return !bindox_oneway_over(d, count + msgs, queued + bytes, part);
+	bindox_account_read(&proc->oneway_by_domain, d->id, &count,
+			    &queued_bytes);
+	return !bindox_oneway_over(d, count + msgs, queued_bytes + bytes, part);
 }
 
 /* How often a sender waiting for room looks again unwoken: 10 ms. */

@@ -25,6 +25,24 @@
 #define COOKIE 0x5e4dULL
 #define INSTANCE "bindox-test-send-wait"
 
+/* The size of @head padded to @size bytes: the larger of the two. */
+static size_t padded_size(const char *head, size_t size)
+{
+	return size > strlen(head) ? size : strlen(head);
+}
+
+/* A message of @head, padded with @pad to @size bytes if that is more. */
+static void padded_message(BxtBuf *m, const char *head, char pad, size_t size)
+{
+	char padding[BXT_BUF_DATA];
+	size_t n = padded_size(head, size) - strlen(head);
+
+	memset(padding, pad, n);
+	bxt_buf_init(m);
+	bxt_buf_str(m, head);
+	bxt_buf_put(m, padding, n);
+}
+
 /* Send "fill" until the queue refuses: the uid's whole share, asserted. */
 static unsigned long fill_share_ck(BxtEnv *e)
 {
@@ -32,8 +50,7 @@ static unsigned long fill_share_ck(BxtEnv *e)
 	unsigned long sent = 0;
 	BxtBuf m;
 
-	bxt_buf_init(&m);
-	bxt_buf_str(&m, "fill");
+	padded_message(&m, "fill", 'f', 0);
 	while (sent <= share && bxt_send(e->cli, e->h, &m) == 0)
 		sent++;
 	ck_assert_uint_eq(sent, share);
@@ -42,23 +59,12 @@ static unsigned long fill_share_ck(BxtEnv *e)
 	return sent;
 }
 
-/* @size bytes (at least 4) of "fill" and padding. */
-static void fill_message(BxtBuf *m, size_t size)
-{
-	char pad[BXT_BUF_DATA];
-
-	memset(pad, 'f', size - 4);
-	bxt_buf_init(m);
-	bxt_buf_str(m, "fill");
-	bxt_buf_put(m, pad, size - 4);
-}
-
-/* Send one message of @size bytes without waiting: @want, 0 or -errno. */
+/* Send "fill" padded to @size bytes without waiting: @want, 0 or -errno. */
 static void send_fill_ck(BxtEnv *e, size_t size, int want)
 {
 	BxtBuf m;
 
-	fill_message(&m, size);
+	padded_message(&m, "fill", 'f', size);
 	ck_assert_int_eq(bxt_send(e->cli, e->h, &m), want);
 }
 
@@ -69,7 +75,6 @@ static void send_fill_ck(BxtEnv *e, size_t size, int want)
  */
 static pid_t fork_waiting_sender(BxtEnv *e, bool handler, size_t size)
 {
-	char pad[BXT_BUF_DATA];
 	pid_t pid;
 	BxtBuf m;
 
@@ -79,12 +84,7 @@ static pid_t fork_waiting_sender(BxtEnv *e, bool handler, size_t size)
 		close(e->srv);
 		if (handler)
 			BXT_CHILD_EQ(bxt_usr1_handler(0), 0);
-		bxt_buf_init(&m);
-		bxt_buf_str(&m, "waited");
-		if (size > m.size) {
-			memset(pad, 'w', size - m.size);
-			bxt_buf_put(&m, pad, size - m.size);
-		}
+		padded_message(&m, "waited", 'w', size);
 		_exit(-bxt_send_flags(e->cli, e->h,
 				  BINDOX_TF_ONEWAY | BINDOX_TF_WAIT_ROOM, &m));
 	}
@@ -109,7 +109,7 @@ static void receive_all_ck(BxtEnv *e, unsigned long n, const char *last, size_t 
 	if (last) {
 		bxt_buf_init(&b);
 		BXT_OK(bxt_recv(e->srv, &b, &hdr, BXT_LONG_NS));
-		ck_assert_uint_eq(b.size, last_size > strlen(last) ? last_size : strlen(last));
+		ck_assert_uint_eq(b.size, padded_size(last, last_size));
 		ck_assert(!memcmp(b.data, last, strlen(last)));
 		ck_assert_uint_eq(hdr.type, BINDOX_MSG_ONEWAY);
 		ck_assert_uint_eq(hdr.flags, BINDOX_TF_ONEWAY);
