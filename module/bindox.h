@@ -52,8 +52,10 @@
  *   2. proc->lock        (mutex; never two procs' locks at once)
  *   3. node->lock        (spinlock)
  *   4. txn->lock         (spinlock)
- *   5. coordinator slot  (spinlock, taken alone or innermost)
- *   6. bindox_users_lock (spinlock, taken alone, inside user.c only)
+ *   5. proc->queue_lock  (spinlock: the incoming queue, queue.c; a sender
+ *                         takes it alone, without the receiver's proc->lock)
+ *   6. coordinator slot  (spinlock, taken alone or innermost)
+ *   7. bindox_users_lock (spinlock, taken alone, inside user.c only)
  *
  * A proc's table of parked calls (proc->parked, an xarray) takes its own
  * lock alone.

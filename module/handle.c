@@ -154,8 +154,7 @@ static void bindox_death_unlink(struct bindox_proc *proc,
 	spin_lock(&node->lock);
 	list_del_init(&death->node_entry);
 	spin_unlock(&node->lock);
-	if (!list_empty(&death->work.entry))
-		bindox_proc_dequeue(proc, &death->work);
+	bindox_proc_dequeue(proc, &death->work);
 	death->handle->death = NULL;
 	bindox_death_free(death);
 }
@@ -280,10 +279,8 @@ int bindox_death_watch(struct bindox_proc *proc, u32 id, u64 cookie)
 	else
 		list_add_tail(&death->node_entry, &node->deaths);
 	spin_unlock(&node->lock);
-	if (fired) {
-		list_add_tail(&death->work.entry, &proc->todo);
-		proc->n_todo++;
-	}
+	if (fired)
+		bindox_proc_queue_death(proc, &death->work);
 out:
 	mutex_unlock(&proc->lock);
 	if (fired)
@@ -359,8 +356,7 @@ void bindox_death_fire(struct bindox_node *node)
 							 node_entry)) &&
 		       death->proc == proc) {
 			list_del_init(&death->node_entry);
-			list_add_tail(&death->work.entry, &proc->todo);
-			proc->n_todo++;
+			bindox_proc_queue_death(proc, &death->work);
 		}
 		spin_unlock(&node->lock);
 		mutex_unlock(&proc->lock);

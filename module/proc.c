@@ -47,6 +47,7 @@ struct bindox_proc *bindox_proc_new(struct bindox_domain *domain,
 	proc->cred = get_cred(cred);
 	proc->opener = get_task_pid(current, PIDTYPE_TGID);
 	mutex_init(&proc->lock);
+	spin_lock_init(&proc->queue_lock);
 	proc->nodes = RB_ROOT;
 	xa_init_flags(&proc->handles, XA_FLAGS_ALLOC1);
 	proc->handles_by_node = RB_ROOT;
@@ -94,6 +95,9 @@ void bindox_proc_free(struct kref *kref)
 	WARN_ON(!xa_empty(&proc->parked));
 	xa_destroy(&proc->handles);
 	xa_destroy(&proc->inflight);
+	/* Empty but for slots a sender reserved as the proc died. */
+	xa_destroy(&proc->todo_by_sender);
+	xa_destroy(&proc->oneway_by_domain);
 	bindox_txn_drop_spares(proc);
 	bindox_user_unref(proc->user);
 	put_pid(proc->opener);
@@ -112,7 +116,6 @@ void bindox_proc_free(struct kref *kref)
 static bool bindox_proc_detach(struct bindox_proc *proc,
 			       struct list_head *txns, struct list_head *nodes)
 {
-	struct bindox_work *work, *tmp;
 	struct bindox_handle *handle;
 	struct bindox_txn *txn, *ttmp;
 	struct rb_node *rb;
@@ -123,19 +126,11 @@ static bool bindox_proc_detach(struct bindox_proc *proc,
 		mutex_unlock(&proc->lock);
 		return false;
 	}
-	WRITE_ONCE(proc->dead, true);
-	bindox_proc_drop_accounts(proc);
+	bindox_proc_close_queue(proc, txns);
 	list_for_each_entry_safe(txn, ttmp, &proc->calls, call_entry) {
 		list_del_init(&txn->call_entry);
 		bindox_txn_complete(txn, NULL, -BINDOX_EDEADPEER);
 	}
-	/* Queued deaths stay with their handles, which free them below. */
-	list_for_each_entry_safe(work, tmp, &proc->todo, entry) {
-		list_del_init(&work->entry);
-		if (work->type == BINDOX_WORK_TXN)
-			list_add_tail(&work->entry, txns);
-	}
-	proc->n_todo = 0;
 	xa_for_each(&proc->inflight, id, txn) {
 		xa_erase(&proc->inflight, id);
 		list_add_tail(&txn->work.entry, txns);
@@ -256,7 +251,7 @@ void bindox_procs_dump(struct seq_file *m)
 			   proc, proc->domain->id,
 			   from_kuid_munged(&init_user_ns, proc->cred->euid),
 			   proc->dead, proc->n_nodes, proc->n_handles,
-			   proc->n_todo);
+			   READ_ONCE(proc->n_todo));
 		mutex_unlock(&proc->lock);
 	}
 	mutex_unlock(&bindox_procs_lock);

@@ -24,13 +24,13 @@
  * warm) and a per-proc sequence number (high 32 bits), so a stale id never
  * answers a later call that reuses the slot.
  *
- * When the file is released the proc dies: @dead is set under @lock, so
- * nothing is queued to it any more; queued and in-flight calls, and the
- * calls it made (@calls), fail with BINDOX_EDEADPEER; its nodes die (their
- * watchers are told); its handles and buffer ids drop. Removing its domain
- * by force kills it the same way while the file stays open: every ioctl
- * then fails with ENODEV. The struct itself stays while nodes and
- * transactions still point at it.
+ * When the file is released the proc dies: @dead is set under @lock and
+ * @queue_lock, so nothing is queued to it any more; queued and in-flight
+ * calls, and the calls it made (@calls), fail with BINDOX_EDEADPEER; its
+ * nodes die (their watchers are told); its handles and buffer ids drop.
+ * Removing its domain by force kills it the same way while the file stays
+ * open: every ioctl then fails with ENODEV. The struct itself stays while
+ * nodes and transactions still point at it.
  */
 
 #include <linux/cred.h>
@@ -38,6 +38,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include "buffer.h"
@@ -76,18 +77,26 @@ struct bindox_proc {
 	struct bindox_spares spare_data;	/* freed data buffers (txn.c) */
 	struct xarray parked;		/* own lock: thread id -> park (park.h) */
 
-	struct mutex lock;		/* protects everything below */
-	bool dead;
-	struct rb_root nodes;		/* owned nodes, by cookie */
-	u32 n_nodes;
-	struct xarray handles;		/* handle id -> struct bindox_handle */
-	struct rb_root handles_by_node;	/* the same handles, by node */
-	u32 n_handles;
+	/*
+	 * The incoming queue (queue.c). Senders take only this lock, not
+	 * @lock: a receiver holds @lock while it translates what it takes.
+	 * Removing from @todo takes @lock as well, so that a message at its
+	 * head stays there while the receiver holding @lock works on it.
+	 */
+	spinlock_t queue_lock;		/* protects the queue's fields below */
 	struct list_head todo;		/* struct bindox_work */
 	u32 n_todo;
 	struct xarray todo_by_sender;	/* sender's uid -> account (queue.c) */
 	struct xarray oneway_by_domain;	/* sender domain -> account */
 	u32 idle_by_sender, idle_by_domain;	/* their accounts at zero */
+
+	struct mutex lock;		/* protects everything below */
+	bool dead;			/* set under @queue_lock too */
+	struct rb_root nodes;		/* owned nodes, by cookie */
+	u32 n_nodes;
+	struct xarray handles;		/* handle id -> struct bindox_handle */
+	struct rb_root handles_by_node;	/* the same handles, by node */
+	u32 n_handles;
 	struct list_head calls;		/* txn.call_entry: calls it made */
 	struct xarray inflight;		/* call slot -> received txn */
 	u32 call_seq;			/* high half of the next call id */
@@ -107,11 +116,15 @@ struct seq_file;
 void bindox_procs_dump(struct seq_file *m);
 
 /* queue.c: the incoming queue */
-int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
+struct bindox_txn;
+int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_txn *txn,
 			bool sync);
+struct bindox_work *bindox_proc_queue_head(struct bindox_proc *proc);
+bool bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work);
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work);
-void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work);
-void bindox_proc_drop_accounts(struct bindox_proc *proc);
+void bindox_proc_queue_death(struct bindox_proc *proc,
+			     struct bindox_work *work);
+void bindox_proc_close_queue(struct bindox_proc *proc, struct list_head *txns);
 int bindox_proc_wait(struct bindox_proc *proc, long *timeout);
 void bindox_proc_wake(struct bindox_proc *proc, bool sync);
 void bindox_proc_wake_all(struct bindox_proc *proc);

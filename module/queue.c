@@ -51,12 +51,16 @@ static bool bindox_oneway_never_fits(struct bindox_domain *d,
  * A queue account: how many messages of one sender uid a proc's queue
  * holds (todo_by_sender), or how many one-way messages and data bytes of
  * one sender domain (oneway_by_domain). Accounts live in those xarrays,
- * changed under the proc's lock. A queued txn points at the accounts it is
- * counted in (txn->by_sender, txn->by_domain), so that taking it off the
- * queue, under the lock every sender to the proc waits for, looks nothing
- * up and stores nothing in an xarray; it points at them only while counted,
- * so no txn points at an account at zero. Senders waiting for room read
- * the counts without the lock, under RCU (bindox_proc_fits()).
+ * changed under the queue's lock. A queued txn points at the accounts it
+ * is counted in (txn->by_sender, txn->by_domain), so that taking it off
+ * the queue, under the lock every sender to the proc waits for, looks
+ * nothing up and stores nothing in an xarray; it points at them only while
+ * counted, so no txn points at an account at zero. Senders waiting for
+ * room read the counts without the lock, under RCU (bindox_proc_fits()).
+ *
+ * The queue's lock is a spinlock: an account a uid or domain needs for
+ * the first time is allocated, and its slot in the xarray reserved, before
+ * it is taken (bindox_account_prepare()).
  */
 struct bindox_queue_account {
 	unsigned long count;
@@ -91,13 +95,19 @@ static void bindox_accounts_prune(struct xarray *xa, u32 *idle)
 	*idle = 0;
 }
 
-/* The account at @index of @xa, added at zero if missing; NULL: no memory. */
+/*
+ * The account at @index of @xa, added at zero from *@spare if missing
+ * (taking it). NULL if it is missing and there is no spare, or if storing
+ * it needed memory: bindox_account_prepare() then gets both. The queue's
+ * lock is held, so nothing here sleeps.
+ */
 static struct bindox_queue_account *
-bindox_account_get(struct xarray *xa, u32 *idle, unsigned long index)
+bindox_account_get(struct xarray *xa, u32 *idle, unsigned long index,
+		   struct bindox_queue_account **spare)
 {
 	struct bindox_queue_account *a = xa_load(xa, index);
 
-	if (a)
+	if (a || !*spare)
 		return a;
 	/*
 	 * Frees only accounts at zero, which no txn points at; an account the
@@ -105,16 +115,46 @@ bindox_account_get(struct xarray *xa, u32 *idle, unsigned long index)
 	 */
 	if (*idle >= BINDOX_IDLE_ACCOUNTS)
 		bindox_accounts_prune(xa, idle);
-	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
-	if (!a)
+	/*
+	 * The slot was reserved, so this allocates nothing, unless another
+	 * sender's account took the reservation and was pruned since.
+	 */
+	a = *spare;
+	if (xa_err(xa_store(xa, index, a, GFP_NOWAIT | __GFP_ACCOUNT)))
 		return NULL;
-	if (xa_err(xa_store(xa, index, a, GFP_KERNEL_ACCOUNT))) {
-		kfree(a);
-		return NULL;
-	}
+	*spare = NULL;
 	bindox_stat_inc(BINDOX_STAT_ACCOUNTS);
 	++*idle;
 	return a;
+}
+
+/*
+ * Before the queue's lock is taken: an account for @index of @xa in
+ * *@spare and its slot reserved, so that bindox_account_get() stores it
+ * without allocating. -ENOMEM if there is no memory for either.
+ */
+static int bindox_account_prepare(struct xarray *xa, unsigned long index,
+				  struct bindox_queue_account **spare)
+{
+	if (!*spare)
+		*spare = kzalloc(sizeof(**spare), GFP_KERNEL_ACCOUNT);
+	if (!*spare)
+		return -ENOMEM;
+	return xa_reserve(xa, index, GFP_KERNEL_ACCOUNT);
+}
+
+/*
+ * A spare bindox_account_get() did not take: freed, and its slot's
+ * reservation released unless an account took that (xa_release() leaves
+ * an entry alone).
+ */
+static void bindox_account_spare_put(struct xarray *xa, unsigned long index,
+				     struct bindox_queue_account *spare)
+{
+	if (!spare)
+		return;
+	xa_release(xa, index);
+	kfree(spare);
 }
 
 static void bindox_account_add(struct bindox_queue_account *a, u32 *idle,
@@ -147,34 +187,81 @@ static void bindox_account_read(struct xarray *xa, unsigned long index,
 	rcu_read_unlock();
 }
 
+/* Accounts allocated before the queue's lock, in case the txn needs them. */
+struct bindox_account_spares {
+	struct bindox_queue_account *by_sender;
+	struct bindox_queue_account *by_domain;
+};
+
+/* A kuid is the uid in the initial namespace: no mapping needed. */
+static unsigned long bindox_sender_index(struct bindox_txn *txn)
+{
+	return __kuid_val(txn->sender_euid);
+}
+
+/* The spares for every account @txn is counted in; may sleep. */
+static int bindox_proc_prepare_accounts(struct bindox_proc *proc,
+					struct bindox_txn *txn,
+					struct bindox_account_spares *spares)
+{
+	int err;
+
+	err = bindox_account_prepare(&proc->todo_by_sender,
+				     bindox_sender_index(txn),
+				     &spares->by_sender);
+	if (err || !(txn->flags & BINDOX_TF_ONEWAY))
+		return err;
+	return bindox_account_prepare(&proc->oneway_by_domain,
+				      txn->sender_domain->id,
+				      &spares->by_domain);
+}
+
+static void bindox_proc_put_spares(struct bindox_proc *proc,
+				   struct bindox_txn *txn,
+				   struct bindox_account_spares *spares)
+{
+	bindox_account_spare_put(&proc->todo_by_sender,
+				 bindox_sender_index(txn), spares->by_sender);
+	bindox_account_spare_put(&proc->oneway_by_domain,
+				 txn->sender_domain->id, spares->by_domain);
+}
+
+/*
+ * What bindox_proc_account_add() returns when an account the txn needs is
+ * missing and there is no spare for it: prepare the spares, and try again.
+ */
+#define BINDOX_NEEDS_SPARES	1
+
 /*
  * Count a txn in the queue's accounts: messages per sender uid
  * (bindox_max_queued_per_sender) and, for one-way messages, count and
  * bytes per sender domain (that domain's max_oneway and max_oneway_bytes).
  * With @force a message that was queued before comes back whatever the
  * limits; if memory fails it then stays uncounted, its accounts simply
- * lower. The proc's lock is held.
+ * lower. The queue's lock is held.
  */
 static int bindox_proc_account_add(struct bindox_proc *proc,
-				   struct bindox_txn *txn, bool force)
+				   struct bindox_txn *txn, bool force,
+				   struct bindox_account_spares *spares)
 {
 	struct bindox_domain *d = txn->sender_domain;
 	struct bindox_queue_account *by_sender, *by_domain = NULL;
 
-	lockdep_assert_held(&proc->lock);
-	/* A kuid is the uid in the initial namespace: no mapping needed. */
+	lockdep_assert_held(&proc->queue_lock);
 	by_sender = bindox_account_get(&proc->todo_by_sender,
 				       &proc->idle_by_sender,
-				       __kuid_val(txn->sender_euid));
+				       bindox_sender_index(txn),
+				       &spares->by_sender);
 	if (!by_sender)
-		return -ENOMEM;
+		return BINDOX_NEEDS_SPARES;
 	if (!force && bindox_sender_over(by_sender->count + 1, 1))
 		return -EAGAIN;
 	if (txn->flags & BINDOX_TF_ONEWAY) {
 		by_domain = bindox_account_get(&proc->oneway_by_domain,
-					       &proc->idle_by_domain, d->id);
+					       &proc->idle_by_domain, d->id,
+					       &spares->by_domain);
 		if (!by_domain)
-			return -ENOMEM;
+			return BINDOX_NEEDS_SPARES;
 		if (!force &&
 		    bindox_oneway_over(d, by_domain->count + 1,
 				       by_domain->bytes + txn->data_size, 1))
@@ -191,7 +278,7 @@ static int bindox_proc_account_add(struct bindox_proc *proc,
 /*
  * Take a txn off the queue's accounts. Returns whether a share it lowered
  * fell to half of its limit (what a sender waiting for room waits for).
- * The proc's lock is held.
+ * The queue's lock is held.
  */
 static bool bindox_proc_account_sub(struct bindox_proc *proc,
 				    struct bindox_txn *txn)
@@ -201,7 +288,7 @@ static bool bindox_proc_account_sub(struct bindox_proc *proc,
 	struct bindox_domain *d = txn->sender_domain;
 	bool halved = false;
 
-	lockdep_assert_held(&proc->lock);
+	lockdep_assert_held(&proc->queue_lock);
 	if (by_domain) {
 		halved = bindox_oneway_over(d, by_domain->count,
 					    by_domain->bytes, 2) &&
@@ -224,33 +311,42 @@ static bool bindox_proc_account_sub(struct bindox_proc *proc,
 }
 
 /**
- * bindox_proc_drop_accounts() - free a dying proc's queue accounts
- * @proc:	the proc; its lock is held and it is dead
+ * bindox_proc_close_queue() - a proc dies: empty its queue for good
+ * @proc:	the proc; its lock is held
+ * @txns:	gets the queued txns, with the queue's references
  *
- * The txns still queued forget theirs: nothing counts them any more.
+ * Marks @proc dead under the queue's lock too, so that nothing is queued
+ * after this, and frees its accounts. Queued deaths only leave the queue:
+ * they stay with their handles, which free them.
  */
-void bindox_proc_drop_accounts(struct bindox_proc *proc)
+void bindox_proc_close_queue(struct bindox_proc *proc, struct list_head *txns)
 {
 	struct bindox_queue_account *a;
-	struct bindox_work *work;
+	struct bindox_work *work, *tmp;
 	unsigned long i;
 
 	lockdep_assert_held(&proc->lock);
-	list_for_each_entry(work, &proc->todo, entry) {
+	spin_lock(&proc->queue_lock);
+	WRITE_ONCE(proc->dead, true);
+	list_for_each_entry_safe(work, tmp, &proc->todo, entry) {
 		struct bindox_txn *txn;
 
+		list_del_init(&work->entry);
 		if (work->type != BINDOX_WORK_TXN)
 			continue;
 		txn = container_of(work, struct bindox_txn, work);
 		txn->by_sender = NULL;
 		txn->by_domain = NULL;
+		list_add_tail(&work->entry, txns);
 	}
+	WRITE_ONCE(proc->n_todo, 0);
 	xa_for_each(&proc->todo_by_sender, i, a)
 		bindox_account_free(&proc->todo_by_sender, i, a);
 	xa_for_each(&proc->oneway_by_domain, i, a)
 		bindox_account_free(&proc->oneway_by_domain, i, a);
 	proc->idle_by_sender = 0;
 	proc->idle_by_domain = 0;
+	spin_unlock(&proc->queue_lock);
 }
 
 /*
@@ -264,35 +360,86 @@ static void bindox_room_wake_one(struct bindox_proc *proc)
 }
 
 /**
+ * bindox_proc_queue_head() - the first message of a proc's queue
+ * @proc:	the proc; its lock is held
+ *
+ * Only senders, which append, go without @proc's lock: the message stays
+ * at the head until the caller, or another holder of that lock, takes it
+ * off.
+ *
+ * Return: the message, or NULL if the queue is empty.
+ */
+struct bindox_work *bindox_proc_queue_head(struct bindox_proc *proc)
+{
+	struct bindox_work *work;
+
+	lockdep_assert_held(&proc->lock);
+	spin_lock(&proc->queue_lock);
+	work = list_first_entry_or_null(&proc->todo, struct bindox_work,
+					entry);
+	spin_unlock(&proc->queue_lock);
+	return work;
+}
+
+/**
  * bindox_proc_dequeue() - take a message off a proc's incoming queue
  * @proc:	the proc; its lock is held
- * @work:	the message, on @proc->todo; the caller gets the queue's
- *		reference
+ * @work:	the message; if it is on @proc->todo, the caller gets the
+ *		queue's reference
+ *
+ * Return: whether @work was on the queue (a death or a call that was
+ * delivered, or taken by the proc's death, is not).
  */
-void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
+bool bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 {
 	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
 	unsigned int half = READ_ONCE(bindox_max_queued) / 2;
 	bool halved;
 
 	lockdep_assert_held(&proc->lock);
+	spin_lock(&proc->queue_lock);
+	if (list_empty(&work->entry)) {
+		spin_unlock(&proc->queue_lock);
+		return false;
+	}
 	list_del_init(&work->entry);
-	halved = proc->n_todo-- > half && proc->n_todo <= half;
+	halved = proc->n_todo > half && proc->n_todo - 1 <= half;
+	WRITE_ONCE(proc->n_todo, proc->n_todo - 1);
 	if (work->type == BINDOX_WORK_TXN)
 		halved |= bindox_proc_account_sub(proc, txn);
+	spin_unlock(&proc->queue_lock);
 	/*
 	 * A waiting sender needs every limit at half (see its wake): only a
 	 * limit that just got there can have made one wakeable. Testing the
-	 * waiters at every dequeue would cost the receiver a walk of them,
-	 * under the lock its senders wait for, per message.
+	 * waiters at every dequeue would cost the receiver a walk of them
+	 * per message.
 	 */
 	if (halved)
 		bindox_room_wake_one(proc);
+	return true;
+}
+
+/**
+ * bindox_proc_queue_death() - queue a death notification
+ * @proc:	the subscriber; its lock is held, and it is alive
+ * @work:	the notification's work, on no list
+ *
+ * No limit applies: a proc has at most one per handle. The caller wakes a
+ * receiver.
+ */
+void bindox_proc_queue_death(struct bindox_proc *proc,
+			     struct bindox_work *work)
+{
+	lockdep_assert_held(&proc->lock);
+	spin_lock(&proc->queue_lock);
+	list_add_tail(&work->entry, &proc->todo);
+	WRITE_ONCE(proc->n_todo, proc->n_todo + 1);
+	spin_unlock(&proc->queue_lock);
 }
 
 /**
  * bindox_proc_requeue() - put a message back at the head of the queue
- * @proc:	the proc; its lock is held
+ * @proc:	the proc; its lock is held, and it is alive
  * @work:	a message bindox_proc_dequeue() took, with its reference
  *
  * It was there before, so no limit applies; only the memory for its
@@ -301,18 +448,59 @@ void bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
 {
 	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
+	struct bindox_account_spares spares = {};
+	bool counted = work->type == BINDOX_WORK_TXN;
 
 	lockdep_assert_held(&proc->lock);
+	if (counted)
+		bindox_proc_prepare_accounts(proc, txn, &spares);
+	spin_lock(&proc->queue_lock);
 	list_add(&work->entry, &proc->todo);
-	proc->n_todo++;
-	if (work->type == BINDOX_WORK_TXN)
-		bindox_proc_account_add(proc, txn, true);
+	WRITE_ONCE(proc->n_todo, proc->n_todo + 1);
+	if (counted)
+		bindox_proc_account_add(proc, txn, true, &spares);
+	spin_unlock(&proc->queue_lock);
+	if (counted)
+		bindox_proc_put_spares(proc, txn, &spares);
 }
+
+/*
+ * bindox_proc_enqueue()'s work under the queue's lock: 0 when @txn is
+ * queued, or why not (BINDOX_NEEDS_SPARES included).
+ */
+static int bindox_proc_queue_txn(struct bindox_proc *proc,
+				 struct bindox_txn *txn,
+				 struct bindox_account_spares *spares)
+{
+	int err;
+
+	lockdep_assert_held(&proc->queue_lock);
+	if (proc->dead)
+		return -BINDOX_EDEADPEER;
+	if (proc->n_todo >= READ_ONCE(bindox_max_queued))
+		return -EAGAIN;
+	err = bindox_proc_account_add(proc, txn, false, spares);
+	if (err)
+		return err;
+	list_add_tail(&txn->work.entry, &proc->todo);
+	WRITE_ONCE(proc->n_todo, proc->n_todo + 1);
+	/* Under the lock the receiver takes it with: before its receive. */
+	trace_bindox_send(txn->debug_id, txn->flags & BINDOX_TF_ONEWAY,
+			  txn->handle, txn->data_size, txn->n_objs);
+	return 0;
+}
+
+/*
+ * How often a sender prepares spares and tries again: once is enough
+ * unless other senders' accounts keep taking and freeing the reserved
+ * slot, and memory without sleeping is short.
+ */
+#define BINDOX_ACCOUNT_TRIES	3
 
 /**
  * bindox_proc_enqueue() - add a message to a proc's incoming queue
  * @proc:	the receiving proc
- * @work:	the message; on success the queue owns the caller's reference
+ * @txn:	the message; on success the queue owns the caller's reference
  * @sync:	whether the caller is about to sleep (a call, not a one-way)
  *
  * A one-way message of more bytes than the sender's domain may have queued
@@ -321,41 +509,40 @@ void bindox_proc_requeue(struct bindox_proc *proc, struct bindox_work *work)
  * limit may be lowered while its sender waits for room (the room test then
  * lets that sender through to fail here).
  *
+ * Takes the queue's lock, not @proc's: a receiver of @proc holds that
+ * while it translates what it took.
+ *
  * Return: 0; -EMSGSIZE for a message that could never fit;
  * BINDOX_EDEADPEER (negated) if the proc died; -EAGAIN if its queue is
  * full, or holds bindox_max_queued_per_sender messages from the sender's
  * uid, or (a one-way message) the sender domain's max_oneway messages or
  * max_oneway_bytes; -ENOMEM.
  */
-int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_work *work,
+int bindox_proc_enqueue(struct bindox_proc *proc, struct bindox_txn *txn,
 			bool sync)
 {
-	struct bindox_txn *txn = container_of(work, struct bindox_txn, work);
-	int err = 0;
+	struct bindox_account_spares spares = {};
+	int tries = 0;
+	int err;
 
-	if (work->type == BINDOX_WORK_TXN && (txn->flags & BINDOX_TF_ONEWAY) &&
+	if ((txn->flags & BINDOX_TF_ONEWAY) &&
 	    bindox_oneway_never_fits(txn->sender_domain, txn->data_size))
 		return -EMSGSIZE;
-	mutex_lock(&proc->lock);
-	if (proc->dead)
-		err = -BINDOX_EDEADPEER;
-	else if (proc->n_todo >= READ_ONCE(bindox_max_queued))
-		err = -EAGAIN;
-	else if (work->type == BINDOX_WORK_TXN)
-		err = bindox_proc_account_add(proc, txn, false);
-	if (err) {
-		mutex_unlock(&proc->lock);
-		return err;
+	for (;;) {
+		spin_lock(&proc->queue_lock);
+		err = bindox_proc_queue_txn(proc, txn, &spares);
+		spin_unlock(&proc->queue_lock);
+		if (err != BINDOX_NEEDS_SPARES)
+			break;
+		err = -ENOMEM;
+		if (++tries > BINDOX_ACCOUNT_TRIES ||
+		    bindox_proc_prepare_accounts(proc, txn, &spares))
+			break;
 	}
-	list_add_tail(&work->entry, &proc->todo);
-	proc->n_todo++;
-	/* Under the lock the receiver takes it with: before its receive. */
-	if (work->type == BINDOX_WORK_TXN)
-		trace_bindox_send(txn->debug_id, txn->flags & BINDOX_TF_ONEWAY,
-				  txn->handle, txn->data_size, txn->n_objs);
-	mutex_unlock(&proc->lock);
-	bindox_proc_wake(proc, sync);
-	return 0;
+	bindox_proc_put_spares(proc, txn, &spares);
+	if (!err)
+		bindox_proc_wake(proc, sync);
+	return err;
 }
 
 /**

@@ -115,7 +115,7 @@ static struct bindox_txn *bindox_transfer_start(struct bindox_proc *proc,
 		goto fail;
 	}
 	txn->state = BINDOX_TXN_QUEUED;
-	err = bindox_proc_enqueue(txn->to, &bindox_txn_ref(txn)->work, !oneway);
+	err = bindox_proc_enqueue(txn->to, bindox_txn_ref(txn), !oneway);
 	if (err) {
 		bindox_txn_unref(txn);
 		goto fail;
@@ -152,9 +152,7 @@ static bool bindox_transfer_abandon(struct bindox_txn *txn)
 		 * queued (it moved the entry to a list of its own).
 		 */
 		mutex_lock(&to->lock);
-		queued = !to->dead && !list_empty(&txn->work.entry);
-		if (queued)
-			bindox_proc_dequeue(to, &txn->work);
+		queued = !to->dead && bindox_proc_dequeue(to, &txn->work);
 		mutex_unlock(&to->lock);
 		if (queued)
 			bindox_txn_unref(txn);
@@ -506,8 +504,7 @@ static int bindox_transfer_take(struct bindox_proc *proc,
 	lockdep_assert_held(&proc->lock);
 	*taken = NULL;
 	for (;;) {
-		work = list_first_entry_or_null(&proc->todo,
-						struct bindox_work, entry);
+		work = bindox_proc_queue_head(proc);
 		if (!work)
 			return 1;
 		if (work->type == BINDOX_WORK_DEATH) {

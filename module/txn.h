@@ -63,7 +63,7 @@ struct bindox_txn {
 	struct bindox_domain *sender_domain;	/* ref */
 	struct bindox_user *sender_user; /* ref, charged @charged bytes */
 	u64 charged;
-	/* queued: the queue accounts that count it (queue.c), else NULL */
+	/* queued: the accounts that count it, else NULL; queue.c, queue_lock */
 	struct bindox_queue_account *by_sender, *by_domain;
 
 	/* payload */
