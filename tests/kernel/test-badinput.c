@@ -474,8 +474,14 @@ START_TEST(receive_not_copyable)
 	/* One reference, not three. */
 	BXT_OK(bxt_release(e.srv, (uint32_t)bxt_buf_obj_at(&b, 0).value));
 	BXT_ERR(bxt_release(e.srv, (uint32_t)bxt_buf_obj_at(&b, 0).value), EINVAL);
+	/* One without objects is put back too. */
+	bxt_buf_init(&b);
+	b.data = page;
+	BXT_ERR(bxt_recv(e.srv, &b, NULL, 0), EFAULT);
+	bxt_buf_init(&b);
 	BXT_OK(bxt_recv(e.srv, &b, &m, 0));
 	ck_assert(b.size == 6 && !memcmp(b.data, "second", 6));
+	BXT_ERR(bxt_recv(e.srv, &b, NULL, 0), EAGAIN);
 	munmap(page, 4096);
 	close(tf);
 	bxt_env_down_ck(&e);

@@ -396,6 +396,21 @@ START_TEST(message_larger_than_receive_buffer)
 	BxtEnv e;
 
 	bxt_env_up_ck(&e, COOKIE);
+	/* One of 60 bytes without objects: the sizes it needs come back. */
+	bxt_buf_init(&b);
+	while (b.size < 60)
+		bxt_buf_put(&b, "p", 1);
+	BXT_OK(bxt_send(e.cli, e.h, &b));
+	bxt_buf_init(&b);
+	b.cap = 10;
+	BXT_ERR(bxt_recv(e.srv, &b, &m, 0), EMSGSIZE);
+	ck_assert_uint_eq(m.payload.data_size, 60);
+	ck_assert_uint_eq(m.payload.offsets_count, 0);
+	b.cap = 60;
+	BXT_OK(bxt_recv(e.srv, &b, &m, 0));
+	ck_assert_uint_eq(m.type, BINDOX_MSG_ONEWAY);
+	ck_assert_uint_eq(b.size, 60);
+
 	/* A one-way message of 100 bytes with one object. */
 	bxt_buf_init(&b);
 	bxt_buf_u64(&b, 42);
