@@ -386,6 +386,22 @@ START_TEST(reply_larger_than_capacity)
 }
 END_TEST
 
+/*
+ * A receive into @b with room for @cap bytes and @ocap objects fails with
+ * EMSGSIZE and gives back the @size and @n_objs the message needs.
+ */
+static void recv_too_small_ck(int fd, BxtBuf *b, uint32_t cap, uint32_t ocap,
+			      uint32_t size, uint32_t n_objs)
+{
+	struct bindox_message m;
+
+	b->cap = cap;
+	b->ocap = ocap;
+	BXT_ERR(bxt_recv(fd, b, &m, 0), EMSGSIZE);
+	ck_assert_uint_eq(m.payload.data_size, size);
+	ck_assert_uint_eq(m.payload.offsets_count, n_objs);
+}
+
 START_TEST(message_larger_than_receive_buffer)
 {
 	Caller c = { .req = { "a call of 29 bytes, answered" } };
@@ -402,10 +418,7 @@ START_TEST(message_larger_than_receive_buffer)
 		bxt_buf_put(&b, "p", 1);
 	BXT_OK(bxt_send(e.cli, e.h, &b));
 	bxt_buf_init(&b);
-	b.cap = 10;
-	BXT_ERR(bxt_recv(e.srv, &b, &m, 0), EMSGSIZE);
-	ck_assert_uint_eq(m.payload.data_size, 60);
-	ck_assert_uint_eq(m.payload.offsets_count, 0);
+	recv_too_small_ck(e.srv, &b, 10, BXT_BUF_OBJS, 60, 0);
 	b.cap = 60;
 	BXT_OK(bxt_recv(e.srv, &b, &m, 0));
 	ck_assert_uint_eq(m.type, BINDOX_MSG_ONEWAY);
@@ -420,15 +433,8 @@ START_TEST(message_larger_than_receive_buffer)
 	BXT_OK(bxt_send(e.cli, e.h, &b));
 
 	bxt_buf_init(&b);
-	b.cap = 10;
-	BXT_ERR(bxt_recv(e.srv, &b, &m, 0), EMSGSIZE);
-	ck_assert_uint_eq(m.payload.data_size, 100);
-	ck_assert_uint_eq(m.payload.offsets_count, 1);
-	b.cap = 100;
-	b.ocap = 0;
-	BXT_ERR(bxt_recv(e.srv, &b, &m, 0), EMSGSIZE);
-	ck_assert_uint_eq(m.payload.data_size, 100);
-	ck_assert_uint_eq(m.payload.offsets_count, 1);
+	recv_too_small_ck(e.srv, &b, 10, BXT_BUF_OBJS, 100, 1);
+	recv_too_small_ck(e.srv, &b, 100, 0, 100, 1);
 	/* Still queued. */
 	pfd = (struct pollfd){ .fd = e.srv, .events = POLLIN };
 	ck_assert_int_eq(poll(&pfd, 1, 0), 1);
