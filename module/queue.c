@@ -193,10 +193,13 @@ struct bindox_account_spares {
 	struct bindox_queue_account *by_domain;
 };
 
-/* A kuid is the uid in the initial namespace: no mapping needed. */
-static unsigned long bindox_sender_index(struct bindox_txn *txn)
+/*
+ * Where a sender's euid is counted in todo_by_sender. A kuid is the uid in
+ * the initial namespace: no mapping needed.
+ */
+static unsigned long bindox_uid_index(kuid_t euid)
 {
-	return __kuid_val(txn->sender_euid);
+	return __kuid_val(euid);
 }
 
 /* The spares for every account @txn is counted in; may sleep. */
@@ -207,7 +210,7 @@ static int bindox_proc_prepare_accounts(struct bindox_proc *proc,
 	int err;
 
 	err = bindox_account_prepare(&proc->todo_by_sender,
-				     bindox_sender_index(txn),
+				     bindox_uid_index(txn->sender_euid),
 				     &spares->by_sender);
 	if (err || !(txn->flags & BINDOX_TF_ONEWAY))
 		return err;
@@ -221,7 +224,8 @@ static void bindox_proc_put_spares(struct bindox_proc *proc,
 				   struct bindox_account_spares *spares)
 {
 	bindox_account_spare_put(&proc->todo_by_sender,
-				 bindox_sender_index(txn), spares->by_sender);
+				 bindox_uid_index(txn->sender_euid),
+				 spares->by_sender);
 	bindox_account_spare_put(&proc->oneway_by_domain,
 				 txn->sender_domain->id, spares->by_domain);
 }
@@ -250,7 +254,7 @@ static int bindox_proc_account_add(struct bindox_proc *proc,
 	lockdep_assert_held(&proc->queue_lock);
 	by_sender = bindox_account_get(&proc->todo_by_sender,
 				       &proc->idle_by_sender,
-				       bindox_sender_index(txn),
+				       bindox_uid_index(txn->sender_euid),
 				       &spares->by_sender);
 	if (!by_sender)
 		return BINDOX_NEEDS_SPARES;
@@ -331,13 +335,14 @@ void bindox_proc_close_queue(struct bindox_proc *proc, struct list_head *txns)
 	list_for_each_entry_safe(work, tmp, &proc->todo, entry) {
 		struct bindox_txn *txn;
 
-		list_del_init(&work->entry);
-		if (work->type != BINDOX_WORK_TXN)
+		if (work->type != BINDOX_WORK_TXN) {
+			list_del_init(&work->entry);
 			continue;
+		}
 		txn = container_of(work, struct bindox_txn, work);
 		txn->by_sender = NULL;
 		txn->by_domain = NULL;
-		list_add_tail(&work->entry, txns);
+		list_move_tail(&work->entry, txns);
 	}
 	WRITE_ONCE(proc->n_todo, 0);
 	xa_for_each(&proc->todo_by_sender, i, a)
@@ -387,8 +392,11 @@ struct bindox_work *bindox_proc_queue_head(struct bindox_proc *proc)
  * @work:	the message; if it is on @proc->todo, the caller gets the
  *		queue's reference
  *
- * Return: whether @work was on the queue (a death or a call that was
- * delivered, or taken by the proc's death, is not).
+ * A message that left the queue is on no list, but for the txns a dying
+ * proc moved to a list of its own: for a txn, @proc must be alive.
+ *
+ * Return: whether @work was on the queue (a death already delivered or
+ * unlinked, or a txn a receiver took, is not).
  */
 bool bindox_proc_dequeue(struct bindox_proc *proc, struct bindox_work *work)
 {
@@ -573,7 +581,7 @@ static bool bindox_proc_fits(struct bindox_proc *proc,
 	if (READ_ONCE(proc->n_todo) + msgs > READ_ONCE(bindox_max_queued) / part)
 		return false;
 	bindox_account_read(&proc->todo_by_sender,
-			    __kuid_val(sender->cred->euid), &count,
+			    bindox_uid_index(sender->cred->euid), &count,
 			    &queued_bytes);
 	if (bindox_sender_over(count + msgs, part))
 		return false;
