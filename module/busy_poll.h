@@ -6,12 +6,23 @@
  * DOC: Busy polling
  *
  * A thread that waits for a call's reply, or for a message to receive,
- * may poll for up to bindox_busy_poll_ns (module parameter busy_poll_ns)
- * before it sleeps, like a socket's SO_BUSY_POLL: when the other side runs
- * on another CPU and answers within that time, neither side sleeps nor
- * waits to be woken, at the price of the CPU time polled. The default, 0,
- * never polls. A thread polls only while it is the only task that could
- * run on its CPU, and stops as soon as another is (need_resched(),
+ * may poll before it sleeps, like a socket's SO_BUSY_POLL: when the other
+ * side runs on another CPU and answers within the poll, neither side
+ * sleeps nor waits to be woken, at the price of the CPU time polled.
+ *
+ * How long is learnt, as KVM's halt polling does, separately for a proc's
+ * callers and for its receivers (struct bindox_busy_poll), up to
+ * bindox_busy_poll_ns (module parameter busy_poll_ns; 0 never polls).
+ * After a wait that slept (bindox_busy_poll_learn()): a wait within
+ * busy_poll_ns sets the window a little above it; a longer one halves it,
+ * so that a side whose waits are long (an idle server, a slow peer) soon
+ * polls no more, unless that side did not poll at all and waited up to a
+ * few busy_poll_ns (its wait included the wakeup a poll spares): then it
+ * tries the whole window. A poll that another task cut short closes the
+ * window: the CPU is wanted.
+ *
+ * A thread polls only while it is the only task that could run on its
+ * CPU, and stops as soon as another is (need_resched(),
  * single_task_running()), a signal is pending or the time is up; the wait
  * that follows is the usual one, so a poll changes when a thread sleeps,
  * never what it receives.
@@ -24,26 +35,65 @@
 
 #define BINDOX_BUSY_POLL_MAX_NS	1000000U
 
+/*
+ * A side that did not poll tries again after waits of up to this many
+ * busy_poll_ns.
+ */
+#define BINDOX_BUSY_POLL_RETRY	4
+
+/* Below this a window is not worth a poll: it shrinks to none. */
+#define BINDOX_BUSY_POLL_MIN_NS	1000U
+
 extern unsigned int bindox_busy_poll_ns;
 
-/* When a poll that starts now ends; 0: do not poll. */
-static inline u64 bindox_busy_poll_end(void)
-{
-	unsigned int ns = READ_ONCE(bindox_busy_poll_ns);
+/*
+ * How long one side of a proc (its callers, or its receivers) polls next;
+ * written without a lock by whichever of its threads waited last.
+ */
+struct bindox_busy_poll {
+	u32 window_ns;
+};
 
-	return ns ? local_clock() + ns : 0;
+/* One wait's poll, on the waiting thread's stack. */
+struct bindox_busy_poll_wait {
+	struct bindox_busy_poll *side;	/* NULL: neither polls nor learns */
+	u64 start;			/* local_clock() */
+	u64 end;			/* 0: no poll */
+	bool cut;			/* another task ended it early */
+};
+
+/* Begin a wait of @side (NULL for a wait that must not poll). */
+static inline void bindox_busy_poll_start(struct bindox_busy_poll_wait *w,
+					  struct bindox_busy_poll *side)
+{
+	u32 max = READ_ONCE(bindox_busy_poll_ns);
+	u32 ns = side ? min(READ_ONCE(side->window_ns), max) : 0;
+
+	w->side = max ? side : NULL;
+	w->start = w->side ? local_clock() : 0;
+	w->end = ns ? w->start + ns : 0;
+	w->cut = false;
 }
 
 /*
- * Whether a poll ending at @end may go on (the caller cpu_relax()es). Not
- * while another task could run on this CPU: the one polled for may be it
- * (a caller and its server on one CPU, after a sync wakeup that does not
+ * Whether the poll may go on (the caller cpu_relax()es). Not while
+ * another task could run on this CPU: the one polled for may be it (a
+ * caller and its server on one CPU, after a sync wakeup that does not
  * preempt), and it would wait for the whole poll.
  */
-static inline bool bindox_busy_poll_more(u64 end)
+static inline bool bindox_busy_poll_more(const struct bindox_busy_poll_wait *w)
 {
-	return end && !need_resched() && single_task_running() &&
-	       !signal_pending(current) && local_clock() < end;
+	return w->end && !need_resched() && single_task_running() &&
+	       !signal_pending(current) && local_clock() < w->end;
 }
+
+/* The poll is over and what it waited for did not come: note why. */
+static inline void bindox_busy_poll_stop(struct bindox_busy_poll_wait *w)
+{
+	w->cut = w->end && (need_resched() || !single_task_running()) &&
+		 local_clock() < w->end;
+}
+
+void bindox_busy_poll_learn(const struct bindox_busy_poll_wait *w);
 
 #endif /* __BINDOX_BUSY_POLL_H */

@@ -6,7 +6,6 @@
 #include <linux/moduleparam.h>
 #include "bindox.h"
 #include "buffer.h"
-#include "busy_poll.h"
 #include "compat.h"
 #include "control.h"
 #include "domain.h"
@@ -31,22 +30,6 @@ module_param_named(max_queued_per_sender, bindox_max_queued_per_sender, uint,
 		   0644);
 MODULE_PARM_DESC(max_queued_per_sender,
 		 "Most messages from the senders of one uid in one queue");
-
-unsigned int bindox_busy_poll_ns;
-
-static int bindox_busy_poll_set(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, BINDOX_BUSY_POLL_MAX_NS);
-}
-
-static const struct kernel_param_ops bindox_busy_poll_ops = {
-	.set = bindox_busy_poll_set,
-	.get = param_get_uint,
-};
-module_param_cb(busy_poll_ns, &bindox_busy_poll_ops, &bindox_busy_poll_ns,
-		0644);
-MODULE_PARM_DESC(busy_poll_ns,
-		 "Nanoseconds a waiting call or receive polls before it sleeps (0: never; at most 1000000)");
 
 static int __init bindox_init(void)
 {

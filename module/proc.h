@@ -42,6 +42,7 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include "buffer.h"
+#include "busy_poll.h"
 #include "hold.h"
 
 struct bindox_domain;
@@ -104,6 +105,8 @@ struct bindox_proc {
 	wait_queue_head_t receivers;	/* exclusive: bindox_proc_wait() */
 	atomic_t receivers_woken;	/* woken, not yet running (queue.c) */
 	wait_queue_head_t room;		/* exclusive: senders, for room */
+	struct bindox_busy_poll receive_poll;	/* its receivers' */
+	struct bindox_busy_poll call_poll;	/* its callers' */
 	struct bindox_buffer_table buffers;	/* under @lock but .bytes */
 };
 

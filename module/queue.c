@@ -790,12 +790,15 @@ int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 		},
 		.proc = proc,
 	};
-	u64 poll_end = *timeout ? bindox_busy_poll_end() : 0;
+	struct bindox_busy_poll_wait poll;
+	bool slept = false;
 	int err = 0;
 
+	bindox_busy_poll_start(&poll, *timeout ? &proc->receive_poll : NULL);
 	while (!READ_ONCE(proc->n_todo) && !READ_ONCE(proc->dead) &&
-	       bindox_busy_poll_more(poll_end))
+	       bindox_busy_poll_more(&poll))
 		cpu_relax();
+	bindox_busy_poll_stop(&poll);
 	INIT_LIST_HEAD(&w.entry.entry);
 	add_wait_queue_exclusive(&proc->receivers, &w.entry);
 	while (!READ_ONCE(proc->n_todo)) {
@@ -813,8 +816,11 @@ int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 		}
 		*timeout = wait_woken(&w.entry, TASK_INTERRUPTIBLE, *timeout);
 		bindox_receiver_running(&w);
+		slept = true;
 	}
 	remove_wait_queue(&proc->receivers, &w.entry);
 	bindox_receiver_running(&w);
+	if (slept)
+		bindox_busy_poll_learn(&poll);
 	return err;
 }

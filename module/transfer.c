@@ -267,14 +267,18 @@ static int bindox_transfer_await(struct bindox_proc *proc,
 {
 	struct bindox_txn *txn = wait->txn;
 	enum bindox_signal_effect effect;
+	struct bindox_busy_poll_wait poll;
 	long timeout, left;
-	u64 poll_end = 0;
+	bool slept;
 	int err;
 
-	if (wait->forever || bindox_jiffies_left(wait->deadline))
-		poll_end = bindox_busy_poll_end();
-	while (!bindox_transfer_done(txn) && bindox_busy_poll_more(poll_end))
+	bindox_busy_poll_start(&poll, wait->forever ||
+			       bindox_jiffies_left(wait->deadline) ?
+			       &proc->call_poll : NULL);
+	while (!bindox_transfer_done(txn) && bindox_busy_poll_more(&poll))
 		cpu_relax();
+	bindox_busy_poll_stop(&poll);
+	slept = !bindox_transfer_done(txn);
 	do {
 		timeout = wait->forever ? MAX_SCHEDULE_TIMEOUT :
 			  bindox_jiffies_left(wait->deadline);
@@ -287,6 +291,8 @@ static int bindox_transfer_await(struct bindox_proc *proc,
 			return -ERESTARTNOHAND;
 		/* Woken for a signal another thread took: wait on. */
 	} while (left < 0 && effect == BINDOX_SIGNAL_GONE);
+	if (slept)
+		bindox_busy_poll_learn(&poll);
 
 	if (left <= 0 && bindox_transfer_abandon(txn))
 		return bindox_transfer_call_end(proc, txn,

@@ -5,13 +5,15 @@
  * receive that must not wait (timeout 0) does not poll, timeouts still end
  * a receive and a call, and a signal with a handler still interrupts a
  * receive. The poll changes when a waiting thread sleeps, never what it
- * gets.
+ * gets. Each side learns how long to poll: a receiver whose messages come
+ * soon polls for them, one whose waits are long does not.
  */
 
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "bxt.h"
 #include "bxt-buffer.h"
@@ -119,6 +121,107 @@ START_TEST(timeouts_end_a_polling_receive_and_call)
 }
 END_TEST
 
+/* Sends @count one-way messages, one every @gap_us, from its own thread. */
+typedef struct Pacer {
+	int fd;
+	uint32_t handle;
+	int count;
+	long gap_us;
+	pthread_t thread;
+	int result;
+} Pacer;
+
+static void *pace(void *arg)
+{
+	struct timespec gap;
+	Pacer *p = arg;
+	BxtBuf m;
+	int i;
+
+	gap.tv_sec = p->gap_us / 1000000;
+	gap.tv_nsec = (p->gap_us % 1000000) * 1000;
+	bxt_buf_init(&m);
+	bxt_buf_u64(&m, 7);
+	for (i = 0; i < p->count && !p->result; i++) {
+		nanosleep(&gap, NULL);
+		p->result = bxt_send(p->fd, p->handle, &m);
+	}
+	return NULL;
+}
+
+static int64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	ck_assert_int_eq(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts), 0);
+	return ts.tv_sec * BXT_SEC + ts.tv_nsec;
+}
+
+typedef struct PacedCost {
+	int64_t cpu_ns;		/* the receiving thread's CPU time */
+	int64_t wall_ns;	/* the receives' wall time */
+} PacedCost;
+
+/*
+ * Receive @count messages paced @gap_us apart with busy_poll_ns at
+ * @poll_ns: what the receiving thread spent.
+ */
+static PacedCost receive_paced(int count, long gap_us, unsigned long poll_ns)
+{
+	struct bindox_message hdr;
+	Pacer p = { .count = count, .gap_us = gap_us };
+	PacedCost cost;
+	int64_t cpu0, wall0;
+	BxtEnv e;
+	BxtBuf b;
+	int i;
+
+	bxb_param_set_ck(PARAM, poll_ns);
+	bxt_env_up_ck(&e, COOKIE);
+	bxt_buf_init(&b);
+	p.fd = e.cli;
+	p.handle = e.h;
+	ck_assert_int_eq(pthread_create(&p.thread, NULL, pace, &p), 0);
+	cpu0 = thread_cpu_ns();
+	wall0 = bxt_now_ns();
+	for (i = 0; i < count; i++)
+		BXT_OK(bxt_recv(e.srv, &b, &hdr, 5 * BXT_SEC));
+	cost.cpu_ns = thread_cpu_ns() - cpu0;
+	cost.wall_ns = bxt_now_ns() - wall0;
+	ck_assert_int_eq(bxt_join(p.thread, 5000, NULL), 0);
+	ck_assert_int_eq(p.result, 0);
+	bxt_env_down_ck(&e);
+	return cost;
+}
+
+/*
+ * Each side's poll adapts to its waits: a receiver whose messages come
+ * within a poll's reach polls for them (its thread is on the CPU for most
+ * of the time it waits), one whose waits are long does not (it costs what
+ * it costs without polling, not a poll more per message).
+ */
+START_TEST(short_waits_are_polled)
+{
+	PacedCost c = receive_paced(200, 300, MAX_POLL_NS);
+
+	ck_assert_msg(c.cpu_ns * 10 >= c.wall_ns * 3,
+		      "the receiver ran for %lld of %lld ns",
+		      (long long)c.cpu_ns, (long long)c.wall_ns);
+}
+END_TEST
+
+START_TEST(long_waits_are_not_polled)
+{
+	const int count = 20;
+	PacedCost never = receive_paced(count, 20000, 0);
+	PacedCost polling = receive_paced(count, 20000, MAX_POLL_NS);
+
+	ck_assert_msg(polling.cpu_ns < never.cpu_ns + count * (int64_t)MAX_POLL_NS / 2,
+		      "%d receives 20 ms apart: %lld ns of CPU polling, %lld without",
+		      count, (long long)polling.cpu_ns, (long long)never.cpu_ns);
+}
+END_TEST
+
 typedef struct Receiver {
 	int fd;
 	int result;
@@ -163,6 +266,8 @@ static Suite *busy_poll_suite(void)
 	tcase_add_test(tc, receive_without_waiting_does_not_poll);
 	tcase_add_test(tc, timeouts_end_a_polling_receive_and_call);
 	tcase_add_test(tc, signal_interrupts_a_polling_receive);
+	tcase_add_test(tc, short_waits_are_polled);
+	tcase_add_test(tc, long_waits_are_not_polled);
 	return s;
 }
 
