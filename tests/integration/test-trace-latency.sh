@@ -76,7 +76,11 @@ if [[ $calls -ge $((2 * clients)) ]]; then
 else
 	fail "@call_us counts every call" "$calls of at least $((2 * clients))"
 fi
-if [[ $served -ge $((2 * clients)) && $served -le $calls ]]; then
+# At most one call more than @call_us: the example server's keeper asks
+# the Coordinator now and then (lib/src/server-keeper.c), one call at a
+# time, and one of its calls may be answered before the trace ends but
+# return to the server after.
+if [[ $served -ge $((2 * clients)) && $served -le $((calls + 1)) ]]; then
 	pass "@server_us counts every call the servers answered ($served)"
 else
 	fail "@server_us counts every call the servers answered" "$served, calls $calls"
