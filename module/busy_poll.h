@@ -75,6 +75,12 @@ static inline void bindox_busy_poll_start(struct bindox_busy_poll_wait *w,
 	w->cut = false;
 }
 
+/* Whether another task could run on this CPU. */
+static inline bool bindox_busy_poll_cpu_wanted(void)
+{
+	return need_resched() || !single_task_running();
+}
+
 /*
  * Whether the poll may go on (the caller cpu_relax()es). Not while
  * another task could run on this CPU: the one polled for may be it (a
@@ -83,14 +89,17 @@ static inline void bindox_busy_poll_start(struct bindox_busy_poll_wait *w,
  */
 static inline bool bindox_busy_poll_more(const struct bindox_busy_poll_wait *w)
 {
-	return w->end && !need_resched() && single_task_running() &&
+	return w->end && !bindox_busy_poll_cpu_wanted() &&
 	       !signal_pending(current) && local_clock() < w->end;
 }
 
-/* The poll is over and what it waited for did not come: note why. */
+/*
+ * The poll is over: note whether another task cut it short, for
+ * bindox_busy_poll_learn() if the wait goes on to sleep.
+ */
 static inline void bindox_busy_poll_stop(struct bindox_busy_poll_wait *w)
 {
-	w->cut = w->end && (need_resched() || !single_task_running()) &&
+	w->cut = w->end && bindox_busy_poll_cpu_wanted() &&
 		 local_clock() < w->end;
 }
 
