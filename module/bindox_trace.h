@@ -3,7 +3,7 @@
  * Trace events of the driver (tracefs: events/bindox/), in the manner of
  * binder's: a call or one-way message sent, received, replied to and
  * finished at its caller; a buffer moved, sealed or revoked; a refusal of
- * the policy. Every message carries a debug id, unique while the module
+ * the policy; a busy poll. Every message carries a debug id, unique while the module
  * is loaded, so that a tool pairs bindox_send with the bindox_receive,
  * bindox_reply and bindox_call_done of the same call
  * (bench/bindox-latency.bt does).
@@ -15,6 +15,7 @@
 #define _BINDOX_TRACE_H
 
 #include <linux/tracepoint.h>
+#include "busy_poll.h"
 #include "compat.h"
 #include <uapi/linux/bindox.h>
 
@@ -163,6 +164,43 @@ TRACE_EVENT(bindox_policy_denied,
 				{ BINDOX_POLICY_ACT_CALL, "call" }),
 		  __get_str(service), __get_str(peer))
 );
+
+/*
+ * A wait polled before it would sleep (busy_poll.h): for up to
+ * @window_ns, for @polled_ns; @answered: what it waited for came, so it
+ * did not sleep; @cut: another task wanted the CPU. Waits that did not
+ * poll record nothing.
+ */
+DECLARE_EVENT_CLASS(bindox_busy_poll_class,
+	TP_PROTO(const struct bindox_busy_poll_wait *w, bool answered),
+	TP_ARGS(w, answered),
+	TP_STRUCT__entry(
+		__field(u32, window_ns)
+		__field(u32, polled_ns)
+		__field(bool, answered)
+		__field(bool, cut)
+	),
+	TP_fast_assign(
+		__entry->window_ns = w->end - w->start;
+		__entry->polled_ns = min_t(u64, w->stop - w->start, U32_MAX);
+		__entry->answered = answered;
+		__entry->cut = w->cut;
+	),
+	TP_printk("window_ns=%u polled_ns=%u answered=%d cut=%d",
+		  __entry->window_ns, __entry->polled_ns, __entry->answered,
+		  __entry->cut)
+);
+
+/* A caller polled for its reply. */
+DEFINE_EVENT_CONDITION(bindox_busy_poll_class, bindox_call_poll,
+	TP_PROTO(const struct bindox_busy_poll_wait *w, bool answered),
+	TP_ARGS(w, answered),
+	TP_CONDITION(w->end));
+/* A receiver polled for a message. */
+DEFINE_EVENT_CONDITION(bindox_busy_poll_class, bindox_receive_poll,
+	TP_PROTO(const struct bindox_busy_poll_wait *w, bool answered),
+	TP_ARGS(w, answered),
+	TP_CONDITION(w->end));
 
 #endif /* _BINDOX_TRACE_H */
 

@@ -25,7 +25,9 @@
  * CPU, and stops as soon as another is (need_resched(),
  * single_task_running()), a signal is pending or the time is up; the wait
  * that follows is the usual one, so a poll changes when a thread sleeps,
- * never what it receives.
+ * never what it receives. Every poll is a trace event, bindox_call_poll or
+ * bindox_receive_poll (bindox_trace.h): how long it could have polled, how
+ * long it did, and whether what it waited for came.
  */
 
 #include <linux/sched.h>
@@ -59,6 +61,7 @@ struct bindox_busy_poll_wait {
 	struct bindox_busy_poll *side;	/* NULL: neither polls nor learns */
 	u64 start;			/* local_clock() */
 	u64 end;			/* 0: no poll */
+	u64 stop;			/* when the poll ended */
 	bool cut;			/* another task ended it early */
 };
 
@@ -72,6 +75,7 @@ static inline void bindox_busy_poll_start(struct bindox_busy_poll_wait *w,
 	w->side = max ? side : NULL;
 	w->start = w->side ? local_clock() : 0;
 	w->end = ns ? w->start + ns : 0;
+	w->stop = 0;
 	w->cut = false;
 }
 
@@ -94,13 +98,16 @@ static inline bool bindox_busy_poll_more(const struct bindox_busy_poll_wait *w)
 }
 
 /*
- * The poll is over: note whether another task cut it short, for
- * bindox_busy_poll_learn() if the wait goes on to sleep.
+ * The poll is over: note when, and whether another task cut it short, for
+ * the trace event and for bindox_busy_poll_learn() if the wait goes on to
+ * sleep.
  */
 static inline void bindox_busy_poll_stop(struct bindox_busy_poll_wait *w)
 {
-	w->cut = w->end && bindox_busy_poll_cpu_wanted() &&
-		 local_clock() < w->end;
+	if (!w->end)
+		return;
+	w->stop = local_clock();
+	w->cut = bindox_busy_poll_cpu_wanted() && w->stop < w->end;
 }
 
 void bindox_busy_poll_learn(const struct bindox_busy_poll_wait *w);

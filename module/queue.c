@@ -799,6 +799,7 @@ int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 	       bindox_busy_poll_more(&poll))
 		cpu_relax();
 	bindox_busy_poll_stop(&poll);
+	trace_bindox_receive_poll(&poll, READ_ONCE(proc->n_todo));
 	INIT_LIST_HEAD(&w.entry.entry);
 	add_wait_queue_exclusive(&proc->receivers, &w.entry);
 	while (!READ_ONCE(proc->n_todo)) {

@@ -279,6 +279,7 @@ static int bindox_transfer_await(struct bindox_proc *proc,
 		cpu_relax();
 	bindox_busy_poll_stop(&poll);
 	slept = !bindox_transfer_done(txn);
+	trace_bindox_call_poll(&poll, !slept);
 	do {
 		timeout = wait->forever ? MAX_SCHEDULE_TIMEOUT :
 			  bindox_jiffies_left(wait->deadline);
