@@ -6,14 +6,18 @@
  * a receive and a call, and a signal with a handler still interrupts a
  * receive. The poll changes when a waiting thread sleeps, never what it
  * gets. Each side learns how long to poll: a receiver whose messages come
- * soon polls for them, one whose waits are long does not.
+ * soon polls for them, one whose waits are long does not. Polls are
+ * counted from their trace events (bindox_call_poll, bindox_receive_poll)
+ * of the test's own thread, not from CPU time, which TCG dilates.
  */
 
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "bxt.h"
@@ -22,6 +26,62 @@
 #define COOKIE 0xB5B0011ULL
 #define PARAM "busy_poll_ns"
 #define MAX_POLL_NS 1000000UL
+#define INSTANCE "bindox-test-busy-poll"
+#define RECEIVE_POLL "bindox_receive_poll"
+#define CALL_POLL "bindox_call_poll"
+
+/* What one thread's poll events (bindox_trace.h) recorded. */
+typedef struct Polls {
+	int count;
+	int answered;		/* polls that what they waited for ended */
+	int64_t window_ns;	/* their windows, summed */
+} Polls;
+
+static void poll_event_path(char *path, size_t size, const char *event, const char *file)
+{
+	int n = snprintf(path, size, "events/bindox/%s/%s", event, file);
+
+	ck_assert(n > 0 && (size_t)n < size);
+}
+
+/* Record @event, bindox_receive_poll or bindox_call_poll, of this thread. */
+static void polls_trace_start_ck(const char *event)
+{
+	char path[128], filter[64];
+
+	snprintf(filter, sizeof(filter), "common_pid == %ld", (long)syscall(SYS_gettid));
+	bxt_trace_instance_ck(INSTANCE);
+	poll_event_path(path, sizeof(path), event, "filter");
+	bxt_trace_write_ck(INSTANCE, path, filter);
+	poll_event_path(path, sizeof(path), event, "enable");
+	bxt_trace_write_ck(INSTANCE, path, "1");
+}
+
+static Polls polls_trace_stop_ck(const char *event)
+{
+	unsigned int window, polled;
+	char path[128], needle[64];
+	int answered, cut;
+	Polls polls = { 0 };
+	const char *at;
+	char *text;
+
+	poll_event_path(path, sizeof(path), event, "enable");
+	bxt_trace_write_ck(INSTANCE, path, "0");
+	text = bxt_trace_take_ck(INSTANCE);
+	snprintf(needle, sizeof(needle), " %s: ", event);
+	for (at = text; (at = strstr(at, needle)); ) {
+		at += strlen(needle);
+		ck_assert_msg(sscanf(at, "window_ns=%u polled_ns=%u answered=%d cut=%d", &window,
+				     &polled, &answered, &cut) == 4,
+			      "bad %s event: %.200s", event, at);
+		polls.count++;
+		polls.answered += answered;
+		polls.window_ns += window;
+	}
+	free(text);
+	return polls;
+}
 
 static void poll_at_most(void)
 {
@@ -51,6 +111,7 @@ START_TEST(calls_carry_the_same_data_while_polling)
 	struct bindox_message hdr;
 	BxtBuf req, rep;
 	BxtEcho echo;
+	Polls polls;
 	BxtEnv e;
 	unsigned int i;
 	size_t j;
@@ -60,6 +121,7 @@ START_TEST(calls_carry_the_same_data_while_polling)
 	bxt_echo_start_ck(&echo, e.srv);
 	bxt_buf_init(&req);
 	bxt_buf_init(&rep);
+	polls_trace_start_ck(CALL_POLL);
 	for (i = 0; i < 300; i++) {
 		bxt_buf_clear(&req);
 		req.size = (i * 37) % 2048;
@@ -70,6 +132,10 @@ START_TEST(calls_carry_the_same_data_while_polling)
 		ck_assert_uint_eq(rep.size, req.size);
 		ck_assert(!memcmp(rep.data, req.data, req.size));
 	}
+	polls = polls_trace_stop_ck(CALL_POLL);
+	fprintf(stderr, "300 calls: %d polls, %d answered\n", polls.count, polls.answered);
+	/* A call's wait is short: its side's window opens, and it polls. */
+	ck_assert_int_gt(polls.count, 0);
 	ck_assert_uint_eq(atomic_load(&echo.calls), 300);
 	bxt_echo_stop_ck(&echo);
 	bxt_env_down_ck(&e);
@@ -158,92 +224,79 @@ static int64_t thread_cpu_ns(void)
 	return ts.tv_sec * BXT_SEC + ts.tv_nsec;
 }
 
-#define MAX_PACED 200
-
 typedef struct PacedCost {
 	int64_t cpu_ns;		/* the receiving thread's CPU time */
 	int64_t wall_ns;	/* the receives' wall time */
-	int64_t median_ns;	/* the CPU time of the median receive */
+	Polls polls;		/* its bindox_receive_poll events */
 } PacedCost;
-
-static int cmp_ns(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 /*
  * Receive @count messages paced @gap_us apart with busy_poll_ns at
- * @poll_ns: what the receiving thread spent.
+ * @poll_ns: what the receiving thread spent, and how it polled.
  */
 static PacedCost receive_paced(int count, long gap_us, unsigned long poll_ns)
 {
 	struct bindox_message hdr;
 	Pacer p = { .count = count, .gap_us = gap_us };
-	int64_t each[MAX_PACED];
-	int64_t cpu0, wall0, t;
-	PacedCost cost;
+	PacedCost cost = { 0 };
+	int64_t cpu0, wall0;
 	BxtEnv e;
 	BxtBuf b;
 	int i;
 
-	ck_assert_int_le(count, MAX_PACED);
 	bxb_param_set_ck(PARAM, poll_ns);
 	bxt_env_up_ck(&e, COOKIE);
 	bxt_buf_init(&b);
 	p.fd = e.cli;
 	p.handle = e.h;
+	polls_trace_start_ck(RECEIVE_POLL);
 	ck_assert_int_eq(pthread_create(&p.thread, NULL, pace, &p), 0);
 	cpu0 = thread_cpu_ns();
 	wall0 = bxt_now_ns();
-	for (i = 0, t = cpu0; i < count; i++) {
+	for (i = 0; i < count; i++)
 		BXT_OK(bxt_recv(e.srv, &b, &hdr, 5 * BXT_SEC));
-		each[i] = -t;
-		t = thread_cpu_ns();
-		each[i] += t;
-	}
-	cost.cpu_ns = t - cpu0;
+	cost.cpu_ns = thread_cpu_ns() - cpu0;
 	cost.wall_ns = bxt_now_ns() - wall0;
-	qsort(each, count, sizeof(each[0]), cmp_ns);
-	cost.median_ns = each[count / 2];
+	cost.polls = polls_trace_stop_ck(RECEIVE_POLL);
 	ck_assert_int_eq(bxt_join(p.thread, 5000, NULL), 0);
 	ck_assert_int_eq(p.result, 0);
 	bxt_env_down_ck(&e);
+	fprintf(stderr, "%d receives %ld us apart: %d polls, %d answered, windows %lld ns, CPU %lld of %lld ns\n",
+		count, gap_us, cost.polls.count, cost.polls.answered,
+		(long long)cost.polls.window_ns,
+		(long long)cost.cpu_ns, (long long)cost.wall_ns);
 	return cost;
 }
 
 /*
  * Each side's poll adapts to its waits: a receiver whose messages come
- * within a poll's reach polls for them (its thread is on the CPU for most
- * of the time it waits), one whose waits are long does not (it costs what
- * it costs without polling, not a poll more per message).
+ * within a poll's reach polls for them, and they end its polls (its
+ * thread is on the CPU for much of the time it waits); one whose waits
+ * are long soon polls no more: its windows, summed, stay below two polls
+ * of the longest (a window that opened halves after each long wait),
+ * where polling every wait would spend one per receive.
  */
 START_TEST(short_waits_are_polled)
 {
 	PacedCost c = receive_paced(200, 300, MAX_POLL_NS);
 
+	ck_assert_msg(c.polls.answered * 4 >= 200,
+		      "%d of 200 receives were answered while polling", c.polls.answered);
 	ck_assert_msg(c.cpu_ns * 10 >= c.wall_ns * 3,
 		      "the receiver ran for %lld of %lld ns",
 		      (long long)c.cpu_ns, (long long)c.wall_ns);
 }
 END_TEST
 
-/*
- * The median receive, not the sum: under TCG a guest thread's CPU time
- * also counts the time its vCPU was not run by the host, and one such
- * pause can cost the whole run's margin.
- */
 START_TEST(long_waits_are_not_polled)
 {
-	const int count = 21;
-	PacedCost never = receive_paced(count, 20000, 0);
-	PacedCost polling = receive_paced(count, 20000, MAX_POLL_NS);
+	PacedCost never = receive_paced(21, 20000, 0);
+	PacedCost polling = receive_paced(21, 20000, MAX_POLL_NS);
 
-	ck_assert_msg(polling.median_ns < never.median_ns + (int64_t)MAX_POLL_NS / 2,
-		      "receives 20 ms apart, the median: %lld ns of CPU polling, %lld without (in all %lld and %lld)",
-		      (long long)polling.median_ns, (long long)never.median_ns,
-		      (long long)polling.cpu_ns, (long long)never.cpu_ns);
+	ck_assert_int_eq(never.polls.count, 0);
+	ck_assert_msg(polling.polls.window_ns < 2 * (int64_t)MAX_POLL_NS,
+		      "21 receives 20 ms apart polled %d times, for up to %lld ns in all",
+		      polling.polls.count, (long long)polling.polls.window_ns);
 }
 END_TEST
 
