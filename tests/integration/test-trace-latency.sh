@@ -16,6 +16,8 @@ clients=20
 . "$build/tests/integration/checks.sh"
 # shellcheck source=tests/helpers/example-server.sh
 . "$build/tests/integration/example-server.sh"
+# shellcheck source=tests/helpers/bpftrace-output.sh
+. "$build/tests/integration/bpftrace-output.sh"
 tmp=$(mktemp -d /tmp/trace-latency.XXXXXX)
 pids=()
 cleanup() {
@@ -29,16 +31,6 @@ trap cleanup EXIT
 command -v bpftrace >/dev/null || setup_failed "no bpftrace (tests/install-deps.sh)"
 [[ -d /sys/kernel/tracing/events ]] || mount -t tracefs tracefs /sys/kernel/tracing ||
 	setup_failed "cannot mount tracefs"
-
-# hist_total NAME: the sum of the counts of histogram @NAME in the output.
-hist_total() {
-	awk -v name="@$1:" '
-		$1 == name { on = 1; next }
-		# "[64, 128)   8 |@@@   |": the count is the word before the bar.
-		on && /^\[/ { split($0, part, "|"); n = split(part[1], w, " "); total += w[n]; next }
-		on && NF == 0 { on = 0 }
-		END { print total + 0 }' "$tmp/bpftrace.out"
-}
 
 start_test_coordinator || setup_failed "no test Coordinator"
 start_example_server demo.trace ||
