@@ -3,9 +3,9 @@
  * Trace events of the driver (tracefs: events/bindox/), in the manner of
  * binder's: a call or one-way message sent, received, replied to and
  * finished at its caller; a buffer moved, sealed or revoked; a refusal of
- * the policy; a busy poll. Every message carries a debug id, unique while the module
- * is loaded, so that a tool pairs bindox_send with the bindox_receive,
- * bindox_reply and bindox_call_done of the same call
+ * the policy; a busy poll. Every message carries a debug id, unique while
+ * the module is loaded, so that a tool pairs bindox_send with the
+ * bindox_receive, bindox_reply and bindox_call_done of the same call
  * (bench/bindox-latency.bt does).
  */
 #undef TRACE_SYSTEM
