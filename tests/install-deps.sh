@@ -37,8 +37,8 @@ pkgs=(
 	qemu-system-arm binutils-aarch64-linux-gnu qemu-user-static mmdebstrap
 	# mmdebstrap recommends it to check that arm64 binaries run here
 	arch-test
-	# bench/bindox-latency.bt and bindox-polls.bt on the driver's trace
-	# events (tests/integration/test-trace-latency.sh, test-trace-polls.sh)
+	# bench/bindox-latency.bt, bindox-polls.bt and wakeups.bt on the trace
+	# events (tests/integration/test-trace-latency.sh, -polls.sh, -wakeups.sh)
 	bpftrace
 	# lint (tests/lint.sh): checkpatch.pl and kernel-doc from the kernel's
 	# source, sparse through Kbuild
