@@ -14,11 +14,13 @@
  * callers and for its receivers (struct bindox_busy_poll), up to
  * bindox_busy_poll_ns (module parameter busy_poll_ns; 0 never polls).
  * After a wait that slept (bindox_busy_poll_learn()): a wait within
- * busy_poll_ns sets the window a little above it; a longer one halves it,
- * so that a side whose waits are long (an idle server, a slow peer) soon
- * polls no more, unless that side did not poll at all and waited up to a
- * few busy_poll_ns (its wait included the wakeup a poll spares): then it
- * tries the whole window. A poll that another task cut short closes the
+ * busy_poll_ns sets the window a little above it; a longer one closes it,
+ * so that a side whose waits are long (an idle server, a slow peer) polls
+ * no more, unless that side did not poll at all and waited up to a few
+ * busy_poll_ns (its wait included the wakeup a poll spares): then it
+ * tries the whole window. Such tries back off while their polls run out:
+ * after the n-th in a row, the next comes 2^n - 1 of those waits later,
+ * until a poll is answered. A poll that another task cut short closes the
  * window: the CPU is wanted.
  *
  * A thread polls only while it is the only task that could run on its
@@ -48,12 +50,18 @@
 
 extern unsigned int bindox_busy_poll_ns;
 
+/* At most 2^this - 1 waits between two tries whose polls run out. */
+#define BINDOX_BUSY_POLL_MAX_MISSES	8
+
 /*
- * How long one side of a proc (its callers, or its receivers) polls next;
- * written without a lock by whichever of its threads waited last.
+ * How long one side of a proc (its callers, or its receivers) polls next,
+ * and how it backs off; written without a lock by whichever of its
+ * threads waited last (a lost update costs one poll more or less).
  */
 struct bindox_busy_poll {
 	u32 window_ns;
+	u16 skip;	/* waits to let pass before the next try */
+	u8 misses;	/* polls run out in a row, since one was answered */
 };
 
 /* One wait's poll, on the waiting thread's stack. */
@@ -98,16 +106,22 @@ static inline bool bindox_busy_poll_more(const struct bindox_busy_poll_wait *w)
 }
 
 /*
- * The poll is over: note when, and whether another task cut it short, for
- * the trace event and for bindox_busy_poll_learn() if the wait goes on to
- * sleep.
+ * The poll is over, @answered if what it waited for came: note when, and
+ * whether another task cut it short, for the trace event and for
+ * bindox_busy_poll_learn() if the wait goes on to sleep. An answered poll
+ * ends the side's backing off.
  */
-static inline void bindox_busy_poll_stop(struct bindox_busy_poll_wait *w)
+static inline void bindox_busy_poll_stop(struct bindox_busy_poll_wait *w,
+					 bool answered)
 {
 	if (!w->end)
 		return;
 	w->stop = local_clock();
 	w->cut = bindox_busy_poll_cpu_wanted() && w->stop < w->end;
+	if (answered && READ_ONCE(w->side->misses)) {
+		WRITE_ONCE(w->side->misses, 0);
+		WRITE_ONCE(w->side->skip, 0);
+	}
 }
 
 void bindox_busy_poll_learn(const struct bindox_busy_poll_wait *w);

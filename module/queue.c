@@ -791,15 +791,16 @@ int bindox_proc_wait(struct bindox_proc *proc, long *timeout)
 		.proc = proc,
 	};
 	struct bindox_busy_poll_wait poll;
-	bool slept = false;
+	bool slept = false, answered;
 	int err = 0;
 
 	bindox_busy_poll_start(&poll, *timeout ? &proc->receive_poll : NULL);
 	while (!READ_ONCE(proc->n_todo) && !READ_ONCE(proc->dead) &&
 	       bindox_busy_poll_more(&poll))
 		cpu_relax();
-	bindox_busy_poll_stop(&poll);
-	trace_bindox_receive_poll(&poll, READ_ONCE(proc->n_todo));
+	answered = READ_ONCE(proc->n_todo);
+	bindox_busy_poll_stop(&poll, answered);
+	trace_bindox_receive_poll(&poll, answered);
 	INIT_LIST_HEAD(&w.entry.entry);
 	add_wait_queue_exclusive(&proc->receivers, &w.entry);
 	while (!READ_ONCE(proc->n_todo)) {

@@ -277,8 +277,8 @@ static int bindox_transfer_await(struct bindox_proc *proc,
 			       &proc->call_poll : NULL);
 	while (!bindox_transfer_done(txn) && bindox_busy_poll_more(&poll))
 		cpu_relax();
-	bindox_busy_poll_stop(&poll);
 	slept = !bindox_transfer_done(txn);
+	bindox_busy_poll_stop(&poll, !slept);
 	trace_bindox_call_poll(&poll, !slept);
 	do {
 		timeout = wait->forever ? MAX_SCHEDULE_TIMEOUT :

@@ -6,7 +6,8 @@
  * a receive and a call, and a signal with a handler still interrupts a
  * receive. The poll changes when a waiting thread sleeps, never what it
  * gets. Each side learns how long to poll: a receiver whose messages come
- * soon polls for them, one whose waits are long does not. Polls are
+ * soon polls for them, one whose waits are long does not, and one whose
+ * waits are a little longer than any poll tries ever more rarely. Polls are
  * counted from their trace events (bindox_call_poll, bindox_receive_poll)
  * of the test's own thread, not from CPU time, which TCG dilates.
  */
@@ -273,8 +274,8 @@ static PacedCost receive_paced(int count, long gap_us, unsigned long poll_ns)
  * within a poll's reach polls for them, and they end its polls (its
  * thread is on the CPU for much of the time it waits); one whose waits
  * are long soon polls no more: its windows, summed, stay below two polls
- * of the longest (a window that opened halves after each long wait),
- * where polling every wait would spend one per receive.
+ * of the longest (a window that opened closes after a long wait), where
+ * polling every wait would spend one per receive.
  */
 START_TEST(short_waits_are_polled)
 {
@@ -297,6 +298,22 @@ START_TEST(long_waits_are_not_polled)
 	ck_assert_msg(polling.polls.window_ns < 2 * (int64_t)MAX_POLL_NS,
 		      "21 receives 20 ms apart polled %d times, for up to %lld ns in all",
 		      polling.polls.count, (long long)polling.polls.window_ns);
+}
+END_TEST
+
+/*
+ * Waits a little longer than the longest poll: a side that did not poll
+ * tries the whole window (its wait included the wakeup that a poll
+ * spares), but each try whose poll runs out makes it let twice as many
+ * such waits pass before the next; polls that never help stay rare.
+ */
+START_TEST(polls_that_run_out_back_off)
+{
+	PacedCost c = receive_paced(40, 2000, MAX_POLL_NS);
+
+	ck_assert_msg(c.polls.count <= 8,
+		      "40 receives 2 ms apart polled %d times (%d answered)",
+		      c.polls.count, c.polls.answered);
 }
 END_TEST
 
@@ -346,6 +363,7 @@ static Suite *busy_poll_suite(void)
 	tcase_add_test(tc, signal_interrupts_a_polling_receive);
 	tcase_add_test(tc, short_waits_are_polled);
 	tcase_add_test(tc, long_waits_are_not_polled);
+	tcase_add_test(tc, polls_that_run_out_back_off);
 	return s;
 }
 
