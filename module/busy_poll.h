@@ -25,11 +25,13 @@
  *
  * A thread polls only while it is the only task that could run on its
  * CPU, and stops as soon as another is (need_resched(),
- * single_task_running()), a signal is pending or the time is up; the wait
- * that follows is the usual one, so a poll changes when a thread sleeps,
- * never what it receives. Every poll is a trace event, bindox_call_poll or
- * bindox_receive_poll (bindox_trace.h): how long it could have polled, how
- * long it did, and whether what it waited for came.
+ * single_task_running()), a signal is pending or the time is up; a wait
+ * that begins with another there does not poll and closes the window (a
+ * caller and its server on one CPU each wait while the other runs).
+ * The wait that follows a poll is the usual one, so a poll changes when a
+ * thread sleeps, never what it receives. Every poll is a trace event,
+ * bindox_call_poll or bindox_receive_poll (bindox_trace.h): how long it
+ * could have polled, how long it did, and whether what it waited for came.
  */
 
 #include <linux/sched.h>
@@ -73,24 +75,35 @@ struct bindox_busy_poll_wait {
 	bool cut;			/* another task ended it early */
 };
 
-/* Begin a wait of @side (NULL for a wait that must not poll). */
-static inline void bindox_busy_poll_start(struct bindox_busy_poll_wait *w,
-					  struct bindox_busy_poll *side)
-{
-	u32 max = READ_ONCE(bindox_busy_poll_ns);
-	u32 ns = side ? min(READ_ONCE(side->window_ns), max) : 0;
-
-	w->side = max ? side : NULL;
-	w->start = w->side ? local_clock() : 0;
-	w->end = ns ? w->start + ns : 0;
-	w->stop = 0;
-	w->cut = false;
-}
-
 /* Whether another task could run on this CPU. */
 static inline bool bindox_busy_poll_cpu_wanted(void)
 {
 	return need_resched() || !single_task_running();
+}
+
+/*
+ * Begin a wait of @side (NULL for a wait that must not poll). A wait that
+ * begins while another task could run on this CPU does not poll: the task
+ * it waits for may be that one (a caller and its server on one CPU). It
+ * closes the window, as a poll cut short would, without reading the clock.
+ */
+static inline void bindox_busy_poll_start(struct bindox_busy_poll_wait *w,
+					  struct bindox_busy_poll *side)
+{
+	u32 max = READ_ONCE(bindox_busy_poll_ns);
+	u32 ns;
+
+	w->side = max ? side : NULL;
+	if (w->side && bindox_busy_poll_cpu_wanted()) {
+		if (READ_ONCE(side->window_ns))
+			WRITE_ONCE(side->window_ns, 0);
+		w->side = NULL;
+	}
+	ns = w->side ? min(READ_ONCE(side->window_ns), max) : 0;
+	w->start = w->side ? local_clock() : 0;
+	w->end = ns ? w->start + ns : 0;
+	w->stop = 0;
+	w->cut = false;
 }
 
 /*
